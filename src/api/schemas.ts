@@ -1,0 +1,115 @@
+/**
+ * zod/mini schemas for every value the browser receives from the Vault API and the host's session endpoint, written from
+ * the OpenAPI spec's `Connection`, `Get(Connection|Connections)Response`, `UpdateConnectionResponse` and error envelopes.
+ * Unknown extra fields are tolerated (`looseObject`); a wrong type fails the parse, and the caller turns that into an
+ * `invalid_response` error instead of drawing half a list.
+ */
+import * as z from 'zod/mini';
+import {
+  AUTH_TYPES,
+  CONNECTION_HEALTH,
+  CONNECTION_STATES,
+  CONNECTOR_STATUSES,
+  INTEGRATION_STATES,
+  OAUTH_GRANT_TYPES,
+} from './vocabulary.ts';
+
+const optionalString = z.optional(z.string());
+const nullableString = z.optional(z.nullable(z.string()));
+const looseRecord = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+
+/** `FormField`, reduced to what the element reads (the rest is tolerated). */
+export const FormFieldSchema = z.looseObject({
+  id: optionalString,
+  label: optionalString,
+  required: z.optional(z.boolean()),
+  hidden: z.optional(z.nullable(z.boolean())),
+  deprecated: z.optional(z.nullable(z.boolean())),
+});
+
+/**
+ * `Connection`. The spec marks no field required; the element cannot place a row without `service_id` and `unified_api`,
+ * so those two are required here and a reply without them is an invalid response.
+ */
+export const ConnectionSchema = z.looseObject({
+  id: optionalString,
+  service_id: z.string().check(z.minLength(1)),
+  unified_api: z.string().check(z.minLength(1)),
+  name: optionalString,
+  tag_line: optionalString,
+  state: z.optional(z.enum(CONNECTION_STATES)),
+  integration_state: z.optional(z.enum(INTEGRATION_STATES)),
+  auth_type: z.optional(z.enum(AUTH_TYPES)),
+  oauth_grant_type: z.optional(z.enum(OAUTH_GRANT_TYPES)),
+  status: z.optional(z.enum(CONNECTOR_STATUSES)),
+  enabled: z.optional(z.boolean()),
+  website: optionalString,
+  icon: optionalString,
+  logo: optionalString,
+  authorize_url: nullableString,
+  revoke_url: nullableString,
+  settings: looseRecord,
+  metadata: looseRecord,
+  form_fields: z.optional(z.array(FormFieldSchema)),
+  settings_required_for_authorization: z.optional(z.array(z.string())),
+  health: z.optional(z.enum(CONNECTION_HEALTH)),
+  created_at: z.optional(z.number()),
+  updated_at: z.optional(z.nullable(z.number())),
+});
+export type Connection = z.infer<typeof ConnectionSchema>;
+
+/** `GetConnectionsResponse`. */
+export const ConnectionListResponseSchema = z.looseObject({
+  status_code: z.number(),
+  status: z.string(),
+  data: z.array(ConnectionSchema),
+});
+
+/** `GetConnectionResponse` and `UpdateConnectionResponse` (same shape). */
+export const ConnectionResponseSchema = z.looseObject({
+  status_code: z.number(),
+  status: z.string(),
+  data: ConnectionSchema,
+});
+
+/** `ConfirmConnectionResponse`. */
+export const ConfirmResponseSchema = z.looseObject({
+  status_code: z.number(),
+  status: z.string(),
+  data: z.looseObject({ confirmed: z.boolean() }),
+});
+
+/** Apideck's error envelope (`BadRequestResponse`, `UnauthorizedResponse`, … all share it). */
+export const ErrorEnvelopeSchema = z.looseObject({
+  status_code: z.optional(z.number()),
+  error: optionalString,
+  type_name: optionalString,
+  message: optionalString,
+  detail: z.optional(z.unknown()),
+  ref: optionalString,
+});
+export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
+
+/** The host's session endpoint: `{"session_token"}` or Apideck's own envelope `{"data": {"session_token"}}`. */
+const sessionToken = z.string().check(z.minLength(1));
+export const SessionReplySchema = z.union([
+  z.looseObject({ session_token: sessionToken }),
+  z.looseObject({ data: z.looseObject({ session_token: sessionToken }) }),
+]);
+
+/** The claims of a Vault session JWT that the element reads. */
+export const SessionClaimsSchema = z.looseObject({
+  application_id: z.string().check(z.minLength(1)),
+  consumer_id: z.string().check(z.minLength(1)),
+  redirect_uri: optionalString,
+  exp: z.optional(z.number()),
+  settings: z.optional(
+    z.nullable(
+      z.looseObject({
+        allow_actions: z.optional(z.array(z.string())),
+        unified_apis: z.optional(z.array(z.string())),
+      }),
+    ),
+  ),
+});
+export type SessionClaims = z.infer<typeof SessionClaimsSchema>;

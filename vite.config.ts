@@ -1,0 +1,22 @@
+import { defineConfig } from 'vite';
+
+/**
+ * The browser library build: `dist/vault-connect.js`, one self-contained ES module (Lit and zod inside) that defines
+ * `<vault-connect>`. `@apideck/vault-js` stays a lazy chunk beside it, loaded on the first modal open.
+ * The demo (`npm start`) uses the same config through `scripts/start.ts`, which adds the sandbox plugin.
+ */
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    lib: {
+      entry: { 'vault-connect': 'src/index.ts' },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+    },
+  },
+});

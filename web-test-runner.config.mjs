@@ -1,0 +1,16 @@
+// Component tests in headless Chromium (Debian's, never a downloaded one), TypeScript through esbuild,
+// with the sandbox's Vault API started on 127.0.0.1 for the tests that talk to a real server.
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { requireChrome, chromeArgs } from './scripts/find-chrome.mjs';
+import { sandboxPlugin } from './test/component/sandbox-plugin.ts';
+
+export default {
+  files: ['test/component/**/*.test.ts'],
+  nodeResolve: { exportConditions: ['browser', 'development'] },
+  concurrency: 2,
+  testFramework: { config: { timeout: 10000 } },
+  testsFinishTimeout: 300000,
+  plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), sandboxPlugin()],
+  browsers: [chromeLauncher({ launchOptions: { executablePath: requireChrome(), args: chromeArgs } })],
+};
