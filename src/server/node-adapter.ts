@@ -34,7 +34,7 @@ export function toFetchRequest(req: IncomingMessage, options: NodeAdapterOptions
     headers,
     signal: controller.signal,
     ...(hasBody ? { body: Readable.toWeb(req) as ReadableStream<Uint8Array>, duplex: 'half' } : {}),
-  } as RequestInit);
+  });
 }
 
 /** Writes a Fetch `Response` to a Node response. */
@@ -46,7 +46,12 @@ export async function writeFetchResponse(response: Response, res: ServerResponse
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
-  res.writeHead(response.status, response.statusText, headers);
+  // A handler may answer before reading the whole request body (a 413, say). The unread rest would otherwise be parsed as
+  // the next request on a kept-alive connection, or leave it stuck; close the connection after this response instead.
+  if (res.req && !res.req.complete) headers.connection = 'close';
+  // An empty statusText (the usual case for `new Response(…)`) would send an empty reason phrase; let Node supply it.
+  if (response.statusText) res.writeHead(response.status, response.statusText, headers);
+  else res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
     return;
