@@ -11,12 +11,14 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     sourcemap: true,
+    // Library mode leaves ES output unminified by default; the budget is for what a page really loads.
+    minify: true,
     lib: {
       entry: { 'vault-connect': 'src/index.ts' },
       formats: ['es'],
     },
     rolldownOptions: {
-      output: { chunkFileNames: 'chunks/[name]-[hash].js' },
+      output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
     },
   },
 });

@@ -16,7 +16,8 @@ import {
 
 const optionalString = z.optional(z.string());
 const nullableString = z.optional(z.nullable(z.string()));
-const looseRecord = z.optional(z.nullable(z.record(z.string(), z.unknown())));
+// An object whose keys the element never reads: any object passes.
+const looseRecord = z.optional(z.nullable(z.looseObject({})));
 
 /** `FormField`, reduced to what the element reads (the rest is tolerated). */
 export const FormFieldSchema = z.looseObject({
@@ -90,12 +91,18 @@ export const ErrorEnvelopeSchema = z.looseObject({
 });
 export type ErrorEnvelope = z.infer<typeof ErrorEnvelopeSchema>;
 
-/** The host's session endpoint: `{"session_token"}` or Apideck's own envelope `{"data": {"session_token"}}`. */
-const sessionToken = z.string().check(z.minLength(1));
-export const SessionReplySchema = z.union([
-  z.looseObject({ session_token: sessionToken }),
-  z.looseObject({ data: z.looseObject({ session_token: sessionToken }) }),
-]);
+/**
+ * The host's session endpoint: `{"session_token"}` or Apideck's own envelope `{"data": {"session_token"}}`.
+ * Both shapes in one schema; `sessionTokenOf` picks the token and rejects a reply with neither.
+ */
+export const SessionReplySchema = z.looseObject({
+  session_token: optionalString,
+  data: z.optional(z.looseObject({ session_token: optionalString })),
+});
+
+export function sessionTokenOf(reply: z.infer<typeof SessionReplySchema>): string | undefined {
+  return reply.session_token || reply.data?.session_token || undefined;
+}
 
 /** The claims of a Vault session JWT that the element reads. */
 export const SessionClaimsSchema = z.looseObject({

@@ -1,0 +1,115 @@
+/**
+ * Where the Vault session JWT comes from: the `token` property, or `POST {session-url}` on the host. The token is kept
+ * in memory only (never in storage) and its claims are decoded, not verified: the browser has no key, and the Vault
+ * API verifies every request anyway.
+ */
+import { decodeJwt } from 'jose';
+import { VaultConnectError, toVaultConnectError } from './errors.ts';
+import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
+
+export interface Session {
+  readonly token: string;
+  readonly claims: SessionClaims;
+}
+
+export interface SessionConfig {
+  readonly sessionUrl?: string | undefined;
+  readonly token?: string | undefined;
+}
+
+/** Reads the claims the element needs; a token that is not a JWT with them is `session_failed`. */
+export function readSession(token: string): Session {
+  let payload: unknown;
+  try {
+    payload = decodeJwt(token);
+  } catch (cause) {
+    throw new VaultConnectError('session_failed', 'The session token is not a valid Vault session.', { cause });
+  }
+  const claims = SessionClaimsSchema.safeParse(payload);
+  if (!claims.success) {
+    throw new VaultConnectError('session_failed', 'The session token does not name an application and a consumer.', {
+      cause: claims.error,
+    });
+  }
+  return { token, claims: claims.data };
+}
+
+export class SessionSource {
+  #config: () => SessionConfig;
+  #current: Promise<Session> | undefined;
+
+  constructor(config: () => SessionConfig) {
+    this.#config = config;
+  }
+
+  /** Whether a session can be had at all (a `session-url` or a `token` is set). */
+  get configured(): boolean {
+    const { sessionUrl, token } = this.#config();
+    return Boolean(sessionUrl || token);
+  }
+
+  /** Whether `renew()` can produce a different token than the one in hand. */
+  get renewable(): boolean {
+    return Boolean(this.#config().sessionUrl);
+  }
+
+  /** The session in hand, fetching one the first time. Concurrent callers share one request. */
+  get(signal?: AbortSignal): Promise<Session> {
+    this.#current ??= this.#obtain(signal);
+    const pending = this.#current;
+    // A failed attempt is not cached: the next call (a retry) asks again.
+    pending.catch(() => {
+      if (this.#current === pending) this.#current = undefined;
+    });
+    return pending;
+  }
+
+  /** Drops the session in hand and asks for a new one (after the Vault API answered 401). */
+  renew(signal?: AbortSignal): Promise<Session> {
+    this.#current = undefined;
+    return this.get(signal);
+  }
+
+  /** Forgets the session in hand (the configuration changed). */
+  reset(): void {
+    this.#current = undefined;
+  }
+
+  async #obtain(signal?: AbortSignal): Promise<Session> {
+    const { sessionUrl, token } = this.#config();
+    if (token) return readSession(token);
+    if (!sessionUrl) {
+      throw new VaultConnectError('session_failed', 'No session: set the session-url attribute or the token property.');
+    }
+    let response: Response;
+    try {
+      response = await fetch(sessionUrl, {
+        method: 'POST',
+        credentials: 'same-origin',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: '{}',
+        ...(signal ? { signal } : {}),
+      });
+    } catch (error) {
+      throw toVaultConnectError(error);
+    }
+    if (!response.ok) {
+      throw new VaultConnectError('session_failed', `The session could not be started (the server answered ${response.status}).`, {
+        retryable: response.status >= 500 || response.status === 429,
+        status: response.status,
+      });
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch (cause) {
+      throw new VaultConnectError('session_failed', 'The session endpoint did not answer with JSON.', { cause });
+    }
+    const reply = SessionReplySchema.safeParse(body);
+    const sessionToken = reply.success ? sessionTokenOf(reply.data) : undefined;
+    if (!sessionToken) {
+      throw new VaultConnectError('session_failed', 'The session endpoint did not return a session token.');
+    }
+    return readSession(sessionToken);
+  }
+}

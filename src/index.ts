@@ -1,0 +1,29 @@
+/**
+ * The public entry: defines `<vault-connect>` (once, even when two copies of the package are loaded) and re-exports
+ * the public types. Nothing here touches `window` or `document` when `customElements` is absent (server rendering).
+ */
+import { VaultConnect } from './vault-connect.ts';
+
+export { VaultConnect };
+export * from './events/index.ts';
+export { VaultConnectError } from './api/errors.ts';
+export type { Connection } from './api/schemas.ts';
+export type { VaultModal, VaultModalOptions } from './flows/vault-modal.ts';
+export type {
+  ConnectionStatus,
+  ErrorCode,
+  Locale,
+  OpenMode,
+  RowAction,
+  Theme,
+} from './api/vocabulary.ts';
+
+if (typeof customElements !== 'undefined' && !customElements.get('vault-connect')) {
+  customElements.define('vault-connect', VaultConnect);
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'vault-connect': VaultConnect;
+  }
+}

@@ -1,0 +1,352 @@
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { connectionKey } from './api/connection-status.ts';
+import type { Connection } from './api/schemas.ts';
+import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
+import type { VaultModal } from './flows/vault-modal.ts';
+import { VaultConnectErrorEvent } from './events/vault-connect-error.ts';
+import { en, type Strings } from './i18n/en.ts';
+import { ConnectionsController, type ActionResult } from './state/connections-controller.ts';
+import { displayName, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
+import { styles } from './vault-connect.styles.ts';
+
+/**
+ * @summary Lists a consumer's Apideck Vault connections and lets them connect, configure, enable, disable and
+ * disconnect each one.
+ *
+ * @event vault-connect-ready - `{connections}`: the first list has rendered.
+ * @event vault-connection-change - `{connection}`: a connection changed; the value is re-read from the Vault API.
+ * @event vault-connection-delete - `{connection}`: a connection was disconnected.
+ * @event vault-connect-error - `{code, message, retryable}`: something failed.
+ *
+ * @csspart connection - Each row; carries `data-service-id`.
+ * @csspart icon - A row's icon (or monogram).
+ * @csspart name - A row's name.
+ * @csspart tag-line - A row's tag line.
+ * @csspart badge - A row's status badge; carries `data-status`.
+ * @csspart actions - The group of a row's buttons.
+ * @csspart button - Every action button; also `button-<action>`, e.g. `button-disconnect`.
+ * @csspart row-error - The message of a row whose last action failed.
+ * @csspart search - The search box.
+ * @csspart group - A group of rows for one unified API.
+ * @csspart group-title - A group's heading.
+ * @csspart state - The loading, empty, idle and error panels.
+ * @csspart dialog - The disconnect confirmation dialog.
+ *
+ * @cssprop --vc-font-family - Font family.
+ * @cssprop --vc-font-size - Base font size.
+ * @cssprop --vc-color-text - Text colour.
+ * @cssprop --vc-color-text-muted - Secondary text colour.
+ * @cssprop --vc-color-background - Background of rows and dialogs.
+ * @cssprop --vc-color-surface - Background of icons and skeletons.
+ * @cssprop --vc-color-border - Borders and dividers.
+ * @cssprop --vc-color-primary - Primary buttons and the focus ring.
+ * @cssprop --vc-color-primary-text - Text on primary buttons.
+ * @cssprop --vc-color-danger - Destructive actions and error text.
+ * @cssprop --vc-color-success-bg - Badge background, connected.
+ * @cssprop --vc-color-success-fg - Badge text, connected.
+ * @cssprop --vc-color-warning-bg - Badge background, needs attention.
+ * @cssprop --vc-color-warning-fg - Badge text, needs attention.
+ * @cssprop --vc-color-danger-bg - Badge background, invalid.
+ * @cssprop --vc-color-danger-fg - Badge text, invalid.
+ * @cssprop --vc-color-neutral-bg - Badge background, not connected or disabled.
+ * @cssprop --vc-color-neutral-fg - Badge text, not connected or disabled.
+ * @cssprop --vc-radius - Corner radius.
+ * @cssprop --vc-spacing - Base spacing unit.
+ * @cssprop --vc-focus-ring - Box shadow of the keyboard focus ring.
+ */
+export class VaultConnect extends LitElement {
+  static override styles = styles;
+
+  readonly #connections = new ConnectionsController(this);
+  /** Lower-cased names for search, computed once per connection object. */
+  readonly #searchText = new WeakMap<Connection, string>();
+  /** Rows grouped by unified API, recomputed only when the list changes. */
+  #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
+  /** The button that opened the confirmation dialog, to return focus to. */
+  #dialogOpener: { key: string; action: RowAction } | undefined;
+
+  @query('dialog') private readonly dialog!: HTMLDialogElement | null;
+  @query('input[type="search"]') private readonly searchInput!: HTMLInputElement | null;
+
+  @state() private query = '';
+  @state() private confirming: Connection | undefined;
+  @state() private announcement = '';
+
+  /** Host endpoint that returns a Vault session token (`POST`, `credentials: 'same-origin'`, body `{}`). */
+  @property({ attribute: 'session-url' }) sessionUrl: string | undefined;
+
+  /** A session JWT given directly, instead of `session-url`. */
+  @property({ attribute: false }) token: string | undefined;
+
+  /** The embedded-Vault implementation (`{open, close}`); default `@apideck/vault-js`, loaded lazily. */
+  @property({ attribute: false }) vaultModal: VaultModal | undefined;
+
+  /** Vault API base. Default `https://unify.apideck.com`. */
+  @property({ attribute: 'unify-base-url' }) unifyBaseUrl: string | undefined;
+
+  /** Hosted Vault base. Default `https://vault.apideck.com`. */
+  @property({ attribute: 'vault-url' }) vaultUrl: string | undefined;
+
+  /** Show only this unified API (`crm`, `accounting`, …). */
+  @property({ attribute: 'unified-api' }) unifiedApi: string | undefined;
+
+  /** How an Apideck connection is opened: `modal` (default), `popup` or `direct`. `popup` and `direct` open the modal until they ship. */
+  @property({ attribute: 'open-mode' }) openMode: OpenMode = 'modal';
+
+  /** The host page that runs the callback module (`redirect_uri` for `direct`, the session's for `popup`). */
+  @property({ attribute: 'callback-url' }) callbackUrl: string | undefined;
+
+  /** `en` (default), `nl`, `de`, `fr`, `es`. Passed on to the Vault modal. */
+  @property({ reflect: true }) locale: Locale = 'en';
+
+  /** `auto` (default, follows `prefers-color-scheme`), `light`, `dark`. */
+  @property({ reflect: true }) theme: Theme = 'auto';
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (!this.hasUpdated) return;
+    if (changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl')) {
+      this.#connections.sessionChanged();
+    }
+  }
+
+  protected override updated(changed: PropertyValues): void {
+    if (changed.has('confirming') && this.confirming && this.dialog && !this.dialog.open) {
+      this.dialog.showModal();
+    }
+  }
+
+  private get strings(): Strings {
+    return en;
+  }
+
+  #announce(text: string): void {
+    // Re-announce an identical message by clearing first.
+    this.announcement = '';
+    void this.updateComplete.then(() => {
+      this.announcement = text;
+    });
+  }
+
+  #matches(connection: Connection, needle: string): boolean {
+    if (!needle) return true;
+    let text = this.#searchText.get(connection);
+    if (text === undefined) {
+      text = displayName(connection).toLocaleLowerCase();
+      this.#searchText.set(connection, text);
+    }
+    return text.includes(needle);
+  }
+
+  #grouped(connections: readonly Connection[]): [string, Connection[]][] {
+    if (this.#groups?.source === connections) return this.#groups.groups;
+    const groups = new Map<string, Connection[]>();
+    for (const connection of connections) {
+      const list = groups.get(connection.unified_api);
+      if (list) list.push(connection);
+      else groups.set(connection.unified_api, [connection]);
+    }
+    const result = [...groups];
+    this.#groups = { source: connections, groups: result };
+    return result;
+  }
+
+  #groupTitle(unifiedApi: string): string {
+    return this.strings.unifiedApi[unifiedApi] ?? unifiedApi.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+  }
+
+  #onSearch = (event: Event): void => {
+    this.query = (event.target as HTMLInputElement).value;
+  };
+
+  #onListClick = (event: Event): void => {
+    const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
+    const row = button?.closest<HTMLElement>('[data-key]');
+    if (!button || !row || button.disabled) return;
+    const connection = this.#connections.connections.find((c) => connectionKey(c) === row.dataset.key);
+    if (!connection) return;
+    void this.#runRowAction(connection, button.dataset.action as RowAction);
+  };
+
+  async #runRowAction(connection: Connection, action: RowAction): Promise<void> {
+    const key = connectionKey(connection);
+    const name = displayName(connection);
+    switch (action) {
+      case 'enable':
+      case 'disable': {
+        const result = await this.#connections.setEnabled(connection, action === 'enable');
+        this.#announceResult(result, name, action === 'enable' ? this.strings.announce.enabled : this.strings.announce.disabled);
+        break;
+      }
+      case 'disconnect':
+        this.#dialogOpener = { key, action };
+        this.confirming = connection;
+        return;
+      case 'connect':
+      case 'settings':
+      case 'reconnect': {
+        const result = await this.#connections.openInModal(connection, action);
+        this.#announceResult(result, name, this.strings.announce.changed);
+        break;
+      }
+      case 'retry':
+        await this.#connections.load();
+        return;
+    }
+    await this.#focusRowButton(key, action);
+  }
+
+  #announceResult(result: ActionResult, name: string, message: (name: string) => string): void {
+    if (result.kind === 'updated') this.#announce(message(name));
+    else if (result.kind === 'deleted') this.#announce(this.strings.announce.disconnected(name));
+    else if (result.kind === 'failed') this.#announce(result.error.message);
+  }
+
+  /** Returns focus to the button that started an action, or the row's first button if that one is gone. */
+  async #focusRowButton(key: string, action: RowAction): Promise<void> {
+    await this.updateComplete;
+    const row = this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
+    const target =
+      row?.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not(:disabled)`) ??
+      row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    (target ?? this.searchInput)?.focus();
+  }
+
+  #onDialogClose = (): void => {
+    const connection = this.confirming;
+    const confirmed = this.dialog?.returnValue === 'confirm';
+    this.confirming = undefined;
+    if (this.dialog) this.dialog.returnValue = '';
+    const opener = this.#dialogOpener;
+    this.#dialogOpener = undefined;
+    if (!connection || !opener) return;
+    if (!confirmed) {
+      void this.#focusRowButton(opener.key, opener.action);
+      return;
+    }
+    void (async () => {
+      const result = await this.#connections.disconnect(connection);
+      this.#announceResult(result, displayName(connection), this.strings.announce.changed);
+      await this.#focusRowButton(opener.key, opener.action);
+    })();
+  };
+
+  /** Reloads the list from the Vault API. Settles when the list (or the error) is shown. */
+  async refresh(): Promise<void> {
+    await this.#connections.load();
+  }
+
+  /**
+   * Opens a connection as its row's `connect` (or `settings`, when already connected) button would. Settles when the
+   * flow ends; failures are reported through `vault-connect-error`.
+   */
+  async openConnection(serviceId: string, unifiedApi?: string): Promise<void> {
+    if (this.#connections.status !== 'ready') await this.#connections.load();
+    const connection = this.#connections.find(serviceId, unifiedApi);
+    if (!connection) {
+      this.dispatchEvent(
+        new VaultConnectErrorEvent({
+          code: 'api_error',
+          message: `There is no integration “${serviceId}” in this list.`,
+          retryable: false,
+        }),
+      );
+      return;
+    }
+    await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
+  }
+
+  /** Ends the flow in progress (`aborted`): the modal closes and the flow's promise settles. */
+  cancel(): void {
+    this.#connections.cancel();
+  }
+
+  #renderBody(): TemplateResult {
+    const { status, error, connections } = this.#connections;
+    const strings = this.strings;
+    if (status === 'idle' && !this.#connections.sessionConfigured) {
+      return html`<div part="state" class="state">${strings.waitingForSession}</div>`;
+    }
+    if (status === 'error' && error) {
+      return html`<div part="state" class="state error" role="alert">
+        <strong>${strings.errorTitle}</strong>
+        <p>${error.message}</p>
+        <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${() => void this.refresh()}>
+          ${strings.action.retry}
+        </button>
+      </div>`;
+    }
+    if (status !== 'ready') {
+      return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>
+        <span class="visually-hidden" role="status">${strings.loading}</span>`;
+    }
+    if (connections.length === 0) {
+      return html`<div part="state" class="state">${strings.empty}</div>`;
+    }
+    const needle = this.query.trim().toLocaleLowerCase();
+    const groups = this.#grouped(connections);
+    let visible = 0;
+    const sections = groups.map(([unifiedApi, rows]) => {
+      let shown = 0;
+      // A plain map, not \`repeat\`: rows keep their order, and search hides rows instead of removing them.
+      const items = rows.map((connection) => {
+          const key = connectionKey(connection);
+          const hidden = !this.#matches(connection, needle);
+          if (!hidden) shown++;
+          return renderConnectionRow(connection, key, {
+            strings,
+            allow: this.#connections.allow,
+            pending: this.#connections.pending.get(key),
+            error: this.#connections.rowErrors.get(key),
+            hidden,
+            flowOpen: this.#connections.flowOpen,
+          });
+        });
+      visible += shown;
+      const titleId = `group-${encodeURIComponent(unifiedApi)}`;
+      return html`<section part="group" data-unified-api=${unifiedApi} ?hidden=${shown === 0} aria-labelledby=${titleId}>
+        <h3 part="group-title" id=${titleId}>${this.#groupTitle(unifiedApi)}</h3>
+        <ul>${items}</ul>
+      </section>`;
+    });
+    // One delegated listener for every row button; the buttons themselves are the keyboard targets.
+    /* eslint-disable lit-a11y/click-events-have-key-events */
+    return html`
+      <div class="list" @click=${this.#onListClick}>${sections}</div>
+      ${visible === 0 ? html`<div part="state" class="state">${strings.noMatches(this.query.trim())}</div>` : nothing}
+    `;
+    /* eslint-enable lit-a11y/click-events-have-key-events */
+  }
+
+  override render(): TemplateResult {
+    const strings = this.strings;
+    const confirming = this.confirming;
+    return html`
+      <div class="toolbar">
+        <input
+          part="search"
+          type="search"
+          aria-label=${strings.searchLabel}
+          placeholder=${strings.searchPlaceholder}
+          .value=${this.query}
+          @input=${this.#onSearch}
+          ?disabled=${this.#connections.status !== 'ready'}
+        />
+      </div>
+      ${this.#renderBody()}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      <dialog part="dialog" aria-labelledby="confirm-title" @close=${this.#onDialogClose}>
+        ${confirming
+          ? html`<form method="dialog">
+              <h2 id="confirm-title">${strings.confirmDisconnectTitle(displayName(confirming))}</h2>
+              <p>${strings.confirmDisconnectBody}</p>
+              <div class="dialog-actions">
+                <button part="button" class="secondary" type="submit" value="cancel">${strings.cancel}</button>
+                <button part="button" class="danger solid" type="submit" value="confirm" data-confirm>${strings.confirmDisconnect}</button>
+              </div>
+            </form>`
+          : nothing}
+      </dialog>
+    `;
+  }
+}

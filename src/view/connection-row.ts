@@ -1,0 +1,81 @@
+/**
+ * One row of the list. Text from the API goes through Lit text bindings (escaped); images only from safe URLs.
+ * Clicks are handled by one delegated listener on the list (see `vault-connect.ts`), so a row creates no closures.
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import { connectionStatus, rowActions, safeImageUrl, STATUS_TONES } from '../api/connection-status.ts';
+import type { Connection } from '../api/schemas.ts';
+import type { AllowAction, RowAction } from '../api/vocabulary.ts';
+import type { Strings } from '../i18n/en.ts';
+
+export interface RowContext {
+  readonly strings: Strings;
+  readonly allow: ReadonlySet<AllowAction> | undefined;
+  readonly pending: RowAction | undefined;
+  readonly error: string | undefined;
+  readonly hidden: boolean;
+  /** Another flow is open: actions that open one wait. */
+  readonly flowOpen: boolean;
+}
+
+const OPENS_FLOW: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
+
+export function displayName(connection: Connection): string {
+  return connection.name?.trim() || connection.service_id;
+}
+
+function monogram(name: string): string {
+  return Array.from(name.trim())[0]?.toUpperCase() ?? '?';
+}
+
+/** Hides a broken image; the monogram under it shows through. */
+function onImageError(event: Event): void {
+  (event.target as HTMLImageElement).hidden = true;
+}
+
+export function renderConnectionRow(connection: Connection, key: string, ctx: RowContext): TemplateResult {
+  const { strings } = ctx;
+  const name = displayName(connection);
+  const status = connectionStatus(connection);
+  const icon = safeImageUrl(connection.icon) ?? safeImageUrl(connection.logo);
+  const busy = ctx.pending !== undefined;
+  const actions = rowActions(connection, ctx.allow);
+  const nameId = `name-${key}`;
+  return html`
+    <li part="connection" class="row" data-service-id=${connection.service_id} data-key=${key} ?hidden=${ctx.hidden}
+      aria-labelledby=${nameId} aria-busy=${busy ? 'true' : 'false'}>
+      <span part="icon" class="icon" aria-hidden="true">
+        <span class="monogram">${monogram(name)}</span>
+        ${icon ? html`<img src=${icon} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${onImageError} />` : nothing}
+      </span>
+      <span class="text">
+        <span part="name" class="name" id=${nameId}>${name}</span>
+        ${connection.tag_line ? html`<span part="tag-line" class="tag-line">${connection.tag_line}</span>` : nothing}
+        ${status === 'needs_configuration' ? html`<span class="hint">${strings.needsConfigurationHint}</span>` : nothing}
+        ${ctx.error ? html`<span part="row-error" class="row-error">${ctx.error}</span>` : nothing}
+      </span>
+      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${strings.status[status]}</span>
+      <span part="actions" class="actions">
+        ${busy ? html`<span class="progress" role="status">${strings.progress[ctx.pending]}</span>` : nothing}
+        ${actions.map(
+          (action) => html`<button
+            part="button button-${action}"
+            class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
+            type="button"
+            data-action=${action}
+            aria-label=${strings.actionLabel(strings.action[action], name)}
+            ?disabled=${busy || (ctx.flowOpen && OPENS_FLOW.has(action))}
+          >${strings.action[action]}</button>`,
+        )}
+      </span>
+    </li>
+  `;
+}
+
+/** Placeholder rows while the list loads. */
+export function renderSkeleton(count = 4): TemplateResult {
+  return html`${Array.from(
+    { length: count },
+    () => html`<li class="row skeleton" aria-hidden="true"><span class="icon"></span><span class="text"><span class="bar"></span><span class="bar short"></span></span></li>`,
+  )}`;
+}
