@@ -1,6 +1,10 @@
 import { defineConfig } from 'vite';
 
-/** The server handlers build: `dist/server.js` for Node and edge runtimes; zod and jose stay dependencies. */
+/**
+ * The Node builds, dependencies left external: `dist/server.js` (the host handlers, for Node and edge runtimes) and
+ * `dist/vault-connect.node.js`, the element entry for server-side rendering, where Lit's `node` export brings its own DOM
+ * shim so importing the package does not throw.
+ */
 export default defineConfig({
   build: {
     target: 'node20',
@@ -9,7 +13,7 @@ export default defineConfig({
     ssr: true,
     sourcemap: true,
     rolldownOptions: {
-      input: { server: 'src/server/index.ts' },
+      input: { server: 'src/server/index.ts', 'vault-connect.node': 'src/index.ts' },
       output: { entryFileNames: '[name].js', format: 'es' },
     },
   },

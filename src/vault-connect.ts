@@ -11,6 +11,7 @@ import { displayName, renderConnectionRow, renderSkeleton } from './view/connect
 import { styles } from './vault-connect.styles.ts';
 
 /**
+ * @tagname vault-connect
  * @summary Lists a consumer's Apideck Vault connections and lets them connect, configure, enable, disable and
  * disconnect each one.
  *
