@@ -1,4 +1,5 @@
-import { defineConfig } from 'vite';
+import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * The browser library build: `dist/vault-connect.js`, one self-contained ES module (Lit and zod inside) that defines
@@ -6,6 +7,8 @@ import { defineConfig } from 'vite';
  * The demo (`npm start`) uses the same config through `scripts/start.ts`, which adds the sandbox plugin.
  */
 export default defineConfig({
+  // Lit's css`` and html`` literals ship as written; minify them (Lit's own plugin) for the library build only.
+  plugins: [{ ...(minifyHTML() as unknown as Plugin), apply: 'build' }],
   build: {
     target: 'es2022',
     outDir: 'dist',

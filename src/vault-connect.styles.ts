@@ -264,35 +264,17 @@ export const styles = css`
     margin-block-end: 0.25rem;
   }
 
-  .skeleton .icon,
-  .skeleton .bar {
-    background: var(--vc-color-surface);
-    animation: pulse 1.2s ease-in-out infinite;
-  }
-
   .skeleton .bar {
     display: block;
     height: 0.75rem;
     width: 40%;
     border-radius: 0.25rem;
     margin-block: 0.25rem;
+    background: var(--vc-color-surface);
   }
 
-  .skeleton .bar.short {
+  .skeleton .bar + .bar {
     width: 70%;
-  }
-
-  @keyframes pulse {
-    50% {
-      opacity: 0.5;
-    }
-  }
-
-  @media (prefers-reduced-motion: reduce) {
-    .skeleton .icon,
-    .skeleton .bar {
-      animation: none;
-    }
   }
 
   dialog {

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, query, state } from 'lit/decorators.js';
 import { connectionKey } from './api/connection-status.ts';
+import { describeError, VaultConnectError } from './api/errors.ts';
 import type { Connection } from './api/schemas.ts';
 import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
@@ -59,6 +59,23 @@ import { styles } from './vault-connect.styles.ts';
 export class VaultConnect extends LitElement {
   static override styles = styles;
 
+  // Lit's static properties rather than decorators: the decorator helpers cost first-load bytes (see the size budget).
+  static override properties = {
+    query: { state: true },
+    confirming: { state: true },
+    announcement: { state: true },
+    sessionUrl: { attribute: 'session-url' },
+    token: { attribute: false },
+    vaultModal: { attribute: false },
+    unifyBaseUrl: { attribute: 'unify-base-url' },
+    vaultUrl: { attribute: 'vault-url' },
+    unifiedApi: { attribute: 'unified-api' },
+    openMode: { attribute: 'open-mode' },
+    callbackUrl: { attribute: 'callback-url' },
+    locale: { reflect: true },
+    theme: { reflect: true },
+  };
+
   readonly #connections = new ConnectionsController(this);
   /** Lower-cased names for search, computed once per connection object. */
   readonly #searchText = new WeakMap<Connection, string>();
@@ -67,42 +84,39 @@ export class VaultConnect extends LitElement {
   /** The button that opened the confirmation dialog, to return focus to. */
   #dialogOpener: { key: string; action: RowAction } | undefined;
 
-  @query('dialog') private readonly dialog!: HTMLDialogElement | null;
-  @query('input[type="search"]') private readonly searchInput!: HTMLInputElement | null;
-
-  @state() private query = '';
-  @state() private confirming: Connection | undefined;
-  @state() private announcement = '';
+  private query = '';
+  private confirming: Connection | undefined;
+  private announcement = '';
 
   /** Host endpoint that returns a Vault session token (`POST`, `credentials: 'same-origin'`, body `{}`). */
-  @property({ attribute: 'session-url' }) sessionUrl: string | undefined;
+  sessionUrl: string | undefined;
 
   /** A session JWT given directly, instead of `session-url`. */
-  @property({ attribute: false }) token: string | undefined;
+  token: string | undefined;
 
   /** The embedded-Vault implementation (`{open, close}`); default `@apideck/vault-js`, loaded lazily. */
-  @property({ attribute: false }) vaultModal: VaultModal | undefined;
+  vaultModal: VaultModal | undefined;
 
   /** Vault API base. Default `https://unify.apideck.com`. */
-  @property({ attribute: 'unify-base-url' }) unifyBaseUrl: string | undefined;
+  unifyBaseUrl: string | undefined;
 
   /** Hosted Vault base. Default `https://vault.apideck.com`. */
-  @property({ attribute: 'vault-url' }) vaultUrl: string | undefined;
+  vaultUrl: string | undefined;
 
   /** Show only this unified API (`crm`, `accounting`, …). */
-  @property({ attribute: 'unified-api' }) unifiedApi: string | undefined;
+  unifiedApi: string | undefined;
 
   /** How an Apideck connection is opened: `modal` (default), `popup` or `direct`. `popup` and `direct` open the modal until they ship. */
-  @property({ attribute: 'open-mode' }) openMode: OpenMode = 'modal';
+  openMode: OpenMode = 'modal';
 
   /** The host page that runs the callback module (`redirect_uri` for `direct`, the session's for `popup`). */
-  @property({ attribute: 'callback-url' }) callbackUrl: string | undefined;
+  callbackUrl: string | undefined;
 
   /** `en` (default), `nl`, `de`, `fr`, `es`. Passed on to the Vault modal. */
-  @property({ reflect: true }) locale: Locale = 'en';
+  locale: Locale = 'en';
 
   /** `auto` (default, follows `prefers-color-scheme`), `light`, `dark`. */
-  @property({ reflect: true }) theme: Theme = 'auto';
+  theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (!this.hasUpdated) return;
@@ -115,6 +129,14 @@ export class VaultConnect extends LitElement {
     if (changed.has('confirming') && this.confirming && this.dialog && !this.dialog.open) {
       this.dialog.showModal();
     }
+  }
+
+  private get dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  private get searchInput(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input[type="search"]');
   }
 
   private get strings(): Strings {
@@ -175,7 +197,7 @@ export class VaultConnect extends LitElement {
     switch (action) {
       case 'enable':
       case 'disable': {
-        const result = await this.#connections.setEnabled(connection, action === 'enable');
+        const result = await this.#connections.run(connection, action);
         this.#announceResult(result, name, action === 'enable' ? this.strings.announce.enabled : this.strings.announce.disabled);
         break;
       }
@@ -186,7 +208,7 @@ export class VaultConnect extends LitElement {
       case 'connect':
       case 'settings':
       case 'reconnect': {
-        const result = await this.#connections.openInModal(connection, action);
+        const result = await this.#connections.run(connection, action);
         this.#announceResult(result, name, this.strings.announce.changed);
         break;
       }
@@ -200,7 +222,7 @@ export class VaultConnect extends LitElement {
   #announceResult(result: ActionResult, name: string, message: (name: string) => string): void {
     if (result.kind === 'updated') this.#announce(message(name));
     else if (result.kind === 'deleted') this.#announce(this.strings.announce.disconnected(name));
-    else if (result.kind === 'failed') this.#announce(result.error.message);
+    else if (result.kind === 'failed') this.#announce(this.describe(result.error));
   }
 
   /** Returns focus to the button that started an action, or the row's first button if that one is gone. */
@@ -226,11 +248,16 @@ export class VaultConnect extends LitElement {
       return;
     }
     void (async () => {
-      const result = await this.#connections.disconnect(connection);
+      const result = await this.#connections.run(connection, 'disconnect');
       this.#announceResult(result, displayName(connection), this.strings.announce.changed);
       await this.#focusRowButton(opener.key, opener.action);
     })();
   };
+
+  /** The sentence the user reads for an error, in the element's locale. @internal */
+  describe(error: VaultConnectError): string {
+    return describeError(error, this.strings.errors);
+  }
 
   /** Reloads the list from the Vault API. Settles when the list (or the error) is shown. */
   async refresh(): Promise<void> {
@@ -245,13 +272,8 @@ export class VaultConnect extends LitElement {
     if (this.#connections.status !== 'ready') await this.#connections.load();
     const connection = this.#connections.find(serviceId, unifiedApi);
     if (!connection) {
-      this.dispatchEvent(
-        new VaultConnectErrorEvent({
-          code: 'api_error',
-          message: `There is no integration “${serviceId}” in this list.`,
-          retryable: false,
-        }),
-      );
+      const error = new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` });
+      this.dispatchEvent(new VaultConnectErrorEvent({ code: error.code, message: this.describe(error), retryable: false }));
       return;
     }
     await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
@@ -271,7 +293,7 @@ export class VaultConnect extends LitElement {
     if (status === 'error' && error) {
       return html`<div part="state" class="state error" role="alert">
         <strong>${strings.errorTitle}</strong>
-        <p>${error.message}</p>
+        <p>${this.describe(error)}</p>
         <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${() => void this.refresh()}>
           ${strings.action.retry}
         </button>

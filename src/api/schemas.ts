@@ -9,52 +9,33 @@ import {
   AUTH_TYPES,
   CONNECTION_HEALTH,
   CONNECTION_STATES,
-  CONNECTOR_STATUSES,
   INTEGRATION_STATES,
   OAUTH_GRANT_TYPES,
 } from './vocabulary.ts';
 
 const optionalString = z.optional(z.string());
 const nullableString = z.optional(z.nullable(z.string()));
-// An object whose keys the element never reads: any object passes.
-const looseRecord = z.optional(z.nullable(z.looseObject({})));
-
-/** `FormField`, reduced to what the element reads (the rest is tolerated). */
-export const FormFieldSchema = z.looseObject({
-  id: optionalString,
-  label: optionalString,
-  required: z.optional(z.boolean()),
-  hidden: z.optional(z.nullable(z.boolean())),
-  deprecated: z.optional(z.nullable(z.boolean())),
-});
+const nonEmpty = z.string().check(z.minLength(1));
 
 /**
- * `Connection`. The spec marks no field required; the element cannot place a row without `service_id` and `unified_api`,
- * so those two are required here and a reply without them is an invalid response.
+ * `Connection`, reduced to the fields the list reads; the rest passes through untouched (`looseObject`), and a flow that
+ * needs more (form fields for direct authorization) validates those fields in its own chunk. The spec marks no field
+ * required; the element cannot place a row without `service_id` and `unified_api`, so a reply without them is invalid.
  */
 export const ConnectionSchema = z.looseObject({
-  id: optionalString,
-  service_id: z.string().check(z.minLength(1)),
-  unified_api: z.string().check(z.minLength(1)),
+  service_id: nonEmpty,
+  unified_api: nonEmpty,
   name: optionalString,
   tag_line: optionalString,
   state: z.optional(z.enum(CONNECTION_STATES)),
   integration_state: z.optional(z.enum(INTEGRATION_STATES)),
   auth_type: z.optional(z.enum(AUTH_TYPES)),
   oauth_grant_type: z.optional(z.enum(OAUTH_GRANT_TYPES)),
-  status: z.optional(z.enum(CONNECTOR_STATUSES)),
   enabled: z.optional(z.boolean()),
-  website: optionalString,
   icon: optionalString,
   logo: optionalString,
   authorize_url: nullableString,
-  revoke_url: nullableString,
-  settings: looseRecord,
-  metadata: looseRecord,
-  form_fields: z.optional(z.array(FormFieldSchema)),
-  settings_required_for_authorization: z.optional(z.array(z.string())),
   health: z.optional(z.enum(CONNECTION_HEALTH)),
-  created_at: z.optional(z.number()),
   updated_at: z.optional(z.nullable(z.number())),
 });
 export type Connection = z.infer<typeof ConnectionSchema>;
@@ -106,8 +87,8 @@ export function sessionTokenOf(reply: z.infer<typeof SessionReplySchema>): strin
 
 /** The claims of a Vault session JWT that the element reads. */
 export const SessionClaimsSchema = z.looseObject({
-  application_id: z.string().check(z.minLength(1)),
-  consumer_id: z.string().check(z.minLength(1)),
+  application_id: nonEmpty,
+  consumer_id: nonEmpty,
   redirect_uri: optionalString,
   exp: z.optional(z.number()),
   settings: z.optional(

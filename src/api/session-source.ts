@@ -3,7 +3,7 @@
  * in memory only (never in storage) and its claims are decoded, not verified: the browser has no key, and the Vault
  * API verifies every request anyway.
  */
-import { decodeJwt } from 'jose';
+import { jwtDecode } from 'jwt-decode';
 import { VaultConnectError, toVaultConnectError } from './errors.ts';
 import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
 
@@ -21,15 +21,13 @@ export interface SessionConfig {
 export function readSession(token: string): Session {
   let payload: unknown;
   try {
-    payload = decodeJwt(token);
+    payload = jwtDecode(token);
   } catch (cause) {
-    throw new VaultConnectError('session_failed', 'The session token is not a valid Vault session.', { cause });
+    throw new VaultConnectError('session_failed', { cause });
   }
   const claims = SessionClaimsSchema.safeParse(payload);
   if (!claims.success) {
-    throw new VaultConnectError('session_failed', 'The session token does not name an application and a consumer.', {
-      cause: claims.error,
-    });
+    throw new VaultConnectError('session_failed', { cause: claims.error });
   }
   return { token, claims: claims.data };
 }
@@ -79,7 +77,7 @@ export class SessionSource {
     const { sessionUrl, token } = this.#config();
     if (token) return readSession(token);
     if (!sessionUrl) {
-      throw new VaultConnectError('session_failed', 'No session: set the session-url attribute or the token property.');
+      throw new VaultConnectError('session_failed');
     }
     let response: Response;
     try {
@@ -94,7 +92,7 @@ export class SessionSource {
       throw toVaultConnectError(error);
     }
     if (!response.ok) {
-      throw new VaultConnectError('session_failed', `The session could not be started (the server answered ${response.status}).`, {
+      throw new VaultConnectError('session_failed', {
         retryable: response.status >= 500 || response.status === 429,
         status: response.status,
       });
@@ -103,12 +101,12 @@ export class SessionSource {
     try {
       body = await response.json();
     } catch (cause) {
-      throw new VaultConnectError('session_failed', 'The session endpoint did not answer with JSON.', { cause });
+      throw new VaultConnectError('session_failed', { cause });
     }
     const reply = SessionReplySchema.safeParse(body);
     const sessionToken = reply.success ? sessionTokenOf(reply.data) : undefined;
     if (!sessionToken) {
-      throw new VaultConnectError('session_failed', 'The session endpoint did not return a session token.');
+      throw new VaultConnectError('session_failed');
     }
     return readSession(sessionToken);
   }

@@ -88,7 +88,7 @@ export class VaultClient {
       response = await this.#send(method, path, session, body, signal);
     }
     if (response.status === 401) {
-      throw new VaultConnectError('session_failed', 'Your session has expired. Reload the page to sign in again.', {
+      throw new VaultConnectError('session_failed', {
         status: 401,
         retryable: this.#session.renewable,
       });
@@ -99,13 +99,11 @@ export class VaultClient {
     try {
       json = await response.json();
     } catch (cause) {
-      throw new VaultConnectError('invalid_response', 'The Vault API sent a reply that is not JSON.', { cause });
+      throw new VaultConnectError('invalid_response', { cause });
     }
     const parsed = schema.safeParse(json);
     if (!parsed.success) {
-      throw new VaultConnectError('invalid_response', 'The Vault API sent a reply in an unexpected shape.', {
-        cause: parsed.error,
-      });
+      throw new VaultConnectError('invalid_response', { cause: parsed.error });
     }
     return parsed.data;
   }
@@ -137,7 +135,7 @@ function connectionPath(unifiedApi: string, serviceId: string): string {
   return `/vault/connections/${encodeURIComponent(unifiedApi)}/${encodeURIComponent(serviceId)}`;
 }
 
-/** Turns a non-2xx reply into an `api_error` carrying Apideck's own message when the envelope has one. */
+/** Turns a non-2xx reply into an `api_error` whose detail is Apideck's own message (when it sends one) and the status. */
 async function apiError(response: Response): Promise<VaultConnectError> {
   let message: string | undefined;
   try {
@@ -147,7 +145,8 @@ async function apiError(response: Response): Promise<VaultConnectError> {
     // Not JSON: the status alone has to do.
   }
   const status = response.status;
-  return new VaultConnectError('api_error', message ? `${message} (${status})` : `The Vault API answered ${status}.`, {
+  return new VaultConnectError('api_error', {
+    detail: `${message ?? 'HTTP'} (${status})`,
     status,
     retryable: status >= 500 || status === 429,
   });

@@ -2,7 +2,7 @@
  * English strings, the reference locale: every other locale must have exactly these keys (a test checks it).
  * Functions take the values they interpolate; counts and dates go through `Intl` in the caller.
  */
-import type { ConnectionStatus, RowAction } from '../api/vocabulary.ts';
+import type { ConnectionStatus, ErrorCode, RowAction } from '../api/vocabulary.ts';
 
 export const en = {
   title: 'Integrations',
@@ -14,6 +14,21 @@ export const en = {
   noMatches: (query: string) => `No integrations match “${query}”.`,
   resultCount: (count: number) => (count === 1 ? '1 integration' : `${count} integrations`),
   errorTitle: 'The integrations could not be loaded',
+  /** What the user reads for each error code; a detail (such as Apideck's own message) may follow. */
+  errors: {
+    session_failed: 'Your session could not be started or has expired. Reload the page to try again.',
+    api_error: 'The Vault API reported an error:',
+    invalid_response: 'The Vault API sent a reply this page cannot read.',
+    network_error: 'The network request failed. Check your connection and try again.',
+    popup_blocked: 'The browser blocked the window.',
+    popup_closed: 'The window was closed before the connection finished.',
+    timeout: 'The connection took too long and was stopped.',
+    state_mismatch: 'The reply did not match this request, so it was ignored.',
+    access_denied: 'Access was denied.',
+    exchange_failed: 'The connection could not be completed.',
+    code_expired: 'The authorization expired before it could be used. Please try again.',
+    aborted: 'Cancelled.',
+  } satisfies Record<ErrorCode, string>,
   needsConfigurationHint: 'Your administrator has to set this integration up before you can connect it.',
   status: {
     needs_configuration: 'Needs configuration',
@@ -55,20 +70,14 @@ export const en = {
   confirmDisconnectBody: 'Its settings and authorization are removed. You can connect it again later.',
   confirmDisconnect: 'Disconnect',
   cancel: 'Cancel',
+  /** Group titles; a unified API not listed here is titled from its id (`file-storage` → "File storage"). */
   unifiedApi: {
     crm: 'CRM',
-    accounting: 'Accounting',
     hris: 'HRIS',
     ats: 'ATS',
-    'file-storage': 'File storage',
-    'issue-tracking': 'Issue tracking',
     ecommerce: 'E-commerce',
     pos: 'Point of sale',
     sms: 'SMS',
-    lead: 'Lead',
-    proxy: 'Proxy',
-    vault: 'Vault',
-    webhook: 'Webhook',
   } as Record<string, string>,
 };
 

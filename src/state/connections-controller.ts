@@ -1,21 +1,20 @@
 /**
- * The element's side logic as a reactive controller: it loads the list, runs row actions and the modal flow, keeps the
- * state the view draws, and reports through the contract's events. Every request and flow it starts is tied to an
- * `AbortController` that `hostDisconnected()` aborts.
+ * The element's side logic as a reactive controller: it loads the list, keeps the state the view draws, runs row
+ * actions and reports through the contract's events. The actions themselves live in a lazy chunk (`row-actions.ts`),
+ * prefetched once the first list has rendered, so the first load carries only what drawing the list needs. Every
+ * request and flow it starts is tied to an `AbortController` that `hostDisconnected()` aborts.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { allowedActions, connectionKey } from '../api/connection-status.ts';
-import { VaultConnectError, toVaultConnectError } from '../api/errors.ts';
+import { toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import { SessionSource } from '../api/session-source.ts';
 import { DEFAULT_UNIFY_BASE_URL, VaultClient } from '../api/vault-client.ts';
 import type { AllowAction, RowAction } from '../api/vocabulary.ts';
 import { VaultConnectErrorEvent } from '../events/vault-connect-error.ts';
 import { VaultConnectReadyEvent } from '../events/vault-connect-ready.ts';
-import { VaultConnectionChangeEvent } from '../events/vault-connection-change.ts';
-import { VaultConnectionDeleteEvent } from '../events/vault-connection-delete.ts';
-import type { ModalActionContext } from '../flows/modal-action.ts';
-import { loadApideckVault, type VaultModal } from '../flows/vault-modal.ts';
+import type { VaultModal } from '../flows/vault-modal.ts';
+import type { ActionContext } from './row-actions.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -27,6 +26,8 @@ export interface ConnectionsHost extends ReactiveControllerHost, EventTarget {
   readonly unifiedApi: string | undefined;
   readonly locale: string;
   readonly vaultModal: VaultModal | undefined;
+  /** The sentence the user reads for an error, in the element's locale. */
+  describe(error: VaultConnectError): string;
 }
 
 /** What a finished action says, for the element to announce. */
@@ -36,6 +37,11 @@ export type ActionResult =
   | { kind: 'unchanged' }
   | { kind: 'failed'; error: VaultConnectError }
   | { kind: 'aborted' };
+
+/** Actions that open a flow (a modal or popup): one at a time per element. */
+const FLOW_ACTIONS: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
+
+const loadRowActions = () => import('./row-actions.ts');
 
 export class ConnectionsController implements ReactiveController {
   status: LoadStatus = 'idle';
@@ -53,7 +59,7 @@ export class ConnectionsController implements ReactiveController {
   readonly #client: VaultClient;
   #load: AbortController | undefined;
   readonly #actions = new Set<AbortController>();
-  #modalFlow: AbortController | undefined;
+  #flow: AbortController | undefined;
   #readyFired = false;
 
   constructor(host: ConnectionsHost) {
@@ -67,9 +73,9 @@ export class ConnectionsController implements ReactiveController {
     return this.#session.configured;
   }
 
-  /** Whether a modal (or later, popup) flow is open. One flow per element at a time. */
+  /** Whether a modal (or popup) flow is open. */
   get flowOpen(): boolean {
-    return this.#modalFlow !== undefined;
+    return this.#flow !== undefined;
   }
 
   hostConnected(): void {
@@ -79,9 +85,9 @@ export class ConnectionsController implements ReactiveController {
   hostDisconnected(): void {
     this.#load?.abort();
     this.#load = undefined;
-    this.cancel();
     for (const action of this.#actions) action.abort();
     this.#actions.clear();
+    this.#flow = undefined;
     this.pending.clear();
     if (this.status === 'loading') this.status = 'idle';
   }
@@ -119,6 +125,8 @@ export class ConnectionsController implements ReactiveController {
         this.#readyFired = true;
         this.#host.dispatchEvent(new VaultConnectReadyEvent({ connections: this.connections }));
       }
+      // The actions chunk is needed on the first click; fetch it while the user reads the list.
+      void loadRowActions().catch(() => undefined);
     } catch (error) {
       if (controller.signal.aborted) return;
       this.error = toVaultConnectError(error);
@@ -134,158 +142,67 @@ export class ConnectionsController implements ReactiveController {
     return this.connections.find((c) => c.service_id === serviceId && (!unifiedApi || c.unified_api === unifiedApi));
   }
 
-  /** Enables or disables a connection with `PATCH {enabled}`, updating the row from the API's reply. */
-  setEnabled(connection: Connection, enabled: boolean): Promise<ActionResult> {
-    return this.#runAction(connection, enabled ? 'enable' : 'disable', async (signal) => {
-      const updated = await this.#client.updateConnection(connection.unified_api, connection.service_id, { enabled }, signal);
-      this.#replace(updated);
-      this.#host.dispatchEvent(new VaultConnectionChangeEvent({ connection: updated }));
-      return { kind: 'updated', connection: updated };
-    });
-  }
-
-  /** Deletes a connection, then re-reads it: Apideck lists a deleted connection again as `available`. */
-  disconnect(connection: Connection): Promise<ActionResult> {
-    return this.#runAction(connection, 'disconnect', async (signal) => {
-      await this.#client.deleteConnection(connection.unified_api, connection.service_id, signal);
-      const after = await this.#reread(connection, signal);
-      this.#host.dispatchEvent(new VaultConnectionDeleteEvent({ connection: after ?? connection }));
-      return { kind: 'deleted', connection: after ?? connection };
-    });
-  }
-
   /**
-   * Opens the embedded Vault on a connection (the flow's code is a lazy chunk). One flow per element at a time: while
-   * one is open, another request settles at once as `unchanged`.
+   * Runs a row action: shows progress in the row, reports a failure in the row and as `vault-connect-error`, and
+   * settles when the action (or its flow) ends. While a flow is open, another flow action settles at once as `unchanged`.
    */
-  openInModal(connection: Connection, action: RowAction): Promise<ActionResult> {
-    if (this.#modalFlow) return Promise.resolve({ kind: 'unchanged' });
-    const flow = new AbortController();
-    this.#modalFlow = flow;
-    return this.#runAction(connection, action, async (signal) => {
-      const onAbort = () => flow.abort();
-      signal.addEventListener('abort', onAbort, { once: true });
-      try {
-        const { runModalAction } = await import('../flows/modal-action.ts');
-        return await runModalAction(this.#modalContext, connection, flow.signal);
-      } finally {
-        signal.removeEventListener('abort', onAbort);
-        if (this.#modalFlow === flow) this.#modalFlow = undefined;
-      }
-    });
-  }
-
-  /** What the lazily loaded modal flow may use of the controller. */
-  readonly #modalContext: ModalActionContext = {
-    session: (signal) => this.#client.session(signal),
-    modal: () => this.#modal(),
-    locale: () => this.#host.locale,
-    unifyBaseUrl: () => this.#host.unifyBaseUrl,
-    opened: (connection) => {
-      this.pending.delete(connectionKey(connection));
-      this.#host.requestUpdate();
-    },
-    reread: (connection, signal) => this.#refreshAfterHint(connection, signal),
-  };
-
-  /** Ends the flow in progress (`aborted`). */
-  cancel(): void {
-    this.#modalFlow?.abort();
-  }
-
-  /** Re-reads a connection after a hint and fires change/delete when the API's value differs from ours. */
-  async #refreshAfterHint(previous: Connection, signal: AbortSignal): Promise<Connection | undefined> {
-    const before = this.connections.find((c) => connectionKey(c) === connectionKey(previous)) ?? previous;
-    const fresh = await this.#reread(previous, signal);
-    if (!fresh || sameConnection(before, fresh)) return undefined;
-    const wasConnected = before.state !== 'available';
-    const event =
-      fresh.state === 'available' && wasConnected
-        ? new VaultConnectionDeleteEvent({ connection: fresh })
-        : new VaultConnectionChangeEvent({ connection: fresh });
-    this.#host.dispatchEvent(event);
-    return fresh;
-  }
-
-  /** `GET` one connection and put it in the list; a 404 removes the row. */
-  async #reread(connection: Connection, signal: AbortSignal): Promise<Connection | undefined> {
-    try {
-      const fresh = await this.#client.getConnection(connection.unified_api, connection.service_id, signal);
-      this.#replace(fresh);
-      return fresh;
-    } catch (error) {
-      if (error instanceof VaultConnectError && error.status === 404) {
-        this.connections = this.connections.filter((c) => connectionKey(c) !== connectionKey(connection));
-        this.#host.requestUpdate();
-        return undefined;
-      }
-      throw error;
-    }
-  }
-
-  async #modal(): Promise<VaultModal> {
-    if (this.#host.vaultModal) return this.#host.vaultModal;
-    try {
-      return await loadApideckVault();
-    } catch (cause) {
-      throw new VaultConnectError('network_error', 'The Vault window could not be loaded. Check your connection and try again.', {
-        retryable: true,
-        cause,
-      });
-    }
-  }
-
-  async #runAction(
-    connection: Connection,
-    action: RowAction,
-    run: (signal: AbortSignal) => Promise<ActionResult>,
-  ): Promise<ActionResult> {
+  async run(connection: Connection, action: RowAction): Promise<ActionResult> {
+    const opensFlow = FLOW_ACTIONS.has(action);
+    if (opensFlow && this.#flow) return { kind: 'unchanged' };
     const key = connectionKey(connection);
     const controller = new AbortController();
     this.#actions.add(controller);
+    if (opensFlow) this.#flow = controller;
     this.pending.set(key, action);
     this.rowErrors.delete(key);
     this.#host.requestUpdate();
     try {
-      return await run(controller.signal);
+      const { performAction } = await loadRowActions();
+      return await performAction(this.#context, connection, action, controller.signal);
     } catch (thrown) {
       const error = toVaultConnectError(thrown);
-      if (controller.signal.aborted || error.code === 'aborted') {
-        return { kind: 'aborted' };
-      }
-      this.rowErrors.set(key, error.message);
+      if (controller.signal.aborted || error.code === 'aborted') return { kind: 'aborted' };
+      this.rowErrors.set(key, this.#host.describe(error));
       this.#reportError(error);
       return { kind: 'failed', error };
     } finally {
       this.#actions.delete(controller);
+      if (this.#flow === controller) this.#flow = undefined;
       if (this.pending.get(key) === action) this.pending.delete(key);
       this.#host.requestUpdate();
     }
   }
 
-  #replace(updated: Connection): void {
-    const key = connectionKey(updated);
-    const index = this.connections.findIndex((c) => connectionKey(c) === key);
-    if (index === -1) return;
-    this.connections = this.connections.with(index, updated);
-    this.#host.requestUpdate();
+  /** Ends the flow in progress (`aborted`). */
+  cancel(): void {
+    this.#flow?.abort();
   }
+
+  /** What the lazily loaded actions may use of the controller. */
+  readonly #context: ActionContext = {
+    client: () => this.#client,
+    host: () => this.#host,
+    current: (connection) => this.connections.find((c) => connectionKey(c) === connectionKey(connection)),
+    replace: (updated) => {
+      const key = connectionKey(updated);
+      const index = this.connections.findIndex((c) => connectionKey(c) === key);
+      if (index === -1) return;
+      this.connections = this.connections.with(index, updated);
+      this.#host.requestUpdate();
+    },
+    remove: (connection) => {
+      this.connections = this.connections.filter((c) => connectionKey(c) !== connectionKey(connection));
+      this.#host.requestUpdate();
+    },
+    idle: (connection) => {
+      this.pending.delete(connectionKey(connection));
+      this.#host.requestUpdate();
+    },
+  };
 
   #reportError(error: VaultConnectError): void {
     this.#host.dispatchEvent(
-      new VaultConnectErrorEvent({ code: error.code, message: error.message, retryable: error.retryable }),
+      new VaultConnectErrorEvent({ code: error.code, message: this.#host.describe(error), retryable: error.retryable }),
     );
   }
-}
-
-/** Whether two reads of a connection show the same thing to the user (the fields that drive its row). */
-function sameConnection(a: Connection, b: Connection): boolean {
-  return (
-    a.state === b.state &&
-    a.enabled === b.enabled &&
-    a.integration_state === b.integration_state &&
-    a.health === b.health &&
-    a.updated_at === b.updated_at &&
-    a.name === b.name
-  );
 }

@@ -76,6 +76,6 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
 export function renderSkeleton(count = 4): TemplateResult {
   return html`${Array.from(
     { length: count },
-    () => html`<li class="row skeleton" aria-hidden="true"><span class="icon"></span><span class="text"><span class="bar"></span><span class="bar short"></span></span></li>`,
+    () => html`<li class="row skeleton" aria-hidden="true"><span class="icon"></span><span class="text"><span class="bar"></span><span class="bar"></span></span></li>`,
   )}`;
 }
