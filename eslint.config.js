@@ -7,7 +7,7 @@ import wc from 'eslint-plugin-wc';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'storybook-static/**', 'node_modules/**', 'coverage/**', 'custom-elements.json'] },
+  { ignores: ['.sz/**', 'dist/**', 'storybook-static/**', 'node_modules/**', 'coverage/**', 'custom-elements.json'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -30,3 +30,5 @@ if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
 } else {
   mode.textContent = 'Connected to the real Apideck Vault API.';
 }
+// Only now: the element starts loading as soon as it has a session source, and must know its API base by then.
+element.sessionUrl = '/api/session';

@@ -224,6 +224,7 @@ export const styles = css`
     color: var(--vc-color-danger);
   }
 
+  /* The confirmation dialog (its layout is in view/confirm-dialog.ts). */
   button.danger.solid {
     background: var(--vc-color-danger);
     border-color: var(--vc-color-danger);
@@ -275,36 +276,6 @@ export const styles = css`
 
   .skeleton .bar + .bar {
     width: 70%;
-  }
-
-  dialog {
-    font: inherit;
-    color: var(--vc-color-text);
-    background: var(--vc-color-background);
-    border: 1px solid var(--vc-color-border);
-    border-radius: var(--vc-radius);
-    padding: calc(var(--vc-spacing) * 1.5);
-    max-width: min(28rem, calc(100vw - 2rem));
-  }
-
-  dialog::backdrop {
-    background: rgb(0 0 0 / 0.4);
-  }
-
-  dialog h2 {
-    font-size: 1rem;
-    margin: 0 0 0.5rem;
-  }
-
-  dialog p {
-    margin: 0 0 var(--vc-spacing);
-    color: var(--vc-color-text-muted);
-  }
-
-  .dialog-actions {
-    display: flex;
-    gap: 0.5rem;
-    justify-content: flex-end;
   }
 
   @media (max-width: 36rem) {

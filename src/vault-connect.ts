@@ -1,6 +1,7 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { connectionKey } from './api/connection-status.ts';
-import { describeError, VaultConnectError } from './api/errors.ts';
+import { describeError, toVaultConnectError, VaultConnectError } from './api/errors.ts';
+import type * as PopupStart from './flows/popup-start.ts';
 import type { Connection } from './api/schemas.ts';
 import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
@@ -62,7 +63,6 @@ export class VaultConnect extends LitElement {
   // Lit's static properties rather than decorators: the decorator helpers cost first-load bytes (see the size budget).
   static override properties = {
     query: { state: true },
-    confirming: { state: true },
     announcement: { state: true },
     sessionUrl: { attribute: 'session-url' },
     token: { attribute: false },
@@ -72,6 +72,7 @@ export class VaultConnect extends LitElement {
     unifiedApi: { attribute: 'unified-api' },
     openMode: { attribute: 'open-mode' },
     callbackUrl: { attribute: 'callback-url' },
+    flowTimeout: { attribute: 'flow-timeout', type: Number },
     locale: { reflect: true },
     theme: { reflect: true },
   };
@@ -81,11 +82,10 @@ export class VaultConnect extends LitElement {
   readonly #searchText = new WeakMap<Connection, string>();
   /** Rows grouped by unified API, recomputed only when the list changes. */
   #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
-  /** The button that opened the confirmation dialog, to return focus to. */
-  #dialogOpener: { key: string; action: RowAction } | undefined;
+  /** The popup-start chunk once loaded (prefetched when `open-mode` is not `modal`). */
+  #popupStart: typeof PopupStart | undefined;
 
   private query = '';
-  private confirming: Connection | undefined;
   private announcement = '';
 
   /** Host endpoint that returns a Vault session token (`POST`, `credentials: 'same-origin'`, body `{}`). */
@@ -106,11 +106,17 @@ export class VaultConnect extends LitElement {
   /** Show only this unified API (`crm`, `accounting`, …). */
   unifiedApi: string | undefined;
 
-  /** How an Apideck connection is opened: `modal` (default), `popup` or `direct`. `popup` and `direct` open the modal until they ship. */
+  /**
+   * How an Apideck connection is opened: `modal` (default, the embedded Vault), `popup` (Hosted Vault in a popup) or
+   * `direct` (the connection's `authorize_url` in a popup). `popup` and `direct` need `callback-url`.
+   */
   openMode: OpenMode = 'modal';
 
   /** The host page that runs the callback module (`redirect_uri` for `direct`, the session's for `popup`). */
   callbackUrl: string | undefined;
+
+  /** How long a popup flow may take, in milliseconds, before it ends with `timeout`. Default 10 minutes. */
+  flowTimeout = 600_000;
 
   /** `en` (default), `nl`, `de`, `fr`, `es`. Passed on to the Vault modal. */
   locale: Locale = 'en';
@@ -119,20 +125,10 @@ export class VaultConnect extends LitElement {
   theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (!this.hasUpdated) return;
-    if (changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl')) {
-      this.#connections.sessionChanged();
-    }
-  }
-
-  protected override updated(changed: PropertyValues): void {
-    if (changed.has('confirming') && this.confirming && this.dialog && !this.dialog.open) {
-      this.dialog.showModal();
-    }
-  }
-
-  private get dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
+    if (changed.has('openMode') && this.openMode !== 'modal') void this.#loadPopupStart().catch(() => undefined);
+    if (!(changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl'))) return;
+    // The load started on connect already used these values, unless it found no session (set after append).
+    if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
   }
 
   private get searchInput(): HTMLInputElement | null {
@@ -188,8 +184,40 @@ export class VaultConnect extends LitElement {
     if (!button || !row || button.disabled) return;
     const connection = this.#connections.connections.find((c) => connectionKey(c) === row.dataset.key);
     if (!connection) return;
-    void this.#runRowAction(connection, button.dataset.action as RowAction);
+    const action = button.dataset.action as RowAction;
+    const blocked = this.#connections.blocked.get(row.dataset.key!);
+    // In a row whose popup was blocked, `retry` starts that flow again: in a fresh click, or in this tab.
+    if (action === 'retry' && blocked) void this.#startFlow(connection, blocked.action, 'sameTab' in button.dataset);
+    else void this.#runRowAction(connection, action);
   };
+
+  /**
+   * Starts a flow action. Runs synchronously up to the popup: `window.open` must happen inside the click, before any
+   * `await`, or the browser blocks it.
+   */
+  async #startFlow(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
+    if (this.#connections.flowOpen) {
+      this.#connections.focusFlow();
+      return;
+    }
+    // Prefetched when open-mode was set; were it still on its way, the popup below may be blocked (then: retry).
+    const start = this.openMode === 'modal' ? undefined : (this.#popupStart ?? (await this.#loadPopupStart()));
+    const plan = start ? start.planOpen(connection, action, this.openMode, this.callbackUrl) : 'modal';
+    let popup: Window | undefined;
+    if (!sameTab && (plan === 'hosted' || plan === 'direct')) {
+      try {
+        popup = start!.openPopup(`vault-connect-${start!.randomState()}`);
+      } catch (error) {
+        this.#connections.popupBlocked(connection, action, toVaultConnectError(error));
+        this.#announce(this.describe(toVaultConnectError(error)));
+        void this.#focusRowButton(connectionKey(connection), 'retry');
+        return;
+      }
+    }
+    const result = await this.#connections.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab });
+    this.#announceResult(result, displayName(connection), this.strings.announce.changed);
+    await this.#focusRowButton(connectionKey(connection), action);
+  }
 
   async #runRowAction(connection: Connection, action: RowAction): Promise<void> {
     const key = connectionKey(connection);
@@ -201,17 +229,23 @@ export class VaultConnect extends LitElement {
         this.#announceResult(result, name, action === 'enable' ? this.strings.announce.enabled : this.strings.announce.disabled);
         break;
       }
-      case 'disconnect':
-        this.#dialogOpener = { key, action };
-        this.confirming = connection;
-        return;
-      case 'connect':
-      case 'settings':
-      case 'reconnect': {
-        const result = await this.#connections.run(connection, action);
-        this.#announceResult(result, name, this.strings.announce.changed);
+      case 'disconnect': {
+        const { confirmInDialog } = await import('./view/confirm-dialog.ts');
+        const strings = this.strings;
+        const confirmed = await confirmInDialog(this.renderRoot as ShadowRoot, {
+          title: strings.confirmDisconnectTitle(name),
+          body: strings.confirmDisconnectBody,
+          confirm: strings.confirmDisconnect,
+          cancel: strings.cancel,
+        });
+        if (confirmed) this.#announceResult(await this.#connections.run(connection, 'disconnect'), name, strings.announce.changed);
         break;
       }
+      case 'connect':
+      case 'settings':
+      case 'reconnect':
+        // Not awaited before it runs: the popup must open within this call stack (see #startFlow).
+        return this.#startFlow(connection, action);
       case 'retry':
         await this.#connections.load();
         return;
@@ -225,6 +259,11 @@ export class VaultConnect extends LitElement {
     else if (result.kind === 'failed') this.#announce(this.describe(result.error));
   }
 
+  async #loadPopupStart(): Promise<typeof PopupStart> {
+    this.#popupStart ??= await import('./flows/popup-start.ts');
+    return this.#popupStart;
+  }
+
   /** Returns focus to the button that started an action, or the row's first button if that one is gone. */
   async #focusRowButton(key: string, action: RowAction): Promise<void> {
     await this.updateComplete;
@@ -234,25 +273,6 @@ export class VaultConnect extends LitElement {
       row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
     (target ?? this.searchInput)?.focus();
   }
-
-  #onDialogClose = (): void => {
-    const connection = this.confirming;
-    const confirmed = this.dialog?.returnValue === 'confirm';
-    this.confirming = undefined;
-    if (this.dialog) this.dialog.returnValue = '';
-    const opener = this.#dialogOpener;
-    this.#dialogOpener = undefined;
-    if (!connection || !opener) return;
-    if (!confirmed) {
-      void this.#focusRowButton(opener.key, opener.action);
-      return;
-    }
-    void (async () => {
-      const result = await this.#connections.run(connection, 'disconnect');
-      this.#announceResult(result, displayName(connection), this.strings.announce.changed);
-      await this.#focusRowButton(opener.key, opener.action);
-    })();
-  };
 
   /** The sentence the user reads for an error, in the element's locale. @internal */
   describe(error: VaultConnectError): string {
@@ -279,7 +299,7 @@ export class VaultConnect extends LitElement {
     await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
   }
 
-  /** Ends the flow in progress (`aborted`): the modal closes and the flow's promise settles. */
+  /** Ends the flow in progress (`aborted`): the modal or popup closes and the flow's promise settles. */
   cancel(): void {
     this.#connections.cancel();
   }
@@ -300,8 +320,7 @@ export class VaultConnect extends LitElement {
       </div>`;
     }
     if (status !== 'ready') {
-      return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>
-        <span class="visually-hidden" role="status">${strings.loading}</span>`;
+      return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
     }
     if (connections.length === 0) {
       return html`<div part="state" class="state">${strings.empty}</div>`;
@@ -322,7 +341,7 @@ export class VaultConnect extends LitElement {
             pending: this.#connections.pending.get(key),
             error: this.#connections.rowErrors.get(key),
             hidden,
-            flowOpen: this.#connections.flowOpen,
+            blocked: this.#connections.blocked.get(key)?.count ?? 0,
           });
         });
       visible += shown;
@@ -343,7 +362,6 @@ export class VaultConnect extends LitElement {
 
   override render(): TemplateResult {
     const strings = this.strings;
-    const confirming = this.confirming;
     return html`
       <div class="toolbar">
         <input
@@ -358,18 +376,6 @@ export class VaultConnect extends LitElement {
       </div>
       ${this.#renderBody()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
-      <dialog part="dialog" aria-labelledby="confirm-title" @close=${this.#onDialogClose}>
-        ${confirming
-          ? html`<form method="dialog">
-              <h2 id="confirm-title">${strings.confirmDisconnectTitle(displayName(confirming))}</h2>
-              <p>${strings.confirmDisconnectBody}</p>
-              <div class="dialog-actions">
-                <button part="button" class="secondary" type="submit" value="cancel">${strings.cancel}</button>
-                <button part="button" class="danger solid" type="submit" value="confirm" data-confirm>${strings.confirmDisconnect}</button>
-              </div>
-            </form>`
-          : nothing}
-      </dialog>
     `;
   }
 }

@@ -53,13 +53,14 @@ export class SessionSource {
 
   /** The session in hand, fetching one the first time. Concurrent callers share one request. */
   get(signal?: AbortSignal): Promise<Session> {
-    this.#current ??= this.#obtain(signal);
+    // Shared by every caller, so no caller's signal may cancel it: each caller stops waiting on its own signal instead.
+    this.#current ??= this.#obtain();
     const pending = this.#current;
     // A failed attempt is not cached: the next call (a retry) asks again.
     pending.catch(() => {
       if (this.#current === pending) this.#current = undefined;
     });
-    return pending;
+    return signal ? untilAborted(pending, signal) : pending;
   }
 
   /** Drops the session in hand and asks for a new one (after the Vault API answered 401). */
@@ -73,7 +74,7 @@ export class SessionSource {
     this.#current = undefined;
   }
 
-  async #obtain(signal?: AbortSignal): Promise<Session> {
+  async #obtain(): Promise<Session> {
     const { sessionUrl, token } = this.#config();
     if (token) return readSession(token);
     if (!sessionUrl) {
@@ -86,7 +87,6 @@ export class SessionSource {
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: '{}',
-        ...(signal ? { signal } : {}),
       });
     } catch (error) {
       throw toVaultConnectError(error);
@@ -110,4 +110,14 @@ export class SessionSource {
     }
     return readSession(sessionToken);
   }
+}
+
+/** Settles with `promise`, or rejects with the signal's reason (an `AbortError`) as soon as it aborts. */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason as Error);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

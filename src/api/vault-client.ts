@@ -4,23 +4,12 @@
  */
 import type * as z from 'zod/mini';
 import { VaultConnectError, toVaultConnectError } from './errors.ts';
-import {
-  ConfirmResponseSchema,
-  ConnectionListResponseSchema,
-  ConnectionResponseSchema,
-  ErrorEnvelopeSchema,
-  type Connection,
-} from './schemas.ts';
+import { ConnectionListResponseSchema, ErrorEnvelopeSchema, type Connection } from './schemas.ts';
 import type { Session, SessionSource } from './session-source.ts';
 
 export const DEFAULT_UNIFY_BASE_URL = 'https://unify.apideck.com';
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
-
-/** Fields of a connection the element ever writes. */
-export interface ConnectionPatch {
-  enabled?: boolean;
-}
+export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
 export class VaultClient {
   #session: SessionSource;
@@ -34,38 +23,7 @@ export class VaultClient {
   /** `GET /vault/connections`, filtered by unified API when given. */
   async listConnections(unifiedApi?: string, signal?: AbortSignal): Promise<Connection[]> {
     const query = unifiedApi ? `?api=${encodeURIComponent(unifiedApi)}` : '';
-    const reply = await this.#request('GET', `/vault/connections${query}`, ConnectionListResponseSchema, undefined, signal);
-    return reply.data;
-  }
-
-  /** `GET /vault/connections/{unified_api}/{service_id}`. */
-  async getConnection(unifiedApi: string, serviceId: string, signal?: AbortSignal): Promise<Connection> {
-    const reply = await this.#request('GET', connectionPath(unifiedApi, serviceId), ConnectionResponseSchema, undefined, signal);
-    return reply.data;
-  }
-
-  /** `PATCH /vault/connections/{unified_api}/{service_id}`. */
-  async updateConnection(unifiedApi: string, serviceId: string, patch: ConnectionPatch, signal?: AbortSignal): Promise<Connection> {
-    const reply = await this.#request('PATCH', connectionPath(unifiedApi, serviceId), ConnectionResponseSchema, patch, signal);
-    return reply.data;
-  }
-
-  /** `DELETE /vault/connections/{unified_api}/{service_id}` (204, no body). */
-  async deleteConnection(unifiedApi: string, serviceId: string, signal?: AbortSignal): Promise<void> {
-    await this.#request('DELETE', connectionPath(unifiedApi, serviceId), undefined, undefined, signal);
-  }
-
-  /** `POST …/confirm` with the `confirm_token` of a CSRF-protected authorization. */
-  async confirmConnection(unifiedApi: string, serviceId: string, confirmToken: string, signal?: AbortSignal): Promise<boolean> {
-    const path = `${connectionPath(unifiedApi, serviceId)}/confirm`;
-    const reply = await this.#request('POST', path, ConfirmResponseSchema, { confirm_token: confirmToken }, signal);
-    return reply.data.confirmed;
-  }
-
-  /** `POST …/token` for `client_credentials` and `password` grants. */
-  async authorizeToken(unifiedApi: string, serviceId: string, signal?: AbortSignal): Promise<Connection> {
-    const path = `${connectionPath(unifiedApi, serviceId)}/token`;
-    const reply = await this.#request('POST', path, ConnectionResponseSchema, {}, signal);
+    const reply = await this.request('GET', `/vault/connections${query}`, ConnectionListResponseSchema, undefined, signal);
     return reply.data;
   }
 
@@ -74,7 +32,11 @@ export class VaultClient {
     return this.#session.get(signal);
   }
 
-  async #request<S extends z.ZodMiniType>(
+  /**
+   * One Vault API call: the session's headers, one renewal on a 401, Apideck's error envelope turned into an error,
+   * and the reply parsed with `schema` (none for a 204). The single-connection calls in `connection-requests.ts` use it.
+   */
+  async request<S extends z.ZodMiniType>(
     method: Method,
     path: string,
     schema: S | undefined,
@@ -131,9 +93,6 @@ export class VaultClient {
   }
 }
 
-function connectionPath(unifiedApi: string, serviceId: string): string {
-  return `/vault/connections/${encodeURIComponent(unifiedApi)}/${encodeURIComponent(serviceId)}`;
-}
 
 /** Turns a non-2xx reply into an `api_error` whose detail is Apideck's own message (when it sends one) and the status. */
 async function apiError(response: Response): Promise<VaultConnectError> {

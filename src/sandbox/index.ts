@@ -1,13 +1,21 @@
 /**
- * Starts the sandbox emulators, each on its own `http://127.0.0.1:<port>` origin so that CORS and cross-origin frames
- * behave as in production. Today: the Apideck Vault API and the Vault JS modal page. Another emulator (Hosted Vault,
- * VaultRE) is added by starting one more `startEmulatorServer()` and handing its handler what it needs from the others.
+ * Starts the sandbox emulators, each on its own `http://127.0.0.1:<port>` origin so that CORS, cross-origin frames and
+ * cross-origin popups behave as in production: the Apideck Vault API (with its `authorize_url` consent page), the Vault
+ * JS modal page, Hosted Vault and VaultRE's OAuth pages. Another emulator is added by starting one more
+ * `startEmulatorServer()` and handing its handler what it needs from the others.
+ *
+ * The COOP switch (`coop` option, `setCoop()`): while on, every page of every emulator is served with
+ * `Cross-Origin-Opener-Policy: same-origin`, so a popup loses its `window.opener` and `popup.closed` reads true early,
+ * as with identity providers that set COOP.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type FetchHandler, toNodeHandler } from '../server/node-adapter.ts';
+import { createHostedVault } from './hosted-vault.ts';
+import { withCoop } from './pages.ts';
 import { type VaultApi, createVaultApi } from './vault-api.ts';
 import { createVaultModalPage } from './vault-modal-page.ts';
+import { VAULTRE_BASE_PATH, type VaultreEmulator, createVaultreEmulator } from './vaultre.ts';
 
 export type { FetchHandler } from '../server/node-adapter.ts';
 
@@ -24,14 +32,43 @@ export interface SandboxOptions {
   apiKey?: string;
   /** Default `sandbox-app`. */
   applicationId?: string;
+  /** Port of the Hosted Vault emulator. Default 0 (a free port). */
+  hostedVaultPort?: number;
+  /** Port of the VaultRE emulator. Default 0 (a free port). */
+  vaultrePort?: number;
+  /** The VaultRE client ID the emulator knows. Default `sandbox-vaultre-client`. */
+  vaultreClientId?: string;
+  /**
+   * The redirect URIs registered for that client, matched exactly (query included) as VaultRE does. Default none; add
+   * one at runtime with `registerVaultreRedirectUri()` when its port is known only after start.
+   */
+  vaultreRedirectUris?: string[];
+  /** Serve every sandbox page with `Cross-Origin-Opener-Policy: same-origin`. Default false; see `setCoop()`. */
+  coop?: boolean;
+  /** Clock in milliseconds for the emulators (session expiry, confirm tokens, VaultRE codes). Default `Date.now`. */
+  now?: () => number;
 }
 
 export interface Sandbox {
   vaultApiUrl: string;
   vaultJsUrl: string;
+  /** Hosted Vault base (the element's `vault-url`), e.g. `http://127.0.0.1:41234`; also in `session_uri`. */
+  hostedVaultUrl: string;
+  /** VaultRE authorize base (the element's `vaultre-authorize-url`), `http://127.0.0.1:<port>/cgi-bin/clientvault`. */
+  vaultreUrl: string;
+  /** VaultRE's code exchange, `{vaultreUrl}/integrations/oauthexchange.cgi` (`createVaultreHandler`'s `exchangeUrl`). */
+  vaultreExchangeUrl: string;
+  vaultreClientId: string;
   apiKey: string;
   applicationId: string;
   vaultApi: VaultApi;
+  vaultre: VaultreEmulator;
+  /** Registers one more exact redirect URI for `vaultreClientId`. */
+  registerVaultreRedirectUri(uri: string): void;
+  /** Turns the COOP switch on or off for every sandbox page, immediately. */
+  setCoop(on: boolean): void;
+  /** Whether the COOP switch is on (a host serving its own pages beside the sandbox can follow it). */
+  readonly coop: boolean;
   close(): Promise<void>;
 }
 
@@ -84,11 +121,14 @@ export async function startEmulatorServer(port = 0): Promise<EmulatorServer> {
   };
 }
 
-/** Starts the Vault API and the Vault JS modal page emulators. */
+/** Starts the Vault API, Vault JS modal page, Hosted Vault and VaultRE emulators. */
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const apiKey = options.apiKey ?? 'sandbox-api-key';
   const applicationId = options.applicationId ?? 'sandbox-app';
   const allowOrigin = options.allowOrigin ?? isLocalOrigin;
+  const vaultreClientId = options.vaultreClientId ?? 'sandbox-vaultre-client';
+  let coop = options.coop ?? false;
+  const coopOn = () => coop;
 
   const servers: EmulatorServer[] = [];
   const closeAll = async () => {
@@ -99,24 +139,51 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     servers.push(vaultApiServer);
     const vaultJsServer = await startEmulatorServer(options.vaultJsPort ?? 0);
     servers.push(vaultJsServer);
+    const hostedVaultServer = await startEmulatorServer(options.hostedVaultPort ?? 0);
+    servers.push(hostedVaultServer);
+    const vaultreServer = await startEmulatorServer(options.vaultrePort ?? 0);
+    servers.push(vaultreServer);
 
     const vaultApi = createVaultApi({
       apiKey,
       applicationId,
       vaultApiUrl: vaultApiServer.url,
+      hostedVaultUrl: hostedVaultServer.url,
       // The modal page must always reach the API it was made for.
       allowOrigin: (origin) => origin === vaultJsServer.url || allowOrigin(origin),
       ...(options.extra !== undefined ? { extra: options.extra } : {}),
+      ...(options.now ? { now: options.now } : {}),
     });
-    vaultApiServer.setHandler(vaultApi.handler);
-    vaultJsServer.setHandler(createVaultModalPage({ vaultApiUrl: vaultApiServer.url }));
+    const vaultre = createVaultreEmulator({
+      clients: { [vaultreClientId]: { redirectUris: [...(options.vaultreRedirectUris ?? [])], name: 'vault-connect demo' } },
+      ...(options.now ? { now: options.now } : {}),
+    });
+    vaultApiServer.setHandler(withCoop(vaultApi.handler, coopOn));
+    vaultJsServer.setHandler(withCoop(createVaultModalPage({ vaultApiUrl: vaultApiServer.url }), coopOn));
+    hostedVaultServer.setHandler(withCoop(createHostedVault({ vaultApi, vaultApiUrl: vaultApiServer.url }), coopOn));
+    vaultreServer.setHandler(withCoop(vaultre.handler, coopOn));
 
+    const vaultreUrl = `${vaultreServer.url}${VAULTRE_BASE_PATH}`;
     return {
       vaultApiUrl: vaultApiServer.url,
       vaultJsUrl: vaultJsServer.url,
+      hostedVaultUrl: hostedVaultServer.url,
+      vaultreUrl,
+      vaultreExchangeUrl: `${vaultreUrl}/integrations/oauthexchange.cgi`,
+      vaultreClientId,
       apiKey,
       applicationId,
       vaultApi,
+      vaultre,
+      registerVaultreRedirectUri(uri) {
+        vaultre.registerRedirectUri(vaultreClientId, uri);
+      },
+      setCoop(on) {
+        coop = on;
+      },
+      get coop() {
+        return coop;
+      },
       close: closeAll,
     };
   } catch (error) {
@@ -125,7 +192,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
 }
 
-export { createVaultApi, VaultApiError } from './vault-api.ts';
+export { createVaultApi, isLocalRedirectUri, VaultApiError } from './vault-api.ts';
 export type { Connection, SessionClaims, SessionInput, VaultApi, VaultApiOptions } from './vault-api.ts';
 export { createVaultModalPage } from './vault-modal-page.ts';
+export { createHostedVault } from './hosted-vault.ts';
+export type { HostedVaultOptions } from './hosted-vault.ts';
+export { createVaultreEmulator, VAULTRE_BASE_PATH, VAULTRE_CODE_TTL_MS } from './vaultre.ts';
+export type { VaultreClient, VaultreEmulator, VaultreEmulatorOptions, VaultreIssuedToken, VaultreTokenType } from './vaultre.ts';
+export { withCoop } from './pages.ts';
 export { seedConnections } from './seed.ts';

@@ -3,6 +3,13 @@
  * (list, one, update, delete, import, token, confirm), Apideck's auth headers, its `{status_code, status, data}` replies
  * and its error envelope, plus a few `/__sandbox/*` routes the emulated Vault JS modal and the tests use.
  *
+ * It also serves `GET /vault/authorize/{service_id}/{application_id}` (`connectionsAuthorize`), the `authorize_url` of
+ * every oauth2 connection. Where Apideck answers with a redirect to the provider, whose consent screen then returns
+ * through Apideck's callback, the sandbox shows one consent page on its own origin standing in for the provider, and its
+ * Authorize / Deny form completes the flow and redirects (303) to the `redirect_uri`, with
+ * `#nonce=…&confirm_token=…&service_id=…` when a `nonce` was sent (the connection then stays `pending_confirmation`
+ * until `POST …/confirm`).
+ *
  * Each consumer gets its own copy of the seed on first use. Secrets (the API key, session tokens, imported credentials)
  * are never logged and never written into a reply.
  */
@@ -10,6 +17,17 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import * as z from 'zod';
 import { ALLOW_ACTIONS } from '../api/vocabulary.ts';
+import {
+  FormBodyError,
+  PAGE_CSS_PATH,
+  appendQuery,
+  cssResponse,
+  escapeHtml,
+  htmlResponse,
+  readForm,
+  redirectResponse,
+  renderPage,
+} from './pages.ts';
 import {
   type Connection,
   deriveHealth,
@@ -38,6 +56,17 @@ export interface VaultApiOptions {
   sessionSecret?: Uint8Array;
   /** Hosted Vault base used in `session_uri`. Default `https://vault.apideck.com`. */
   hostedVaultUrl?: string;
+  /**
+   * Which absolute http(s) `redirect_uri`s `GET /vault/authorize/…` accepts. Apideck checks them against the
+   * application's settings; the sandbox, by default, accepts any redirect to `localhost` or `127.0.0.1` (any port, path
+   * and query) and nothing else.
+   */
+  allowRedirectUri?: (uri: URL) => boolean;
+}
+
+/** The sandbox's default `redirect_uri` rule: any http(s) URL on `localhost` or `127.0.0.1`. */
+export function isLocalRedirectUri(uri: URL): boolean {
+  return (uri.protocol === 'http:' || uri.protocol === 'https:') && (uri.hostname === 'localhost' || uri.hostname === '127.0.0.1');
 }
 
 /** The claims of a session JWT this emulator issues. */
@@ -243,6 +272,8 @@ const SESSION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400,
 const MAX_SESSION_SECONDS = 604_800;
 const CONFIRM_TOKEN_TTL_MS = 30 * 60 * 1000;
 const MAX_BODY_BYTES = 1_000_000;
+const CONSENT_TTL_MS = 10 * 60 * 1000;
+const MAX_NONCE_LENGTH = 512;
 
 /** `session_length` (`30m`, `1h`, `1d`, `1w`, …) in seconds. Default 1 hour, at most 1 week. */
 export function parseSessionLength(value: string | undefined): number {
@@ -253,6 +284,14 @@ export function parseSessionLength(value: string | undefined): number {
   if (seconds <= 0) throw badRequest('Invalid Params', 'settings.session_length: must be longer than zero');
   if (seconds > MAX_SESSION_SECONDS) throw badRequest('Invalid Params', 'settings.session_length: the maximum is 1 week');
   return seconds;
+}
+
+/**
+ * The `redirect_uri` as given when it can go into a `Location` header unchanged (printable ASCII), else its parsed,
+ * percent-encoded form.
+ */
+function headerSafe(raw: string, parsed: URL): string {
+  return /^[\x21-\x7e]+$/.test(raw) ? raw : parsed.href;
 }
 
 function safeEqual(a: string, b: string): boolean {
@@ -317,6 +356,17 @@ interface PendingConfirm {
   expiresAt: number;
 }
 
+/** An authorize request the consent page was shown for, waiting for Authorize or Deny. Single use. */
+interface PendingConsent {
+  consumerId: string;
+  unifiedApi: string;
+  serviceId: string;
+  /** The `redirect_uri` exactly as given (validated). */
+  redirectUri: string;
+  nonce: string | undefined;
+  expiresAt: number;
+}
+
 interface Auth {
   /** Empty only where the spec makes the consumer header optional (`GET /vault/connections` with the API key). */
   consumerId: string;
@@ -357,6 +407,8 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
   const consumers = new Map<string, Map<string, ConnectionRecord>>();
   const authorizeStates = new Map<string, AuthorizeStateTarget>();
   const pendingConfirms = new Map<string, PendingConfirm>();
+  const pendingConsents = new Map<string, PendingConsent>();
+  const allowRedirectUri = options.allowRedirectUri ?? isLocalRedirectUri;
   /** `jti`s of the session tokens that are still honoured; `expireSessions()` empties it. */
   const activeSessions = new Set<string>();
 
@@ -439,8 +491,8 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     connection.settings = merged;
   }
 
-  function completeAuthorization(record: ConnectionRecord): void {
-    const connection = record.connection;
+  /** Throws unless an OAuth authorization of this connection can complete now. */
+  function requireAuthorizable(connection: Connection): void {
     if (!isOAuth(connection)) {
       throw unprocessable('Not an OAuth connection', `${connection.name} uses ${connection.auth_type} authorization, not OAuth.`);
     }
@@ -451,10 +503,28 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
         missing: missing.map((id) => ({ [id]: 'required' })),
       });
     }
+  }
+
+  function completeAuthorization(record: ConnectionRecord): void {
+    const connection = record.connection;
+    requireAuthorizable(connection);
     record.credentials = { access_token: randomBytes(24).toString('base64url'), refresh_token: randomBytes(24).toString('base64url') };
     record.pendingConfirmation = false;
     connection.state = credentialedState(connection);
     touch(record);
+  }
+
+  /** The CSRF-protected variant: credentials stored unconfirmed, not callable until `POST …/confirm`. */
+  function issueConfirmToken(consumerId: string, record: ConnectionRecord): string {
+    const connection = record.connection;
+    requireAuthorizable(connection);
+    record.credentials = { access_token: randomBytes(24).toString('base64url') };
+    record.pendingConfirmation = true;
+    connection.state = 'added';
+    touch(record);
+    const token = randomUUID();
+    pendingConfirms.set(token, { consumerId, connectionId: connection.id, expiresAt: now() + CONFIRM_TOKEN_TTL_MS });
+    return token;
   }
 
   // -- sessions -------------------------------------------------------------------------------------------------------
@@ -695,10 +765,125 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     return ok(present(record));
   }
 
+  // -- connectionsAuthorize: the consent page ------------------------------------------------------------------------
+
+  /**
+   * `GET /vault/authorize/{service_id}/{application_id}?state=…&redirect_uri=…[&nonce=…][&scope=…]`. No credentials: the
+   * opaque `state` of the connection's `authorize_url` names the consumer and the connection.
+   */
+  function authorizePage(request: Request, [serviceId, applicationId]: string[]): Promise<Response> {
+    const query = new URL(request.url).searchParams;
+    const state = query.get('state');
+    const redirectUri = query.get('redirect_uri');
+    const nonce = query.get('nonce') ?? undefined;
+    if (!state) throw badRequest('Invalid Params', 'Missing Param: state');
+    if (!redirectUri) throw badRequest('Invalid Params', 'Missing Param: redirect_uri');
+    let parsed: URL;
+    try {
+      parsed = new URL(redirectUri);
+    } catch {
+      throw badRequest('Invalid Params', 'redirect_uri: must be an absolute URL');
+    }
+    if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+      throw badRequest('Invalid Params', 'redirect_uri: must be an http or https URL');
+    }
+    if (!allowRedirectUri(parsed)) {
+      throw badRequest('Invalid Params', 'redirect_uri: not allowed for this application (the sandbox accepts localhost and 127.0.0.1)');
+    }
+    if (nonce !== undefined && (nonce === '' || nonce.length > MAX_NONCE_LENGTH)) {
+      throw badRequest('Invalid Params', `nonce: must be 1 to ${MAX_NONCE_LENGTH} characters`);
+    }
+    if (applicationId !== options.applicationId) {
+      throw new VaultApiError(404, 'EntityNotFoundError', 'Unknown application', {
+        not_found: { entity: 'application', id: applicationId },
+      });
+    }
+    const target = authorizeStates.get(state);
+    if (!target || target.serviceId !== serviceId) throw unauthorized('Invalid state');
+    const record = findRecord(target.consumerId, target.unifiedApi, target.serviceId);
+    requireAuthorizable(record.connection);
+
+    const consent = randomBytes(18).toString('base64url');
+    pendingConsents.set(consent, {
+      consumerId: target.consumerId,
+      unifiedApi: target.unifiedApi,
+      serviceId: target.serviceId,
+      redirectUri: headerSafe(redirectUri, parsed),
+      nonce,
+      expiresAt: now() + CONSENT_TTL_MS,
+    });
+    return Promise.resolve(htmlResponse(200, consentPageHtml(record.connection, target.consumerId, parsed, consent, serviceId, applicationId)));
+  }
+
+  /** `POST /vault/authorize/{service_id}/{application_id}/decision`, form body `consent` and `decision`. */
+  async function authorizeDecision(request: Request, [serviceId, applicationId]: string[]): Promise<Response> {
+    let form: URLSearchParams;
+    try {
+      form = await readForm(request);
+    } catch (error) {
+      if (error instanceof FormBodyError) throw badRequest('Invalid Params', error.message);
+      throw error;
+    }
+    const consentId = form.get('consent') ?? '';
+    const decision = form.get('decision');
+    const consent = pendingConsents.get(consentId);
+    if (!consent || consent.serviceId !== serviceId || applicationId !== options.applicationId) {
+      throw badRequest('Invalid Params', 'This authorization request is unknown or was already answered; start again.');
+    }
+    if (decision !== 'authorize' && decision !== 'deny') throw badRequest('Invalid Params', 'decision: must be authorize or deny');
+    pendingConsents.delete(consentId);
+    if (consent.expiresAt <= now()) throw badRequest('Invalid Params', 'This authorization request has expired; start again.');
+
+    if (decision === 'deny') {
+      // What Apideck passes on when the provider's consent screen is declined: the provider returns
+      // `error=access_denied` to Apideck's callback and Apideck redirects to the `redirect_uri` with it.
+      return redirectResponse(303, appendQuery(consent.redirectUri, 'error=access_denied'));
+    }
+    const record = findRecord(consent.consumerId, consent.unifiedApi, consent.serviceId);
+    if (consent.nonce === undefined) {
+      completeAuthorization(record);
+      return redirectResponse(303, consent.redirectUri);
+    }
+    const confirmToken = issueConfirmToken(consent.consumerId, record);
+    const fragment = new URLSearchParams({ nonce: consent.nonce, confirm_token: confirmToken, service_id: consent.serviceId }).toString();
+    const hashAt = consent.redirectUri.indexOf('#');
+    const base = hashAt === -1 ? consent.redirectUri : consent.redirectUri.slice(0, hashAt);
+    return redirectResponse(303, `${base}#${fragment}`);
+  }
+
+  function consentPageHtml(
+    connection: Connection,
+    consumerId: string,
+    redirectUri: URL,
+    consent: string,
+    serviceId: string,
+    applicationId: string,
+  ): string {
+    const action = `/vault/authorize/${encodeURIComponent(serviceId)}/${encodeURIComponent(applicationId)}/decision`;
+    const icon = connection.icon.startsWith('data:image/') ? `<img src="${escapeHtml(connection.icon)}" alt="" width="48" height="48">` : '';
+    return renderPage({
+      title: `Authorize ${connection.name} (sandbox)`,
+      body: `<div class="brand">${icon}<div><h1>Authorize ${escapeHtml(connection.name)}</h1>
+<p class="muted small">Apideck Vault sandbox: this page stands in for ${escapeHtml(connection.name)}'s own sign-in and consent screen.</p></div></div>
+<p>Allow the application to access your ${escapeHtml(connection.name)} account on your behalf?</p>
+<dl>
+<dt>Connection</dt><dd>${escapeHtml(connection.name)} (${escapeHtml(connection.unified_api)})</dd>
+<dt>Consumer</dt><dd>${escapeHtml(consumerId)}</dd>
+<dt>Returns to</dt><dd>${escapeHtml(redirectUri.origin + redirectUri.pathname)}</dd>
+</dl>
+<form method="post" action="${escapeHtml(action)}" class="actions">
+<input type="hidden" name="consent" value="${escapeHtml(consent)}">
+<button type="submit" name="decision" value="authorize">Authorize</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</form>`,
+    });
+  }
+
   function reset(): void {
     consumers.clear();
     authorizeStates.clear();
     pendingConfirms.clear();
+    pendingConsents.clear();
   }
 
   function expireSessions(): void {
@@ -717,6 +902,12 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     { pattern: new RegExp(`^/vault/connections/${SEGMENT}/${SEGMENT}/token$`), methods: { POST: tokenConnection } },
     { pattern: new RegExp(`^/vault/connections/${SEGMENT}/${SEGMENT}/confirm$`), methods: { POST: confirmConnection } },
     { pattern: new RegExp(`^/__sandbox/authorize/${SEGMENT}/${SEGMENT}$`), methods: { POST: sandboxAuthorize } },
+    { pattern: new RegExp(`^/vault/authorize/${SEGMENT}/${SEGMENT}$`), methods: { GET: authorizePage } },
+    { pattern: new RegExp(`^/vault/authorize/${SEGMENT}/${SEGMENT}/decision$`), methods: { POST: authorizeDecision } },
+    {
+      pattern: new RegExp(`^${PAGE_CSS_PATH.replace(/[./]/g, '\\$&')}$`),
+      methods: { GET: (request) => Promise.resolve(cssResponse(request)) },
+    },
     {
       pattern: /^\/__sandbox\/reset$/,
       methods: {
@@ -811,17 +1002,7 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
       return present(record);
     },
     createConfirmToken(consumerId, unifiedApi, serviceId) {
-      const record = findRecord(consumerId, unifiedApi, serviceId);
-      const connection = record.connection;
-      if (!isOAuth(connection)) throw unprocessable('Not an OAuth connection', `${connection.name} does not use OAuth.`);
-      requireConfigured(connection);
-      record.credentials = { access_token: randomBytes(24).toString('base64url') };
-      record.pendingConfirmation = true;
-      connection.state = 'added';
-      touch(record);
-      const token = randomUUID();
-      pendingConfirms.set(token, { consumerId, connectionId: connection.id, expiresAt: now() + CONFIRM_TOKEN_TTL_MS });
-      return token;
+      return issueConfirmToken(consumerId, findRecord(consumerId, unifiedApi, serviceId));
     },
     createSessionToken(consumerId, session = {}) {
       return signSession(consumerId, parseWith(SessionSchema, session));

@@ -13,6 +13,8 @@ import { DEFAULT_UNIFY_BASE_URL, VaultClient } from '../api/vault-client.ts';
 import type { AllowAction, RowAction } from '../api/vocabulary.ts';
 import { VaultConnectErrorEvent } from '../events/vault-connect-error.ts';
 import { VaultConnectReadyEvent } from '../events/vault-connect-ready.ts';
+import type { OpenPlan } from '../flows/open-plan.ts';
+import type { PendingRedirect, RedirectResult } from '../flows/popup/redirect-fallback.ts';
 import type { VaultModal } from '../flows/vault-modal.ts';
 import type { ActionContext } from './row-actions.ts';
 
@@ -26,6 +28,9 @@ export interface ConnectionsHost extends ReactiveControllerHost, EventTarget {
   readonly unifiedApi: string | undefined;
   readonly locale: string;
   readonly vaultModal: VaultModal | undefined;
+  readonly vaultUrl: string | undefined;
+  readonly callbackUrl: string | undefined;
+  readonly flowTimeout: number;
   /** The sentence the user reads for an error, in the element's locale. */
   describe(error: VaultConnectError): string;
 }
@@ -37,6 +42,18 @@ export type ActionResult =
   | { kind: 'unchanged' }
   | { kind: 'failed'; error: VaultConnectError }
   | { kind: 'aborted' };
+
+/** How a row action runs, beyond the action itself. */
+export interface RunOptions {
+  /** How `connect`/`settings`/`reconnect` open (default `modal`). */
+  plan?: OpenPlan;
+  /** The popup opened inside the click, for `hosted` and `direct`. */
+  popup?: Window;
+  /** Leave the page instead of a popup (the browser blocked it twice). */
+  sameTab?: boolean;
+  /** Finish a same-tab flow the callback page brought back. */
+  resume?: { pending: PendingRedirect; result: RedirectResult };
+}
 
 /** Actions that open a flow (a modal or popup): one at a time per element. */
 const FLOW_ACTIONS: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
@@ -53,6 +70,8 @@ export class ConnectionsController implements ReactiveController {
   readonly rowErrors = new Map<string, string>();
   /** `settings.allow_actions` of the session; `undefined` allows every action. */
   allow: ReadonlySet<AllowAction> | undefined;
+  /** Rows whose popup the browser blocked: the action to retry and how many times it was blocked. */
+  readonly blocked = new Map<string, { action: RowAction; count: number }>();
 
   readonly #host: ConnectionsHost;
   readonly #session: SessionSource;
@@ -60,6 +79,7 @@ export class ConnectionsController implements ReactiveController {
   #load: AbortController | undefined;
   readonly #actions = new Set<AbortController>();
   #flow: AbortController | undefined;
+  #popup: Window | undefined;
   #readyFired = false;
 
   constructor(host: ConnectionsHost) {
@@ -88,6 +108,7 @@ export class ConnectionsController implements ReactiveController {
     for (const action of this.#actions) action.abort();
     this.#actions.clear();
     this.#flow = undefined;
+    this.#popup = undefined;
     this.pending.clear();
     if (this.status === 'loading') this.status = 'idle';
   }
@@ -126,7 +147,17 @@ export class ConnectionsController implements ReactiveController {
         this.#host.dispatchEvent(new VaultConnectReadyEvent({ connections: this.connections }));
       }
       // The actions chunk is needed on the first click; fetch it while the user reads the list.
-      void loadRowActions().catch(() => undefined);
+      // After the same-tab fallback the callback page brings the user back here: finish that flow. Only this cheap
+      // check is on the first load; the rest is in the actions chunk.
+      let resume = false;
+      try {
+        resume = sessionStorage.getItem('vault-connect:pending') !== null;
+      } catch {
+        // Storage disabled: there is no same-tab flow to finish.
+      }
+      void loadRowActions()
+        .then((actions) => (resume ? actions.resumeSameTab(this.#context, (c, a, o) => this.run(c, a, o)) : undefined))
+        .catch(() => undefined);
     } catch (error) {
       if (controller.signal.aborted) return;
       this.error = toVaultConnectError(error);
@@ -146,9 +177,15 @@ export class ConnectionsController implements ReactiveController {
    * Runs a row action: shows progress in the row, reports a failure in the row and as `vault-connect-error`, and
    * settles when the action (or its flow) ends. While a flow is open, another flow action settles at once as `unchanged`.
    */
-  async run(connection: Connection, action: RowAction): Promise<ActionResult> {
+  async run(connection: Connection, action: RowAction, options: RunOptions = {}): Promise<ActionResult> {
     const opensFlow = FLOW_ACTIONS.has(action);
-    if (opensFlow && this.#flow) return { kind: 'unchanged' };
+    if (opensFlow && this.#flow) {
+      options.popup?.close();
+      this.focusFlow();
+      return { kind: 'unchanged' };
+    }
+    if (opensFlow) this.blocked.delete(connectionKey(connection));
+    this.#popup = options.popup;
     const key = connectionKey(connection);
     const controller = new AbortController();
     this.#actions.add(controller);
@@ -158,7 +195,7 @@ export class ConnectionsController implements ReactiveController {
     this.#host.requestUpdate();
     try {
       const { performAction } = await loadRowActions();
-      return await performAction(this.#context, connection, action, controller.signal);
+      return await performAction(this.#context, connection, action, options, controller.signal);
     } catch (thrown) {
       const error = toVaultConnectError(thrown);
       if (controller.signal.aborted || error.code === 'aborted') return { kind: 'aborted' };
@@ -167,7 +204,10 @@ export class ConnectionsController implements ReactiveController {
       return { kind: 'failed', error };
     } finally {
       this.#actions.delete(controller);
-      if (this.#flow === controller) this.#flow = undefined;
+      if (this.#flow === controller) {
+        this.#flow = undefined;
+        this.#popup = undefined;
+      }
       if (this.pending.get(key) === action) this.pending.delete(key);
       this.#host.requestUpdate();
     }
@@ -178,9 +218,28 @@ export class ConnectionsController implements ReactiveController {
     this.#flow?.abort();
   }
 
+  /** A second click while a popup is open brings it to the front. */
+  focusFlow(): void {
+    try {
+      this.#popup?.focus();
+    } catch {
+      // A cross-origin or closed window may refuse.
+    }
+  }
+
+  /** The browser blocked the popup for a row's action: say so, and offer a retry (then the same-tab fallback). */
+  popupBlocked(connection: Connection, action: RowAction, error: VaultConnectError): void {
+    const key = connectionKey(connection);
+    this.blocked.set(key, { action, count: (this.blocked.get(key)?.count ?? 0) + 1 });
+    this.rowErrors.set(key, this.#host.describe(error));
+    this.#reportError(error);
+    this.#host.requestUpdate();
+  }
+
   /** What the lazily loaded actions may use of the controller. */
   readonly #context: ActionContext = {
     client: () => this.#client,
+    connections: () => this.connections,
     host: () => this.#host,
     current: (connection) => this.connections.find((c) => connectionKey(c) === connectionKey(connection)),
     replace: (updated) => {

@@ -2,6 +2,7 @@
  * The row actions, a lazy chunk: `PATCH {enabled}`, `DELETE` then a re-read, and the embedded Vault. Every value an
  * event carries is the Vault API's, never one taken from a message.
  */
+import { deleteConnection, getConnection, updateConnection } from '../api/connection-requests.ts';
 import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { VaultClient } from '../api/vault-client.ts';
@@ -10,9 +11,13 @@ import { VaultConnectionChangeEvent } from '../events/vault-connection-change.ts
 import { VaultConnectionDeleteEvent } from '../events/vault-connection-delete.ts';
 import { runModalFlow } from '../flows/modal-flow.ts';
 import { loadApideckVault, type VaultModal } from '../flows/vault-modal.ts';
-import type { ActionResult, ConnectionsHost } from './connections-controller.ts';
+import { DEFAULT_UNIFY_BASE_URL } from '../api/vault-client.ts';
+import type { ActionResult, ConnectionsHost, RunOptions } from './connections-controller.ts';
+import { connectionKey } from '../api/connection-status.ts';
 
 export interface ActionContext {
+  /** Every connection in the list. */
+  connections(): readonly Connection[];
   client(): VaultClient;
   host(): ConnectionsHost;
   /** The list's current value of a connection. */
@@ -27,6 +32,7 @@ export async function performAction(
   ctx: ActionContext,
   connection: Connection,
   action: RowAction,
+  options: RunOptions,
   signal: AbortSignal,
 ): Promise<ActionResult> {
   const client = ctx.client();
@@ -34,13 +40,13 @@ export async function performAction(
   switch (action) {
     case 'enable':
     case 'disable': {
-      const updated = await client.updateConnection(connection.unified_api, connection.service_id, { enabled: action === 'enable' }, signal);
+      const updated = await updateConnection(client, connection.unified_api, connection.service_id, { enabled: action === 'enable' }, signal);
       ctx.replace(updated);
       host.dispatchEvent(new VaultConnectionChangeEvent({ connection: updated }));
       return { kind: 'updated', connection: updated };
     }
     case 'disconnect': {
-      await client.deleteConnection(connection.unified_api, connection.service_id, signal);
+      await deleteConnection(client, connection.unified_api, connection.service_id, signal);
       // Apideck lists a deleted connection again as `available`: report that value.
       const after = (await reread(ctx, connection, signal)) ?? connection;
       host.dispatchEvent(new VaultConnectionDeleteEvent({ connection: after }));
@@ -48,8 +54,23 @@ export async function performAction(
     }
     case 'connect':
     case 'settings':
-    case 'reconnect':
-      return openInModal(ctx, connection, signal);
+    case 'reconnect': {
+      const plan = options.plan ?? 'modal';
+      if (plan === 'modal') return openInModal(ctx, connection, signal);
+      const popupActions = await import('../flows/popup-actions.ts');
+      if (options.resume) return popupActions.finishSameTab(ctx, connection, options.resume.pending, options.resume.result, signal);
+      const popupOptions = {
+        plan,
+        popup: options.popup,
+        callbackUrl: host.callbackUrl ?? '',
+        vaultUrl: host.vaultUrl || popupActions.DEFAULT_VAULT_URL,
+        unifyBaseUrl: host.unifyBaseUrl || DEFAULT_UNIFY_BASE_URL,
+        timeoutMs: host.flowTimeout,
+      };
+      return options.sameTab
+        ? popupActions.continueInSameTab(ctx, connection, popupOptions, signal)
+        : popupActions.runPopupAction(ctx, connection, popupOptions, signal);
+    }
     case 'retry':
       return { kind: 'unchanged' };
   }
@@ -101,7 +122,7 @@ async function loadModal(): Promise<VaultModal> {
 }
 
 /** Re-reads a connection and fires change (or delete) when the API's value differs from the list's. */
-async function refreshAfterHint(ctx: ActionContext, previous: Connection, signal: AbortSignal): Promise<Connection | undefined> {
+export async function refreshAfterHint(ctx: ActionContext, previous: Connection, signal: AbortSignal): Promise<Connection | undefined> {
   const before = ctx.current(previous) ?? previous;
   const fresh = await reread(ctx, previous, signal);
   if (!fresh || sameConnection(before, fresh)) return undefined;
@@ -116,7 +137,7 @@ async function refreshAfterHint(ctx: ActionContext, previous: Connection, signal
 /** `GET` one connection and put it in the list; a 404 removes the row. */
 async function reread(ctx: ActionContext, connection: Connection, signal: AbortSignal): Promise<Connection | undefined> {
   try {
-    const fresh = await ctx.client().getConnection(connection.unified_api, connection.service_id, signal);
+    const fresh = await getConnection(ctx.client(), connection.unified_api, connection.service_id, signal);
     ctx.replace(fresh);
     return fresh;
   } catch (error) {
@@ -138,4 +159,18 @@ function sameConnection(a: Connection, b: Connection): boolean {
     a.updated_at === b.updated_at &&
     a.name === b.name
   );
+}
+
+/** Finishes a same-tab flow (the popup was blocked twice) for a connection in this list, once the list is in. */
+export async function resumeSameTab(
+  ctx: ActionContext,
+  run: (connection: Connection, action: RowAction, options: RunOptions) => Promise<ActionResult>,
+): Promise<void> {
+  const { readPendingRedirect, takeRedirectResult } = await import('../flows/popup/redirect-fallback.ts');
+  const pending = readPendingRedirect();
+  if (!pending?.serviceId || pending.kind === 'vaultre') return;
+  const key = connectionKey({ unified_api: pending.unifiedApi ?? '', service_id: pending.serviceId });
+  const connection = ctx.connections().find((c) => connectionKey(c) === key);
+  const taken = connection && takeRedirectResult();
+  if (connection && taken) await run(connection, 'connect', { plan: pending.kind, resume: taken });
 }

@@ -14,11 +14,9 @@ export interface RowContext {
   readonly pending: RowAction | undefined;
   readonly error: string | undefined;
   readonly hidden: boolean;
-  /** Another flow is open: actions that open one wait. */
-  readonly flowOpen: boolean;
+  /** How many times the browser blocked this row's popup: once offers a retry, twice also the same-tab fallback. */
+  readonly blocked: number;
 }
-
-const OPENS_FLOW: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
 
 export function displayName(connection: Connection): string {
   return connection.name?.trim() || connection.service_id;
@@ -43,10 +41,10 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
   const nameId = `name-${key}`;
   return html`
     <li part="connection" class="row" data-service-id=${connection.service_id} data-key=${key} ?hidden=${ctx.hidden}
-      aria-labelledby=${nameId} aria-busy=${busy ? 'true' : 'false'}>
+      aria-labelledby=${nameId} aria-busy=${String(busy)}>
       <span part="icon" class="icon" aria-hidden="true">
         <span class="monogram">${monogram(name)}</span>
-        ${icon ? html`<img src=${icon} alt="" loading="lazy" decoding="async" referrerpolicy="no-referrer" @error=${onImageError} />` : nothing}
+        ${icon ? html`<img src=${icon} alt="" loading="lazy" referrerpolicy="no-referrer" @error=${onImageError} />` : nothing}
       </span>
       <span class="text">
         <span part="name" class="name" id=${nameId}>${name}</span>
@@ -64,9 +62,15 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
             type="button"
             data-action=${action}
             aria-label=${strings.actionLabel(strings.action[action], name)}
-            ?disabled=${busy || (ctx.flowOpen && OPENS_FLOW.has(action))}
+            ?disabled=${busy}
           >${strings.action[action]}</button>`,
         )}
+        ${ctx.blocked > 0 && !busy
+          ? html`<button part="button button-retry" class="primary" type="button" data-action="retry">${strings.action.retry}</button>
+              ${ctx.blocked > 1
+                ? html`<button part="button button-retry" class="secondary" type="button" data-action="retry" data-same-tab>${strings.continueInThisTab}</button>`
+                : nothing}`
+          : nothing}
       </span>
     </li>
   `;

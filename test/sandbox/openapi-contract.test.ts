@@ -259,6 +259,50 @@ describe('OpenAPI contract', () => {
     });
   });
 
+  it('connectionsAuthorize: a valid request gets the consent page; 400, 401, 404 and 422 as the spec says', async () => {
+    const h = harness();
+    const authorizeQuery = (unifiedApi: string, serviceId: string) => {
+      const url = new URL(h.api.getConnection('contract-consumer', unifiedApi, serviceId)?.authorize_url ?? '');
+      return { path: url.pathname, state: url.searchParams.get('state') ?? '' };
+    };
+    const xero = authorizeQuery('accounting', 'xero');
+    const query = { state: xero.state, redirect_uri: 'http://localhost:5173/callback.html', nonce: 'a1b2c3' };
+    const valid = openapi.validateRequest({ method: 'get', path: xero.path, headers: {}, query }, 'connectionsAuthorize');
+    assert.ok(valid.valid, describeErrors(valid.errors));
+    // Apideck answers 301 to the provider; the sandbox is the provider too, and shows its consent page (see vault-api.ts).
+    const page = await h.raw(`${xero.path}?${new URLSearchParams(query).toString()}`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    await page.text();
+
+    await call(h, 'connectionsAuthorize', 400, { method: 'get', path: xero.path, auth: 'none', query: { state: xero.state } }, { validateRequest: false });
+    await call(h, 'connectionsAuthorize', 400, {
+      method: 'get',
+      path: xero.path,
+      auth: 'none',
+      query: { state: xero.state, redirect_uri: 'not a url' },
+    });
+    await call(h, 'connectionsAuthorize', 401, {
+      method: 'get',
+      path: xero.path,
+      auth: 'none',
+      query: { state: 'forged', redirect_uri: 'http://localhost:5173/callback.html' },
+    });
+    await call(h, 'connectionsAuthorize', 404, {
+      method: 'get',
+      path: '/vault/authorize/xero/another-app',
+      auth: 'none',
+      query: { state: xero.state, redirect_uri: 'http://localhost:5173/callback.html' },
+    });
+    const zoho = authorizeQuery('crm', 'zoho-crm');
+    await call(h, 'connectionsAuthorize', 422, {
+      method: 'get',
+      path: zoho.path,
+      auth: 'none',
+      query: { state: zoho.state, redirect_uri: 'http://localhost:5173/callback.html' },
+    });
+  });
+
   it('fails readably when a reply drifts from the spec', () => {
     const result = openapi.validateResponse({ status_code: 200, status: 'OK', data: [{ state: 'connected' }] }, 'connectionsAll', 200);
     assert.equal(result.valid, false);

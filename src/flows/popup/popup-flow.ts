@@ -1,0 +1,114 @@
+/**
+ * The popup engine: drives a popup that `openPopup()` opened inside the click, until the callback page reports back.
+ * Imported lazily by the element (no top-level side effects).
+ *
+ * It listens before it navigates, then settles once:
+ * - an accepted callback message closes the popup and resolves with it;
+ * - `popup.closed` is only a hint (under Cross-Origin-Opener-Policy it reads `true` while the user is still signing
+ *   in): once it reads `true`, the flow waits `closedGraceMs` more, and rejects `popup_closed` only if no result arrived;
+ * - `timeoutMs` without a result closes the popup and rejects `timeout`; the signal closes it and rejects `aborted`;
+ * - a `mismatch` from the popup itself rejects `state_mismatch` (see `listenForCallback`).
+ * Every listener, timer and channel it adds is released when it settles.
+ */
+import { VaultConnectError, toVaultConnectError } from '../../api/errors.ts';
+import type { CallbackMessage } from './callback-message.ts';
+import { listenForCallback, type CallbackListenerOptions } from './callback-listener.ts';
+import { ResourceScope } from './resources.ts';
+
+export { popupFlowResources, type PopupFlowResources } from './resources.ts';
+
+export const DEFAULT_TIMEOUT_MS = 600_000;
+export const DEFAULT_CLOSED_GRACE_MS = 2_000;
+export const DEFAULT_POLL_MS = 500;
+
+export interface PopupFlowOptions {
+  /** The window `openPopup()` returned. */
+  popup: Window;
+  /** Where to send it; a promise (say, a session token still on its way) leaves it on about:blank meanwhile. */
+  url: string | Promise<string>;
+  /** The callback page's origin (an origin or any URL on it). */
+  callbackOrigin: string;
+  match: CallbackListenerOptions['match'];
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  closedGraceMs?: number;
+  pollMs?: number;
+}
+
+function closePopup(popup: Window): void {
+  try {
+    if (!popup.closed) popup.close();
+  } catch {
+    // Nothing more can be done about a window we cannot close.
+  }
+}
+
+/** Only http(s) pages may be loaded into the popup: it shares this page's origin while blank. */
+function checkedUrl(url: string): string {
+  const parsed = new URL(url, location.href);
+  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+    throw new VaultConnectError('invalid_response', { detail: 'The popup URL is not an http(s) URL.' });
+  }
+  return parsed.href;
+}
+
+export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage> {
+  const { popup, signal } = options;
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const closedGraceMs = options.closedGraceMs ?? DEFAULT_CLOSED_GRACE_MS;
+  const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
+
+  return new Promise<CallbackMessage>((resolve, reject) => {
+    if (signal?.aborted) {
+      closePopup(popup);
+      reject(new VaultConnectError('aborted'));
+      return;
+    }
+    const scope = new ResourceScope();
+    const stop = new AbortController();
+    let settled = false;
+    const settle = (outcome: { message: CallbackMessage } | { error: unknown }) => {
+      if (settled) return;
+      settled = true;
+      stop.abort();
+      scope.dispose();
+      closePopup(popup);
+      if ('message' in outcome) resolve(outcome.message);
+      else reject(outcome.error instanceof Error ? outcome.error : toVaultConnectError(outcome.error));
+    };
+
+    const listener = listenForCallback({
+      callbackOrigin: options.callbackOrigin,
+      popup,
+      match: options.match,
+      signal: stop.signal,
+    });
+    listener.result.then(
+      (message) => settle({ message }),
+      (error: unknown) => settle({ error }),
+    );
+
+    if (signal) scope.listen(signal, 'abort', () => settle({ error: new VaultConnectError('aborted') }));
+    scope.timeout(() => settle({ error: new VaultConnectError('timeout', { retryable: true }) }), timeoutMs);
+
+    let closedSeen = false;
+    scope.interval(() => {
+      if (closedSeen || !popup.closed) return;
+      closedSeen = true;
+      scope.timeout(() => settle({ error: new VaultConnectError('popup_closed', { retryable: true }) }), closedGraceMs);
+    }, pollMs);
+
+    const navigate = (url: string) => {
+      if (settled) return;
+      try {
+        popup.location.href = checkedUrl(url);
+      } catch (error) {
+        settle({
+          error: error instanceof VaultConnectError ? error : new VaultConnectError('popup_blocked', { retryable: true, cause: error }),
+        });
+      }
+    };
+    if (typeof options.url === 'string') navigate(options.url);
+    else options.url.then(navigate, (error: unknown) => settle({ error }));
+  });
+}

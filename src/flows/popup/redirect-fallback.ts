@@ -1,0 +1,138 @@
+/**
+ * The same-tab fallback, for when the popup is blocked twice: the flow is written to `sessionStorage` (`PENDING_KEY`),
+ * the page navigates to the provider, the callback page (`relayCallback`, with no opener) leaves its result under
+ * `RESULT_KEY` and returns to `returnUrl`, and the element, on load, takes both with `takeRedirectResult()`.
+ *
+ * Nothing secret is stored: no token, and never a VaultRE `code` — the callback page exchanges it at once and stores
+ * only the outcome. Entries are single use and older ones (15 minutes) are discarded.
+ */
+import * as z from 'zod/mini';
+import { CallbackParamsSchema, type CallbackParams } from './callback-message.ts';
+
+export const PENDING_KEY = 'vault-connect:pending';
+export const RESULT_KEY = 'vault-connect:result';
+/** How long a same-tab flow may take before its entries are discarded. */
+export const REDIRECT_MAX_AGE_MS = 15 * 60_000;
+
+export const REDIRECT_KINDS = ['hosted', 'direct', 'vaultre'] as const;
+export type RedirectKind = (typeof REDIRECT_KINDS)[number];
+
+// Written with the zod features the element's first load already carries (loose objects, enums, refinements; no
+// \`union\`/\`literal\`/\`maxLength\`): modules shared with lazy chunks land in the first-load bundle (see the size budget).
+const shorterThan = (max: number) => z.refine<string>((value) => value.length <= max);
+const text = z.string().check(shorterThan(4096));
+
+export const PendingRedirectSchema = z.looseObject({
+  id: z.string().check(z.minLength(8), shorterThan(64)),
+  kind: z.enum(REDIRECT_KINDS),
+  /** The flow's \`state\` (or nonce): what the callback's own parameters must carry. */
+  state: z.string().check(z.minLength(8), shorterThan(256)),
+  serviceId: z.optional(text),
+  unifiedApi: z.optional(text),
+  /** \`location.href\` when the flow started: where the callback page returns to (same origin only). */
+  returnUrl: text,
+  /** VaultRE: where the callback page posts the code. */
+  exchangeUrl: z.optional(text),
+  tokenType: z.optional(z.enum(['account', 'user'])),
+  redirectUri: z.optional(text),
+  startedAt: z.number(),
+});
+export type PendingRedirect = z.infer<typeof PendingRedirectSchema>;
+
+/** What the callback page leaves behind: the return's parameters (never a \`code\`), or a VaultRE exchange's outcome. */
+export type RedirectResult =
+  | { type: 'callback'; id: string; query: CallbackParams; fragment: CallbackParams }
+  | { type: 'exchange'; id: string; ok: true; body: unknown }
+  | { type: 'exchange'; id: string; ok: false; status: number; error?: string; message?: string };
+
+/** One schema for the three shapes of \`RedirectResult\`; the refinement requires the fields of the shape \`type\` names. */
+export const RedirectResultSchema = z
+  .looseObject({
+    type: z.enum(['callback', 'exchange']),
+    id: z.string(),
+    query: z.optional(CallbackParamsSchema),
+    fragment: z.optional(CallbackParamsSchema),
+    ok: z.optional(z.boolean()),
+    body: z.optional(z.unknown()),
+    status: z.optional(z.number()),
+    error: z.optional(text),
+    message: z.optional(text),
+  })
+  .check(
+    z.refine((result) =>
+      result.type === 'callback'
+        ? result.query !== undefined && result.fragment !== undefined
+        : result.ok === true || (result.ok === false && result.status !== undefined),
+    ),
+  );
+
+function storage(): Storage | undefined {
+  try {
+    return sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+function readJson(store: Storage, key: string): unknown {
+  try {
+    const raw = store.getItem(key);
+    return raw === null ? undefined : JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether a pending flow is recent enough to finish (and not from the future). */
+export function isFresh(pending: PendingRedirect, now = Date.now()): boolean {
+  return pending.startedAt <= now + 60_000 && now - pending.startedAt <= REDIRECT_MAX_AGE_MS;
+}
+
+/** The pending same-tab flow of this tab, if a valid and fresh one is stored (it stays stored). */
+export function readPendingRedirect(store: Storage | undefined = storage()): PendingRedirect | undefined {
+  if (!store) return undefined;
+  const parsed = PendingRedirectSchema.safeParse(readJson(store, PENDING_KEY));
+  return parsed.success && isFresh(parsed.data) ? parsed.data : undefined;
+}
+
+/** The stored result of a same-tab flow, if a valid one is stored (it stays stored). */
+export function readRedirectResult(store: Storage | undefined = storage()): RedirectResult | undefined {
+  if (!store) return undefined;
+  const parsed = RedirectResultSchema.safeParse(readJson(store, RESULT_KEY));
+  // The refinement checked that the fields of the shape named by `type` are present.
+  return parsed.success ? (parsed.data as RedirectResult) : undefined;
+}
+
+/**
+ * Stores the flow and leaves the page for `url` (through `navigate`, `location.assign` by default). Throws when storage
+ * is unavailable, since the flow could not be finished. Any earlier result is dropped.
+ */
+export function startRedirectFlow(
+  pending: PendingRedirect,
+  url: string,
+  navigate: (url: string) => void = (target) => location.assign(target),
+): void {
+  const store = sessionStorage;
+  store.removeItem(RESULT_KEY);
+  store.setItem(PENDING_KEY, JSON.stringify(PendingRedirectSchema.parse(pending)));
+  navigate(url);
+}
+
+/**
+ * Takes the finished same-tab flow, if there is one: reads and removes both entries (single use), validates them, and
+ * returns them only when the result belongs to the pending flow and the flow is less than 15 minutes old.
+ */
+export function takeRedirectResult(): { pending: PendingRedirect; result: RedirectResult } | undefined {
+  const store = storage();
+  if (!store) return undefined;
+  const pending = readPendingRedirect(store);
+  const result = readRedirectResult(store);
+  try {
+    store.removeItem(PENDING_KEY);
+    store.removeItem(RESULT_KEY);
+  } catch {
+    // Nothing was stored then.
+  }
+  if (!pending || !result || result.id !== pending.id) return undefined;
+  return { pending, result };
+}

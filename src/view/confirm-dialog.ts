@@ -1,0 +1,77 @@
+/**
+ * The in-element confirmation before a disconnect: a native modal `<dialog>` (focus kept inside, Escape closes it), in
+ * a lazy chunk with its own constructable stylesheet (no inline style, so it works under a strict CSP). Settles `true`
+ * only when the user confirms; the caller returns focus to the button that opened it.
+ */
+import { css, html, render } from 'lit';
+
+export interface ConfirmText {
+  title: string;
+  body: string;
+  confirm: string;
+  cancel: string;
+}
+
+const styles = css`
+  dialog {
+    font: inherit;
+    color: var(--vc-color-text);
+    background: var(--vc-color-background);
+    border: 1px solid var(--vc-color-border);
+    border-radius: var(--vc-radius);
+    padding: calc(var(--vc-spacing) * 1.5);
+    max-width: min(28rem, calc(100vw - 2rem));
+  }
+  dialog::backdrop {
+    background: rgb(0 0 0 / 0.4);
+  }
+  h2 {
+    font-size: 1rem;
+    margin: 0 0 0.5rem;
+  }
+  p {
+    margin: 0 0 var(--vc-spacing);
+    color: var(--vc-color-text-muted);
+  }
+  .dialog-actions {
+    display: flex;
+    gap: 0.5rem;
+    justify-content: flex-end;
+  }
+`;
+
+export function confirmInDialog(root: ShadowRoot, text: ConfirmText): Promise<boolean> {
+  const sheet = styles.styleSheet;
+  if (sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+  const dialog = document.createElement('dialog');
+  dialog.setAttribute('part', 'dialog');
+  dialog.setAttribute('aria-labelledby', 'confirm-title');
+  render(
+    html`<form method="dialog">
+      <h2 id="confirm-title">${text.title}</h2>
+      <p>${text.body}</p>
+      <div class="dialog-actions">
+        <button part="button" class="secondary" type="submit" value="cancel">${text.cancel}</button>
+        <button part="button" class="danger solid" type="submit" value="confirm" data-confirm>${text.confirm}</button>
+      </div>
+    </form>`,
+    dialog,
+  );
+  root.append(dialog);
+  // The element may have left the page while this chunk loaded: then there is nothing to confirm.
+  if (!dialog.isConnected) {
+    dialog.remove();
+    return Promise.resolve(false);
+  }
+  return new Promise((resolve) => {
+    dialog.addEventListener(
+      'close',
+      () => {
+        resolve(dialog.returnValue === 'confirm');
+        dialog.remove();
+      },
+      { once: true },
+    );
+    dialog.showModal();
+  });
+}
