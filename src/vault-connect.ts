@@ -1,13 +1,14 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { connectionKey } from './api/connection-status.ts';
-import { describeError, toVaultConnectError, VaultConnectError } from './api/errors.ts';
-import type * as PopupStart from './flows/popup-start.ts';
+import { describeError, VaultConnectError } from './api/errors.ts';
+import type * as Interactions from './view/row-interactions.ts';
+import type { InteractionHost } from './view/row-interactions.ts';
 import type { Connection } from './api/schemas.ts';
 import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
 import { VaultConnectErrorEvent } from './events/vault-connect-error.ts';
 import { en, type Strings } from './i18n/en.ts';
-import { ConnectionsController, type ActionResult } from './state/connections-controller.ts';
+import { ConnectionsController } from './state/connections-controller.ts';
 import { displayName, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
 import { styles } from './vault-connect.styles.ts';
 
@@ -82,8 +83,8 @@ export class VaultConnect extends LitElement {
   readonly #searchText = new WeakMap<Connection, string>();
   /** Rows grouped by unified API, recomputed only when the list changes. */
   #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
-  /** The popup-start chunk once loaded (prefetched when `open-mode` is not `modal`). */
-  #popupStart: typeof PopupStart | undefined;
+  /** The row-interactions chunk once loaded (prefetched when the list is ready). */
+  #interactions: typeof Interactions | undefined;
 
   private query = '';
   private announcement = '';
@@ -125,10 +126,14 @@ export class VaultConnect extends LitElement {
   theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('openMode') && this.openMode !== 'modal') void this.#loadPopupStart().catch(() => undefined);
     if (!(changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl'))) return;
     // The load started on connect already used these values, unless it found no session (set after append).
     if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
+  }
+
+  protected override updated(): void {
+    // The first click on a row needs the interactions chunk synchronously: fetch it while the user reads the list.
+    if (this.#connections.status === 'ready' && !this.#interactions) void this.#loadInteractions().catch(() => undefined);
   }
 
   private get searchInput(): HTMLInputElement | null {
@@ -184,94 +189,45 @@ export class VaultConnect extends LitElement {
     if (!button || !row || button.disabled) return;
     const connection = this.#connections.connections.find((c) => connectionKey(c) === row.dataset.key);
     if (!connection) return;
-    const action = button.dataset.action as RowAction;
-    const blocked = this.#connections.blocked.get(row.dataset.key!);
-    // In a row whose popup was blocked, `retry` starts that flow again: in a fresh click, or in this tab.
-    if (action === 'retry' && blocked) void this.#startFlow(connection, blocked.action, 'sameTab' in button.dataset);
-    else void this.#runRowAction(connection, action);
+    void this.#runRowAction(connection, button.dataset.action as RowAction, 'sameTab' in button.dataset);
   };
 
   /**
-   * Starts a flow action. Runs synchronously up to the popup: `window.open` must happen inside the click, before any
-   * `await`, or the browser blocks it.
+   * Hands a row action to the interactions chunk. It is prefetched once the list is ready, so this normally runs
+   * synchronously into the click (a popup must open there); were it still on its way, a popup may be blocked, and
+   * the row then offers a retry.
    */
-  async #startFlow(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
-    if (this.#connections.flowOpen) {
-      this.#connections.focusFlow();
-      return;
-    }
-    // Prefetched when open-mode was set; were it still on its way, the popup below may be blocked (then: retry).
-    const start = this.openMode === 'modal' ? undefined : (this.#popupStart ?? (await this.#loadPopupStart()));
-    const plan = start ? start.planOpen(connection, action, this.openMode, this.callbackUrl) : 'modal';
-    let popup: Window | undefined;
-    if (!sameTab && (plan === 'hosted' || plan === 'direct')) {
-      try {
-        popup = start!.openPopup(`vault-connect-${start!.randomState()}`);
-      } catch (error) {
-        this.#connections.popupBlocked(connection, action, toVaultConnectError(error));
-        this.#announce(this.describe(toVaultConnectError(error)));
-        void this.#focusRowButton(connectionKey(connection), 'retry');
-        return;
-      }
-    }
-    const result = await this.#connections.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab });
-    this.#announceResult(result, displayName(connection), this.strings.announce.changed);
-    await this.#focusRowButton(connectionKey(connection), action);
+  async #runRowAction(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
+    const interactions = this.#interactions ?? (await this.#loadInteractions());
+    return interactions.runRowAction(this.#interactionHost, connection, action, sameTab);
   }
 
-  async #runRowAction(connection: Connection, action: RowAction): Promise<void> {
-    const key = connectionKey(connection);
-    const name = displayName(connection);
-    switch (action) {
-      case 'enable':
-      case 'disable': {
-        const result = await this.#connections.run(connection, action);
-        this.#announceResult(result, name, action === 'enable' ? this.strings.announce.enabled : this.strings.announce.disabled);
-        break;
-      }
-      case 'disconnect': {
-        const { confirmInDialog } = await import('./view/confirm-dialog.ts');
-        const strings = this.strings;
-        const confirmed = await confirmInDialog(this.renderRoot as ShadowRoot, {
-          title: strings.confirmDisconnectTitle(name),
-          body: strings.confirmDisconnectBody,
-          confirm: strings.confirmDisconnect,
-          cancel: strings.cancel,
-        });
-        if (confirmed) this.#announceResult(await this.#connections.run(connection, 'disconnect'), name, strings.announce.changed);
-        break;
-      }
-      case 'connect':
-      case 'settings':
-      case 'reconnect':
-        // Not awaited before it runs: the popup must open within this call stack (see #startFlow).
-        return this.#startFlow(connection, action);
-      case 'retry':
-        await this.#connections.load();
-        return;
-    }
-    await this.#focusRowButton(key, action);
+  async #loadInteractions(): Promise<typeof Interactions> {
+    this.#interactions ??= await import('./view/row-interactions.ts');
+    return this.#interactions;
   }
 
-  #announceResult(result: ActionResult, name: string, message: (name: string) => string): void {
-    if (result.kind === 'updated') this.#announce(message(name));
-    else if (result.kind === 'deleted') this.#announce(this.strings.announce.disconnected(name));
-    else if (result.kind === 'failed') this.#announce(this.describe(result.error));
-  }
-
-  async #loadPopupStart(): Promise<typeof PopupStart> {
-    this.#popupStart ??= await import('./flows/popup-start.ts');
-    return this.#popupStart;
-  }
-
-  /** Returns focus to the button that started an action, or the row's first button if that one is gone. */
-  async #focusRowButton(key: string, action: RowAction): Promise<void> {
-    await this.updateComplete;
-    const row = this.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
-    const target =
-      row?.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not(:disabled)`) ??
-      row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
-    (target ?? this.searchInput)?.focus();
+  /** What the interactions chunk may use of the element. */
+  get #interactionHost(): InteractionHost {
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host object reads the element's live values
+    const element = this;
+    return {
+      connections: this.#connections,
+      get openMode() {
+        return element.openMode;
+      },
+      get callbackUrl() {
+        return element.callbackUrl;
+      },
+      renderRoot: this.renderRoot as ShadowRoot,
+      get updateComplete() {
+        return element.updateComplete;
+      },
+      strings: this.strings,
+      announce: (text) => this.#announce(text),
+      describe: (error) => this.describe(error),
+      fallbackFocus: () => this.searchInput,
+    };
   }
 
   /** The sentence the user reads for an error, in the element's locale. @internal */

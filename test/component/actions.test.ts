@@ -62,11 +62,9 @@ describe('row actions (against the sandbox)', () => {
     const disable = button(row(el, 'salesforce'), 'disable');
     disable.focus();
     disable.click();
-    await el.updateComplete;
-
-    // Pending: the row is busy, says what it does, and its buttons wait.
+    // Pending (as soon as the prefetched interactions chunk runs): the row is busy, says what it does, and its buttons wait.
+    await until(() => row(el, 'salesforce').getAttribute('aria-busy') === 'true', 'the row is busy');
     const pending = row(el, 'salesforce');
-    expect(pending.getAttribute('aria-busy')).to.equal('true');
     expect(text(pending.querySelector('.progress[role="status"]'))).to.equal('Disabling…');
     expect([...pending.querySelectorAll('button')].every((b) => b.disabled)).to.be.true;
     expect(badge(pending).dataset.status).to.equal('connected');
@@ -110,8 +108,7 @@ describe('row actions (against the sandbox)', () => {
     const enable = button(row(el, 'close'), 'enable');
     enable.focus();
     enable.click();
-    await el.updateComplete;
-    expect(text(row(el, 'close').querySelector('.progress'))).to.equal('Enabling…');
+    await until(() => text(row(el, 'close').querySelector('.progress')) === 'Enabling…', 'progress shown');
     await events.waitFor('vault-connection-change');
     await el.updateComplete;
 
