@@ -6,6 +6,7 @@ import { VaultConnect } from './vault-connect.ts';
 
 export { VaultConnect };
 export * from './events/index.ts';
+export { VaultreConnectEvent } from './events/vaultre-connect.ts';
 export { VaultConnectError } from './api/errors.ts';
 export type { Connection } from './api/schemas.ts';
 export type { VaultModal, VaultModalOptions } from './flows/vault-modal.ts';

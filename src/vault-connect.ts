@@ -3,6 +3,7 @@ import { connectionKey } from './api/connection-status.ts';
 import { describeError, VaultConnectError } from './api/errors.ts';
 import type * as Interactions from './view/row-interactions.ts';
 import type { InteractionHost } from './view/row-interactions.ts';
+import type { VaultreRow } from './vaultre/vaultre-row.ts';
 import type { Connection } from './api/schemas.ts';
 import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
@@ -74,6 +75,11 @@ export class VaultConnect extends LitElement {
     openMode: { attribute: 'open-mode' },
     callbackUrl: { attribute: 'callback-url' },
     flowTimeout: { attribute: 'flow-timeout', type: Number },
+    vaultreClientId: { attribute: 'vaultre-client-id' },
+    vaultreRedirectUri: { attribute: 'vaultre-redirect-uri' },
+    vaultreExchangeUrl: { attribute: 'vaultre-exchange-url' },
+    vaultreTokenType: { attribute: 'vaultre-token-type' },
+    vaultreAuthorizeUrl: { attribute: 'vaultre-authorize-url' },
     locale: { reflect: true },
     theme: { reflect: true },
   };
@@ -83,6 +89,8 @@ export class VaultConnect extends LitElement {
   readonly #searchText = new WeakMap<Connection, string>();
   /** Rows grouped by unified API, recomputed only when the list changes. */
   #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
+  /** The VaultRE row (its own chunk), once `vaultre-client-id` is set. */
+  #vaultre: VaultreRow | undefined;
   /** The row-interactions chunk once loaded (prefetched when the list is ready). */
   #interactions: typeof Interactions | undefined;
 
@@ -119,6 +127,21 @@ export class VaultConnect extends LitElement {
   /** How long a popup flow may take, in milliseconds, before it ends with `timeout`. Default 10 minutes. */
   flowTimeout = 600_000;
 
+  /** VaultRE OAuth client ID. When set, a VaultRE row is shown. */
+  vaultreClientId: string | undefined;
+
+  /** The redirect URI exactly as registered with VaultRE: a page that runs the callback module. */
+  vaultreRedirectUri: string | undefined;
+
+  /** Host endpoint for the VaultRE token: `POST` exchanges a code, `GET` reports status, `DELETE` forgets the token. */
+  vaultreExchangeUrl: string | undefined;
+
+  /** `account` (default: office-level, approved by a VaultRE system admin) or `user`. */
+  vaultreTokenType: 'account' | 'user' = 'account';
+
+  /** VaultRE authorize base. Default `https://login.vaultre.com.au/cgi-bin/clientvault`. */
+  vaultreAuthorizeUrl: string | undefined;
+
   /** `en` (default), `nl`, `de`, `fr`, `es`. Passed on to the Vault modal. */
   locale: Locale = 'en';
 
@@ -126,6 +149,7 @@ export class VaultConnect extends LitElement {
   theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (this.vaultreClientId && !this.#vaultre) void this.#loadVaultre();
     if (!(changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl'))) return;
     // The load started on connect already used these values, unless it found no session (set after append).
     if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
@@ -202,6 +226,17 @@ export class VaultConnect extends LitElement {
     return interactions.runRowAction(this.#interactionHost, connection, action, sameTab);
   }
 
+  async #loadVaultre(): Promise<VaultreRow> {
+    const { VaultreRow } = await import('./vaultre/vaultre-row.ts');
+    this.#vaultre ??= new VaultreRow(this, {
+      strings: () => this.strings,
+      announce: (text) => this.#announce(text),
+      describe: (error) => this.describe(error),
+    });
+    this.requestUpdate();
+    return this.#vaultre;
+  }
+
   async #loadInteractions(): Promise<typeof Interactions> {
     this.#interactions ??= await import('./view/row-interactions.ts');
     return this.#interactions;
@@ -258,13 +293,23 @@ export class VaultConnect extends LitElement {
   /** Ends the flow in progress (`aborted`): the modal or popup closes and the flow's promise settles. */
   cancel(): void {
     this.#connections.cancel();
+    this.#vaultre?.cancel();
   }
 
-  #renderBody(): TemplateResult {
+  /**
+   * Starts VaultRE's authorization, as the VaultRE row's `connect` button would. Settles when the flow ends. Call it
+   * from a click handler: a popup opened later may be blocked.
+   */
+  async connectVaultre(): Promise<void> {
+    await (this.#vaultre ?? (await this.#loadVaultre())).connect();
+  }
+
+  #renderBody(): TemplateResult | typeof nothing {
     const { status, error, connections } = this.#connections;
     const strings = this.strings;
     if (status === 'idle' && !this.#connections.sessionConfigured) {
-      return html`<div part="state" class="state">${strings.waitingForSession}</div>`;
+      // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
+      return this.vaultreClientId ? nothing : html`<div part="state" class="state">${strings.waitingForSession}</div>`;
     }
     if (status === 'error' && error) {
       return html`<div part="state" class="state error" role="alert">
@@ -330,7 +375,7 @@ export class VaultConnect extends LitElement {
           ?disabled=${this.#connections.status !== 'ready'}
         />
       </div>
-      ${this.#renderBody()}
+      ${this.#vaultre?.render() ?? nothing}${this.#renderBody()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     `;
   }
