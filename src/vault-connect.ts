@@ -64,7 +64,6 @@ export class VaultConnect extends LitElement {
 
   // Lit's static properties rather than decorators: the decorator helpers cost first-load bytes (see the size budget).
   static override properties = {
-    query: { state: true },
     announcement: { state: true },
     sessionUrl: { attribute: 'session-url' },
     token: { attribute: false },
@@ -94,6 +93,7 @@ export class VaultConnect extends LitElement {
   /** The row-interactions chunk once loaded (prefetched when the list is ready). */
   #interactions: typeof Interactions | undefined;
 
+  /** The search text. Not reactive: a keystroke filters the rendered rows directly (see #applySearch). */
   private query = '';
   private announcement = '';
 
@@ -205,7 +205,33 @@ export class VaultConnect extends LitElement {
 
   #onSearch = (event: Event): void => {
     this.query = (event.target as HTMLInputElement).value;
+    this.#applySearch();
   };
+
+  /**
+   * Filters the rendered rows for the current query by their `hidden` flags, instead of re-rendering every row template
+   * on each keystroke (a thousand rows cost more than a frame). The row bindings stay right: a later render computes
+   * the same flags from the same query. Only a change into or out of "no matches" (whose text Lit owns) renders.
+   */
+  #applySearch(): void {
+    const needle = this.query.trim().toLocaleLowerCase();
+    const connections = new Map(this.#connections.connections.map((c) => [connectionKey(c), c]));
+    let visible = 0;
+    for (const section of this.renderRoot.querySelectorAll<HTMLElement>('.list > section')) {
+      let shown = 0;
+      for (const row of section.querySelectorAll<HTMLElement>('li[data-key]')) {
+        const connection = connections.get(row.dataset.key ?? '');
+        row.hidden = !connection || !this.#matches(connection, needle);
+        if (!row.hidden) shown++;
+      }
+      section.hidden = shown === 0;
+      visible += shown;
+    }
+    if (visible === 0 || this.#noMatchesShown) this.requestUpdate();
+  }
+
+  /** Whether the last render showed the "no matches" panel. */
+  #noMatchesShown = false;
 
   #onListClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
@@ -352,11 +378,12 @@ export class VaultConnect extends LitElement {
         <ul>${items}</ul>
       </section>`;
     });
+    this.#noMatchesShown = visible === 0;
     // One delegated listener for every row button; the buttons themselves are the keyboard targets.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
       <div class="list" @click=${this.#onListClick}>${sections}</div>
-      ${visible === 0 ? html`<div part="state" class="state">${strings.noMatches(this.query.trim())}</div>` : nothing}
+      ${this.#noMatchesShown ? html`<div part="state" class="state">${strings.noMatches(this.query.trim())}</div>` : nothing}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */
   }

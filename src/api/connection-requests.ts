@@ -7,7 +7,7 @@ import { ConnectionSchema, type Connection } from './schemas.ts';
 import type { VaultClient } from './vault-client.ts';
 
 /** `GetConnectionResponse` and `UpdateConnectionResponse` (same shape). */
-export const ConnectionResponseSchema = z.looseObject({
+export const ConnectionResponseSchema = z.object({
   status_code: z.number(),
   status: z.string(),
   data: ConnectionSchema,

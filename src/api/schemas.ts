@@ -1,7 +1,7 @@
 /**
  * zod/mini schemas for every value the browser receives from the Vault API and the host's session endpoint, written from
  * the OpenAPI spec's `Connection`, `Get(Connection|Connections)Response`, `UpdateConnectionResponse` and error envelopes.
- * Unknown extra fields are tolerated (`looseObject`); a wrong type fails the parse, and the caller turns that into an
+ * Unknown extra fields are tolerated (and kept: the client returns the reply as sent once it passes); a wrong type fails the parse, and the caller turns that into an
  * `invalid_response` error instead of drawing half a list.
  */
 import * as z from 'zod/mini';
@@ -16,11 +16,11 @@ const nullableString = z.optional(z.nullable(z.string()));
 const nonEmpty = z.string().check(z.minLength(1));
 
 /**
- * `Connection`, reduced to the fields the list reads; the rest passes through untouched (`looseObject`), and a flow that
+ * `Connection`, reduced to the fields the list reads; the rest is not checked (the client keeps the reply as sent), and a flow that
  * needs more (form fields for direct authorization) validates those fields in its own chunk. The spec marks no field
  * required; the element cannot place a row without `service_id` and `unified_api`, so a reply without them is invalid.
  */
-export const ConnectionSchema = z.looseObject({
+export const ConnectionSchema = z.object({
   service_id: nonEmpty,
   unified_api: nonEmpty,
   name: optionalString,
@@ -38,13 +38,14 @@ export const ConnectionSchema = z.looseObject({
   health: optionalString,
   // What \`direct\` mode reads to tell whether a connector needs settings before it can be authorized.
   settings_required_for_authorization: z.optional(z.array(z.string())),
-  form_fields: z.optional(z.array(z.looseObject({ required: z.optional(z.boolean()), value: z.optional(z.unknown()) }))),
+  form_fields: z.optional(z.array(z.object({ required: z.optional(z.boolean()), value: z.optional(z.unknown()) }))),
   updated_at: z.optional(z.nullable(z.number())),
 });
-export type Connection = z.infer<typeof ConnectionSchema>;
+/** A connection as the Vault API sent it: the fields above, checked, and whatever else the reply carries. */
+export type Connection = z.infer<typeof ConnectionSchema> & { [field: string]: unknown };
 
 /** `GetConnectionsResponse`. */
-export const ConnectionListResponseSchema = z.looseObject({
+export const ConnectionListResponseSchema = z.object({
   status_code: z.number(),
   status: z.string(),
   data: z.array(ConnectionSchema),
