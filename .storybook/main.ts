@@ -1,9 +1,17 @@
 import type { StorybookConfig } from '@storybook/web-components-vite';
+import type { PluginOption } from 'vite';
+
+/** The library build minifies Lit's html/css literals (vite.config.ts); stories gain nothing from it but build time. */
+function withoutLiteralMinifier(plugins: PluginOption[] | undefined): PluginOption[] {
+  return (plugins ?? []).flat().filter((plugin) => !(plugin && typeof plugin === 'object' && 'name' in plugin && plugin.name === 'minify-html-literals'));
+}
 
 const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.ts'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
-  staticDirs: [{ from: '../stories/fixtures', to: '/fixtures' }],
+  // Stories bring their data with them (stories/fixtures/connections.ts from the sandbox seed; stories/support/
+  // mock-vault.ts answers the element's requests), so no static files and no server are needed.
+  viteFinal: (viteConfig) => ({ ...viteConfig, plugins: withoutLiteralMinifier(viteConfig.plugins) }),
 };
 export default config;
