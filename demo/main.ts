@@ -1,11 +1,15 @@
 // The demo page: points <vault-connect> at the sandbox (or the real Apideck) and logs the element's events.
 import '../src/index.ts';
+import { OPEN_MODES, type OpenMode } from '../src/api/vocabulary.ts';
 import { createSandboxVaultModal } from '../src/sandbox/browser/sandbox-vault-modal.ts';
 import type { DemoConfig } from '../src/sandbox/vite-plugin.ts';
 
 const element = document.querySelector('vault-connect')!;
 const log = document.querySelector('#log')!;
 const mode = document.querySelector('#mode')!;
+const options = document.querySelector<HTMLFormElement>('#options')!;
+const coopOption = document.querySelector<HTMLElement>('#coop-option')!;
+const coop = options.elements.namedItem('coop') as HTMLInputElement;
 
 for (const name of ['vault-connect-ready', 'vault-connection-change', 'vault-connection-delete', 'vault-connect-error'] as const) {
   element.addEventListener(name, (event) => {
@@ -22,11 +26,43 @@ for (const name of ['vault-connect-ready', 'vault-connection-change', 'vault-con
   });
 }
 
+// The open mode: from the page's `?open-mode=` (so it survives the same-tab fallback's return), then the radio group.
+const isOpenMode = (value: unknown): value is OpenMode => (OPEN_MODES as readonly unknown[]).includes(value);
+const initial = new URLSearchParams(location.search).get('open-mode');
+const setOpenMode = (value: OpenMode) => {
+  element.openMode = value;
+  const radio = options.querySelector<HTMLInputElement>(`input[name="open-mode"][value="${value}"]`);
+  if (radio) radio.checked = true;
+};
+setOpenMode(isOpenMode(initial) ? initial : 'modal');
+options.addEventListener('submit', (event) => event.preventDefault());
+options.addEventListener('change', (event) => {
+  const input = event.target as HTMLInputElement;
+  if (input.name !== 'open-mode' || !isOpenMode(input.value)) return;
+  element.openMode = input.value;
+  const url = new URL(location.href);
+  if (input.value === 'modal') url.searchParams.delete('open-mode');
+  else url.searchParams.set('open-mode', input.value);
+  history.replaceState(history.state, '', url);
+});
+
 const config = (await (await fetch('/api/demo-config')).json()) as DemoConfig;
+element.callbackUrl = config.callbackUrl;
 if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
   element.unifyBaseUrl = config.unifyBaseUrl;
   element.vaultModal = createSandboxVaultModal(config.vaultJsUrl);
+  if (config.vaultUrl) element.vaultUrl = config.vaultUrl;
   mode.textContent = `Sandbox: emulated Vault API at ${config.unifyBaseUrl}. No account, no network.`;
+  // The sandbox's COOP switch: its pages then sever the popup from this page, as some identity providers do.
+  coop.checked = config.coop === true;
+  coopOption.hidden = false;
+  coop.addEventListener('change', () => {
+    const on = coop.checked;
+    void fetch(`/api/sandbox/coop?on=${on ? 1 : 0}`, { method: 'POST' })
+      .then((response) => (response.ok ? (response.json() as Promise<{ coop: boolean }>) : Promise.reject(new Error(String(response.status)))))
+      .then((state) => (coop.checked = state.coop))
+      .catch(() => (coop.checked = !on));
+  });
 } else {
   mode.textContent = 'Connected to the real Apideck Vault API.';
 }

@@ -31,7 +31,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ server: Vi
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const { server, url } = await startDemo();
-  console.log(`\n  vault-connect demo: ${url}\n  (sandbox mode unless APIDECK_API_KEY, APIDECK_APP_ID and APIDECK_CONSUMER_ID are set; Ctrl+C to stop)\n`);
+  console.log(
+    `\n  vault-connect demo: ${url}\n  callback page: ${new URL('/demo/callback.html', url).href}\n` +
+      '  (sandbox mode unless APIDECK_API_KEY, APIDECK_APP_ID and APIDECK_CONSUMER_ID are set; VAULTRE_CLIENT_ID uses the real VaultRE;\n' +
+      '   SANDBOX_COOP=1 serves the sandbox pages with Cross-Origin-Opener-Policy: same-origin; Ctrl+C to stop)\n',
+  );
   const stop = () => void server.close().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -9,7 +9,7 @@
  * - `token`: `client_credentials` and `password` grants, `POST …/token`, no window.
  * and the same-tab fallback for when the browser blocks the popup twice.
  */
-import { authorizeToken, confirmConnection } from '../api/connection-requests.ts';
+import { authorizeToken, confirmConnection, getConnection } from '../api/connection-requests.ts';
 import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { ActionResult } from '../state/connections-controller.ts';
@@ -181,6 +181,14 @@ export async function finishSameTab(
   if (pending.kind === 'direct') {
     if (result.fragment.nonce !== undefined && result.fragment.nonce !== pending.state) throw new VaultConnectError('state_mismatch');
     return finishDirect(ctx, connection, result.query, result.fragment, pending.state, signal);
+  }
+  // Hosted Vault returned `authorizedConnection` for this connection: it changed during this flow, although the list
+  // read after the return already shows it. Report the API's value.
+  if (result.query.authorizedConnection === connection.service_id) {
+    const fresh = await getConnection(ctx.client(), connection.unified_api, connection.service_id, signal);
+    ctx.replace(fresh);
+    ctx.host().dispatchEvent(new VaultConnectionChangeEvent({ connection: fresh }));
+    return { kind: 'updated', connection: fresh };
   }
   return refreshed(ctx, connection, signal);
 }

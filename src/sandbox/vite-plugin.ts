@@ -2,18 +2,45 @@
  * The Vite plugin behind `npm start`: starts the sandbox emulators (or, with real credentials in the environment, talks
  * to Apideck) and mounts the host endpoints the demo page calls, built from the package's own server handlers.
  *
- * - `POST /api/session`: `createSessionHandler`, against the sandbox Vault API or the real one.
- * - `GET /api/demo-config`: what the demo page needs to know (`unifyBaseUrl`, the sandbox's Vault JS page), no secrets.
+ * - `POST /api/session`: `createSessionHandler`, against the sandbox Vault API or the real one, with `redirectUri` set
+ *   to the demo's callback page (so Hosted Vault's `auto_redirect` returns there).
+ * - `/api/vaultre`: `createVaultreHandler` with a `memoryStore()`, against the sandbox's VaultRE emulator, or the real
+ *   VaultRE when `VAULTRE_CLIENT_ID` is set.
+ * - `GET /api/demo-config`: what the demo page needs to know, no secrets (see `DemoConfig`).
+ * - `POST /api/sandbox/coop?on=1|0` (sandbox only): the sandbox's COOP switch (`SANDBOX_COOP=1` turns it on at start).
+ *
+ * The demo's callback page is `demo/callback.html` (`CALLBACK_PATH`), on the demo's own origin. That origin is known only
+ * once Vite listens (port 0 in tests) and depends on the name the browser used (`localhost` or `127.0.0.1`), so the
+ * handlers are built per origin on first use, from the request's `Host` when it names a loopback host.
  */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Plugin } from 'vite';
 import { createSessionHandler } from '../server/session-handler.ts';
+import { createVaultreHandler } from '../server/vaultre-handler.ts';
+import { memoryStore } from '../server/stores.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
 import { startSandbox, type Sandbox } from './index.ts';
+
+/** The demo's callback page, relative to its origin (served by Vite from `demo/callback.html`). */
+export const CALLBACK_PATH = '/demo/callback.html';
 
 export interface DemoConfig {
   mode: 'sandbox' | 'apideck';
   unifyBaseUrl?: string;
   vaultJsUrl?: string;
+  /** Hosted Vault base (the element's `vault-url`); absent for the real one (the element's default). */
+  vaultUrl?: string;
+  /** The demo's callback page, absolute (the element's `callback-url`, the session's `redirect_uri`). */
+  callbackUrl: string;
+  /** VaultRE (for the element's `vaultre-*` attributes); absent when neither the sandbox nor `VAULTRE_CLIENT_ID` provides it. */
+  vaultreClientId?: string;
+  /** VaultRE authorize base; absent for the real VaultRE (the element's default). */
+  vaultreAuthorizeUrl?: string;
+  vaultreRedirectUri?: string;
+  vaultreExchangeUrl?: string;
+  /** Sandbox only: whether its pages are served with `Cross-Origin-Opener-Policy: same-origin`. */
+  coop?: boolean;
 }
 
 export interface SandboxPluginOptions {
@@ -23,36 +50,145 @@ export interface SandboxPluginOptions {
   onSandbox?: (sandbox: Sandbox) => void;
 }
 
+type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** What the demo serves for one of its origins. */
+interface OriginHandlers {
+  session: NodeHandler;
+  vaultre: NodeHandler | undefined;
+  config: () => DemoConfig;
+}
+
+const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
 export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin {
   const env = options.env ?? process.env;
   let sandbox: Sandbox | undefined;
   return {
     name: 'vault-connect-sandbox',
     async configureServer(server) {
-      const real = env.APIDECK_API_KEY && env.APIDECK_APP_ID && env.APIDECK_CONSUMER_ID;
-      let config: DemoConfig;
-      let sessionHandler;
-      if (real) {
-        config = { mode: 'apideck' };
-        const consumer = env.APIDECK_CONSUMER_ID!;
-        sessionHandler = createSessionHandler({ apiKey: env.APIDECK_API_KEY!, appId: env.APIDECK_APP_ID!, consumerId: () => consumer });
-      } else {
-        sandbox = await startSandbox();
+      const real = Boolean(env.APIDECK_API_KEY && env.APIDECK_APP_ID && env.APIDECK_CONSUMER_ID);
+      const realVaultre = env.VAULTRE_CLIENT_ID?.trim() || undefined;
+      if (!real) {
+        sandbox = await startSandbox({ coop: env.SANDBOX_COOP === '1' });
         options.onSandbox?.(sandbox);
-        config = { mode: 'sandbox', unifyBaseUrl: sandbox.vaultApiUrl, vaultJsUrl: sandbox.vaultJsUrl };
-        sessionHandler = createSessionHandler({
-          apiKey: sandbox.apiKey,
-          appId: sandbox.applicationId,
-          unifyBaseUrl: sandbox.vaultApiUrl,
-          consumerId: () => 'demo-consumer',
+      }
+      const sb = sandbox;
+
+      // The origin the server listens on, for requests whose Host is not a loopback name.
+      let listening: string | undefined;
+      const readAddress = () => {
+        const address = server.httpServer?.address();
+        if (address && typeof address === 'object') listening = `http://${hostFor(address)}:${address.port}`;
+      };
+      server.httpServer?.once('listening', readAddress);
+      readAddress();
+
+      const originOf = (req: IncomingMessage): string => {
+        const host = req.headers.host;
+        if (host && LOOPBACK_HOST.test(host)) return `http://${host}`;
+        return listening ?? 'http://127.0.0.1';
+      };
+
+      const build = (origin: string): OriginHandlers => {
+        const callbackUrl = `${origin}${CALLBACK_PATH}`;
+        const vaultreRedirectUri = env.VAULTRE_REDIRECT_URI?.trim() || callbackUrl;
+        let session: NodeHandler;
+        let vaultre: NodeHandler | undefined;
+        if (!sb) {
+          const consumer = env.APIDECK_CONSUMER_ID!;
+          session = toNodeHandler(
+            createSessionHandler({
+              apiKey: env.APIDECK_API_KEY!,
+              appId: env.APIDECK_APP_ID!,
+              consumerId: () => consumer,
+              redirectUri: callbackUrl,
+            }),
+          );
+        } else {
+          session = toNodeHandler(
+            createSessionHandler({
+              apiKey: sb.apiKey,
+              appId: sb.applicationId,
+              unifyBaseUrl: sb.vaultApiUrl,
+              consumerId: () => 'demo-consumer',
+              redirectUri: callbackUrl,
+            }),
+          );
+        }
+        if (realVaultre || sb) {
+          if (!realVaultre) sb!.registerVaultreRedirectUri(vaultreRedirectUri);
+          vaultre = toNodeHandler(
+            createVaultreHandler({
+              clientId: realVaultre ?? sb!.vaultreClientId,
+              ...(realVaultre ? {} : { exchangeUrl: sb!.vaultreExchangeUrl }),
+              consumerId: () => 'demo-consumer',
+              store: memoryStore(),
+              allowedOrigins: [origin],
+            }),
+          );
+        }
+        const config = (): DemoConfig => ({
+          mode: sb ? 'sandbox' : 'apideck',
+          ...(sb ? { unifyBaseUrl: sb.vaultApiUrl, vaultJsUrl: sb.vaultJsUrl, vaultUrl: sb.hostedVaultUrl, coop: sb.coop } : {}),
+          callbackUrl,
+          ...(vaultre
+            ? {
+                vaultreClientId: realVaultre ?? sb!.vaultreClientId,
+                ...(realVaultre ? {} : { vaultreAuthorizeUrl: sb!.vaultreUrl }),
+                vaultreRedirectUri,
+                vaultreExchangeUrl: '/api/vaultre',
+              }
+            : {}),
+        });
+        return { session, vaultre, config };
+      };
+
+      const perOrigin = new Map<string, OriginHandlers>();
+      const handlersFor = (req: IncomingMessage): OriginHandlers => {
+        const origin = originOf(req);
+        let handlers = perOrigin.get(origin);
+        if (!handlers) {
+          handlers = build(origin);
+          perOrigin.set(origin, handlers);
+        }
+        return handlers;
+      };
+
+      server.middlewares.use('/api/session', (req, res) => handlersFor(req).session(req, res));
+      server.middlewares.use('/api/vaultre', (req, res, next) => {
+        const vaultre = handlersFor(req).vaultre;
+        if (vaultre) vaultre(req, res);
+        else next();
+      });
+      server.middlewares.use('/api/demo-config', (req, res) => sendJson(res, 200, handlersFor(req).config()));
+      if (sb) {
+        server.middlewares.use('/api/sandbox/coop', (req, res) => {
+          if (req.method !== 'POST') {
+            res.setHeader('allow', 'POST');
+            sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST /api/sandbox/coop?on=1|0.' });
+            return;
+          }
+          // A page on another origin must not flip it (browsers send Origin on every POST).
+          const origin = req.headers.origin;
+          if (origin !== undefined && origin !== originOf(req)) {
+            sendJson(res, 403, { error: 'origin_not_allowed', message: 'Requests from this origin are not allowed.' });
+            return;
+          }
+          const on = new URL(req.url ?? '', 'http://demo').searchParams.get('on');
+          if (on !== '1' && on !== '0') {
+            sendJson(res, 400, { error: 'invalid_query', message: 'on must be 1 or 0.' });
+            return;
+          }
+          sb.setCoop(on === '1');
+          sendJson(res, 200, { coop: sb.coop });
         });
       }
-      const session = toNodeHandler(sessionHandler);
-      server.middlewares.use('/api/session', (req, res) => session(req, res));
-      server.middlewares.use('/api/demo-config', (_req, res) => {
-        res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-        res.end(JSON.stringify(config));
-      });
       server.httpServer?.once('close', () => void sandbox?.close());
     },
     async closeBundle() {
@@ -60,4 +196,11 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
       sandbox = undefined;
     },
   };
+}
+
+function hostFor(address: AddressInfo): string {
+  if (address.family === 'IPv6' || address.address.includes(':')) {
+    return address.address === '::' || address.address === '::1' ? '[::1]' : `[${address.address}]`;
+  }
+  return address.address === '0.0.0.0' ? '127.0.0.1' : address.address;
 }
