@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
 
 /** `Session.settings` of the Vault OpenAPI spec. */
 export interface SessionSettings {
@@ -114,29 +115,11 @@ const ConsumerMetadataSchema = z.strictObject({
   image: z.string().optional(),
 });
 
-function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
-function parseUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
-
 const httpUrl = z.string().refine((value) => {
   const url = parseUrl(value);
   return url !== null && (url.protocol === 'https:' || url.protocol === 'http:');
 }, 'must be an absolute http(s) URL');
 
-const isFunction = (value: unknown): boolean => typeof value === 'function';
 
 const OptionsSchema = z.strictObject({
   apiKey: z.string('must be a non-empty string').trim().min(1, 'must be a non-empty string'),
@@ -165,22 +148,6 @@ const OptionsSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(120_000).optional(),
   fetch: z.custom<typeof fetch>(isFunction, 'must be a function').optional(),
 });
-
-/** Describes the first bad option by its path and zod's message; option values are never quoted. */
-function optionsError(error: z.ZodError): Error {
-  const issue = error.issues[0];
-  if (!issue) return new Error('createSessionHandler: invalid options.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => [...issue.path, key].join('.'));
-    return new Error(`createSessionHandler: unknown option ${keys.map((key) => `"${key}"`).join(', ')}.`);
-  }
-  const path = issue.path.map(String).join('.');
-  if (path === '') return new Error('createSessionHandler: options must be an object.');
-  const detail = issue.message.startsWith('must ')
-    ? issue.message
-    : `is invalid: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
-  return new Error(`createSessionHandler: option "${path}" ${detail}.`);
-}
 
 /** Apideck's `CreateSessionResponse`; only `data.session_token` is required, unknown fields are tolerated. */
 const CreateSessionResponseSchema = z.looseObject({
@@ -290,7 +257,7 @@ function isTimeout(error: unknown): boolean {
  */
 export function createSessionHandler(options: SessionHandlerOptions): (request: Request) => Promise<Response> {
   const parsed = OptionsSchema.safeParse(options);
-  if (!parsed.success) throw optionsError(parsed.error);
+  if (!parsed.success) throw optionsError('createSessionHandler', parsed.error);
   const config: SessionHandlerOptions = parsed.data;
   const apiKey = config.apiKey;
   const fetchImpl = config.fetch ?? globalThis.fetch.bind(globalThis);

@@ -8,6 +8,7 @@
  */
 import * as z from 'zod';
 import { readLimited } from './http.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
 
 /** The two kinds of VaultRE token: office-level (`oauth-authorize.cgi`) and user-level (`oauth-authorize-user.cgi`). */
 export const VAULTRE_TOKEN_TYPES = ['account', 'user'] as const;
@@ -107,24 +108,6 @@ const CONNECTED_STATES: readonly string[] = ['callable', 'authorized'];
 // Header values: visible ASCII and spaces (no control characters, no line breaks).
 const HEADER_SAFE = /^[\x20-\x7e]+$/;
 
-function parseUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
 const nonEmpty = z.string('must be a non-empty string').trim().min(1, 'must be a non-empty string');
 const headerValue = nonEmpty.regex(HEADER_SAFE, 'must contain printable ASCII characters only');
 
@@ -144,22 +127,6 @@ const ImportStoreOptionsSchema = z.strictObject({
   fetch: z.custom<typeof fetch>(isFunction, 'must be a function').optional(),
   timeoutMs: z.number().int().positive().max(120_000).optional(),
 });
-
-/** Describes the first bad option by its path and zod's message; option values are never quoted. */
-function optionsError(name: string, error: z.ZodError): Error {
-  const issue = error.issues[0];
-  if (!issue) return new Error(`${name}: invalid options.`);
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => [...issue.path, key].join('.'));
-    return new Error(`${name}: unknown option ${keys.map((key) => `"${key}"`).join(', ')}.`);
-  }
-  const path = issue.path.map(String).join('.');
-  if (path === '') return new Error(`${name}: options must be an object.`);
-  const detail = issue.message.startsWith('must ')
-    ? issue.message
-    : `is invalid: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
-  return new Error(`${name}: option "${path}" ${detail}.`);
-}
 
 /** `GetConnectionResponse`, reduced to what the store reads; unknown fields are tolerated. */
 const ConnectionReplySchema = z.looseObject({

@@ -13,6 +13,7 @@
 import * as z from 'zod';
 import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
 import { VAULTRE_TOKEN_TYPES, type VaultreTokenStore, type VaultreTokenType } from './stores.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
 
 export interface VaultreHandlerOptions {
   /** The VaultRE OAuth client ID (not the API key). */
@@ -63,24 +64,6 @@ const METHODS = ['GET', 'POST', 'DELETE'] as const;
 // ---------------------------------------------------------------------------------------------------------------------
 // Options
 
-function parseUrl(value: string): URL | null {
-  try {
-    return new URL(value);
-  } catch {
-    return null;
-  }
-}
-
-function isLoopbackHost(hostname: string): boolean {
-  return (
-    hostname === 'localhost' ||
-    hostname.endsWith('.localhost') ||
-    hostname === '[::1]' ||
-    /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname)
-  );
-}
-
-const isFunction = (value: unknown): boolean => typeof value === 'function';
 const isStore = (value: unknown): boolean =>
   typeof value === 'object' &&
   value !== null &&
@@ -115,22 +98,6 @@ const OptionsSchema = z.strictObject({
   timeoutMs: z.number().int().positive().max(120_000).optional(),
   now: z.custom<() => Date>(isFunction, 'must be a function () => Date').optional(),
 });
-
-/** Describes the first bad option by its path and zod's message; option values are never quoted. */
-function optionsError(error: z.ZodError): Error {
-  const issue = error.issues[0];
-  if (!issue) return new Error('createVaultreHandler: invalid options.');
-  if (issue.code === 'unrecognized_keys') {
-    const keys = issue.keys.map((key) => [...issue.path, key].join('.'));
-    return new Error(`createVaultreHandler: unknown option ${keys.map((key) => `"${key}"`).join(', ')}.`);
-  }
-  const path = issue.path.map(String).join('.');
-  if (path === '') return new Error('createVaultreHandler: options must be an object.');
-  const detail = issue.message.startsWith('must ')
-    ? issue.message
-    : `is invalid: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
-  return new Error(`createVaultreHandler: option "${path}" ${detail}.`);
-}
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Request body
@@ -335,7 +302,7 @@ const storeFailed = (action: string) =>
  */
 export function createVaultreHandler(options: VaultreHandlerOptions): (request: Request) => Promise<Response> {
   const parsed = OptionsSchema.safeParse(options);
-  if (!parsed.success) throw optionsError(parsed.error);
+  if (!parsed.success) throw optionsError('createVaultreHandler', parsed.error);
   const config: VaultreHandlerOptions = parsed.data;
   const store = config.store;
   const fetchImpl = config.fetch ?? globalThis.fetch.bind(globalThis);
