@@ -402,7 +402,7 @@ export class VaultConnect extends LitElement {
           ?disabled=${this.#connections.status !== 'ready'}
         />
       </div>
-      ${this.#vaultre?.render() ?? nothing}${this.#renderBody()}
+      ${this.vaultreClientId ? (this.#vaultre?.render() ?? nothing) : nothing}${this.#renderBody()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     `;
   }

@@ -129,10 +129,21 @@ export class VaultreRow implements ReactiveController {
     else await this.refresh();
   }
 
+  /** The token type, normalised: anything but `user` is an office-level `account` token (the attribute's default). */
+  get #tokenType(): VaultreTokenType {
+    return this.#host.vaultreTokenType === 'user' ? 'user' : 'account';
+  }
+
   /** Reads the status from `GET {vaultre-exchange-url}`. */
   async refresh(): Promise<void> {
     const url = this.#host.vaultreExchangeUrl;
-    if (!url) return;
+    if (!url) {
+      // Misconfigured: there is no status to wait for, and nothing to connect to.
+      this.status = { connected: false };
+      this.#retry = 'refresh';
+      this.#fail(new VaultConnectError('exchange_failed', { detail: 'vaultre-exchange-url' }));
+      return;
+    }
     this.status = undefined;
     this.#host.requestUpdate();
     try {
@@ -171,7 +182,7 @@ export class VaultreRow implements ReactiveController {
       return Promise.resolve();
     }
     const state = randomState();
-    const url = vaultreAuthorizeUrl(host.vaultreAuthorizeUrl || DEFAULT_VAULTRE_AUTHORIZE_URL, host.vaultreTokenType, clientId, redirectUri, state);
+    const url = vaultreAuthorizeUrl(host.vaultreAuthorizeUrl || DEFAULT_VAULTRE_AUTHORIZE_URL, this.#tokenType, clientId, redirectUri, state);
     if (sameTab) {
       startRedirectFlow(
         {
@@ -180,7 +191,7 @@ export class VaultreRow implements ReactiveController {
           state,
           returnUrl: location.href,
           exchangeUrl: new URL(exchangeUrl, location.href).href,
-          tokenType: host.vaultreTokenType,
+          tokenType: this.#tokenType,
           redirectUri,
           startedAt: Date.now(),
         },
@@ -241,7 +252,7 @@ export class VaultreRow implements ReactiveController {
    * young; a code is never posted twice otherwise (an expired one means a new authorization).
    */
   async #exchange(exchangeUrl: string, code: string, state: string, redirectUri: string, receivedAt: number, signal: AbortSignal): Promise<unknown> {
-    const body = JSON.stringify({ code, state, token_type: this.#host.vaultreTokenType, redirect_uri: redirectUri });
+    const body = JSON.stringify({ code, state, token_type: this.#tokenType, redirect_uri: redirectUri });
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
@@ -268,7 +279,7 @@ export class VaultreRow implements ReactiveController {
 
   #connected(result: unknown): void {
     const reply = StatusSchema.safeParse(result);
-    this.status = reply.success ? reply.data : { connected: true, token_type: this.#host.vaultreTokenType };
+    this.status = reply.success ? reply.data : { connected: true, token_type: this.#tokenType };
     this.error = undefined;
     this.#host.dispatchEvent(new VaultreConnectEvent({ result }));
     this.#services.announce(vaultreEn.connected);
@@ -287,7 +298,7 @@ export class VaultreRow implements ReactiveController {
     await this.refresh();
     this.#retry = 'connect';
     if (result.type === 'exchange') {
-      const code = result.error === 'code_expired' ? 'code_expired' : 'exchange_failed';
+      const code = result.error === 'code_expired' || result.error === 'network_error' ? result.error : 'exchange_failed';
       this.#fail(new VaultConnectError(code, { detail: result.message?.slice(0, 200), retryable: true }));
     } else if (result.query.state !== taken.pending.state) {
       this.#fail(new VaultConnectError('state_mismatch'));
@@ -367,7 +378,7 @@ export class VaultreRow implements ReactiveController {
     const hint =
       since && !Number.isNaN(since.valueOf())
         ? vaultreEn.connectedSince(new Intl.DateTimeFormat(this.#host.locale, { dateStyle: 'medium' }).format(since))
-        : this.#host.vaultreTokenType === 'user'
+        : this.#tokenType === 'user'
           ? vaultreEn.userHint
           : vaultreEn.accountHint;
     const actions = connected ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
