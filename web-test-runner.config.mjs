@@ -8,7 +8,8 @@ import { sandboxPlugin } from './test/component/sandbox-plugin.ts';
 export default {
   files: ['test/component/**/*.test.ts'],
   nodeResolve: { exportConditions: ['browser', 'development'] },
-  concurrency: 2,
+  // One file at a time: a background tab gets no animation frames, and a native <dialog>'s close event waits for one.
+  concurrency: 1,
   testFramework: { config: { timeout: 10000 } },
   testsFinishTimeout: 300000,
   plugins: [esbuildPlugin({ ts: true, tsconfig: './tsconfig.json', target: 'es2022' }), sandboxPlugin()],

@@ -1,0 +1,464 @@
+/**
+ * End to end, VaultRE's OAuth flow against the demo page as `npm start` serves it: the element's VaultRE row, the
+ * sandbox's VaultRE emulator (approval page, exact redirect URIs, codes that work once for 60 s, no CORS on the
+ * exchange), the demo's callback page and its `/api/vaultre` (`createVaultreHandler` + `memoryStore()`). One demo and
+ * one Chromium for the file; a fresh guarded browser context and a forgotten token per test.
+ *
+ * Covered: approve (account and user tokens), deny, state mismatch (the state tampered with in the popup before
+ * Confirm), an expired code (one the exchange sees as already used), a host error, a network error, the popup closed,
+ * the popup blocked with the same-tab fallback, disconnect, and a forged message from another origin during a flow.
+ */
+import assert from 'node:assert/strict';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import type { Browser, Page, Request, Response } from 'playwright-core';
+import { WAIT, eventually, guardedContext, launchChromium, logLines, sleep, startE2eDemo, type Demo, type GuardedContext } from './helpers.ts';
+import {
+  closed,
+  connectVaultrePopup,
+  decide,
+  ensureVaultreRow,
+  forgetToken,
+  hostStatus,
+  openVaultreDemo,
+  pageSurface,
+  vaultreConfig,
+  vaultreRow,
+} from './vaultre-helpers.ts';
+
+const TEST = { timeout: 30_000 };
+const CALLBACK_TYPE = 'vault-connect:callback';
+
+let demo: Demo;
+let browser: Browser;
+let guarded: GuardedContext;
+/** Every request of the current test's context (pages and popups), in order. */
+let requests: Request[];
+/** The URL of the document that sent each request, when it sent it. */
+let senders: Map<Request, string>;
+/** Every response of the current test's context. */
+let responses: Response[];
+let pageErrors: string[];
+/** Tokens the emulator had issued before the current test. */
+let tokensBefore: number;
+
+before(async () => {
+  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
+  if (started.status === 'fulfilled') demo = started.value;
+  if (launched.status === 'fulfilled') browser = launched.value;
+  if (started.status === 'rejected') throw started.reason;
+  if (launched.status === 'rejected') throw launched.reason;
+}, { timeout: 60_000 });
+
+after(async () => {
+  await browser?.close();
+  await demo?.server.close();
+});
+
+beforeEach(async () => {
+  demo.sandbox.vaultApi.reset();
+  await forgetToken(demo);
+  tokensBefore = demo.sandbox.vaultre.issuedTokens().length;
+  guarded = await guardedContext(browser);
+  requests = [];
+  senders = new Map();
+  responses = [];
+  pageErrors = [];
+  guarded.context.on('request', (request) => {
+    requests.push(request);
+    senders.set(request, request.frame().url());
+  });
+  guarded.context.on('response', (response) => responses.push(response));
+  guarded.context.on('page', (page) => page.on('pageerror', (error) => pageErrors.push(`${page.url()}: ${error.message}`)));
+});
+
+afterEach(async () => {
+  demo.sandbox.setCoop(false);
+  await guarded.context.close();
+  assert.deepEqual(guarded.blocked, [], 'no request may leave 127.0.0.1');
+  assert.deepEqual(pageErrors, [], 'no page threw');
+});
+
+// -- helpers ----------------------------------------------------------------------------------------------------------
+
+const isExchangePost = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/vaultre';
+const exchangePosts = () => requests.filter(isExchangePost);
+const postedBody = (request: Request) => JSON.parse(request.postData() ?? '{}') as Record<string, unknown>;
+
+/** `vault-connect-error` codes in the demo's log, newest first. */
+async function errorCodes(page: Page): Promise<string[]> {
+  return (await logLines(page))
+    .filter((line) => line.startsWith('vault-connect-error: '))
+    .map((line) => (JSON.parse(line.slice('vault-connect-error: '.length)) as { code: string }).code);
+}
+
+async function rowErrorText(page: Page): Promise<string | null> {
+  const error = vaultreRow(page).locator('[part="row-error"]');
+  return (await error.count()) === 0 ? null : ((await error.textContent()) ?? '').trim();
+}
+
+function rowErrorBecomes(page: Page, text: string | RegExp): Promise<string | null> {
+  return eventually(`the VaultRE row to say ${String(text)}`, () => rowErrorText(page), (value) =>
+    typeof text === 'string' ? value === text : value !== null && text.test(value),
+  );
+}
+
+function vaultreBadge(page: Page): Promise<string> {
+  return eventually('the VaultRE badge', async () => ((await vaultreRow(page).locator('[part="badge"]').textContent({ timeout: 1_000 })) ?? '').trim(), () => true);
+}
+
+function badgeBecomes(page: Page, text: string): Promise<string> {
+  return eventually(
+    `the VaultRE badge to read "${text}"`,
+    async () => ((await vaultreRow(page).locator('[part="badge"]').textContent({ timeout: 1_000 })) ?? '').trim(),
+    (value) => value === text,
+  );
+}
+
+/** Records `vaultre-connect` events in the page (the demo's log may not list them). */
+async function watchConnects(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const seen: unknown[] = [];
+    (window as unknown as { __vaultreConnects: unknown[] }).__vaultreConnects = seen;
+    document.querySelector('vault-connect')!.addEventListener('vaultre-connect', (event) => seen.push(event.detail.result));
+  });
+}
+
+function connects(page: Page): Promise<unknown[]> {
+  return page.evaluate(() => (window as unknown as { __vaultreConnects: unknown[] }).__vaultreConnects);
+}
+
+/** The state the element put in the popup's authorize URL. */
+function stateOf(popup: Page): string {
+  const state = new URL(popup.url()).searchParams.get('state');
+  assert.match(state ?? '', /^[A-Za-z0-9_-]{22}$/, 'a 128-bit state');
+  return state!;
+}
+
+/** Approves in the popup and waits until the row shows Connected; returns the posted body. */
+async function approve(page: Page, popup: Page): Promise<Record<string, unknown>> {
+  const before = exchangePosts().length;
+  await decide(popup, 'confirm');
+  await closed(popup);
+  await badgeBecomes(page, 'Connected');
+  const posts = exchangePosts();
+  assert.equal(posts.length, before + 1, 'one POST to the exchange endpoint');
+  return postedBody(posts.at(-1)!);
+}
+
+/** The code and the token appear nowhere in the page, and no reply the browser received carries the token. */
+async function assertNoSecrets(page: Page, secrets: string[]): Promise<void> {
+  const surface = await pageSurface(page);
+  const bodies = await Promise.all(
+    responses.filter((r) => new URL(r.url()).pathname === '/api/vaultre').map((r) => r.text().catch(() => '')),
+  );
+  for (const secret of secrets) {
+    assert.ok(!surface.includes(secret), 'no secret in the DOM, the storages or the address');
+    for (const body of bodies) assert.ok(!body.includes(secret), 'no secret in a reply of /api/vaultre');
+  }
+}
+
+// -- tests ------------------------------------------------------------------------------------------------------------
+
+describe('VaultRE in the demo (npm start)', () => {
+  it('approve (account token): the code goes to /api/vaultre, the host keeps the token, the row is Connected', TEST, async () => {
+    const config = vaultreConfig(demo);
+    assert.equal(config.authorizeUrl, demo.sandbox.vaultreUrl);
+    assert.equal(config.exchangeUrl, '/api/vaultre');
+    const page = await openVaultreDemo(guarded.context, demo);
+    assert.equal(await vaultreBadge(page), 'Not connected');
+    assert.match((await vaultreRow(page).locator('[part="tag-line"]').textContent()) ?? '', /system administrator/);
+    await watchConnects(page);
+
+    const popup = await connectVaultrePopup(page, demo);
+    const authorize = new URL(popup.url());
+    assert.equal(authorize.origin + authorize.pathname, `${demo.sandbox.vaultreUrl}/oauth-authorize.cgi`);
+    assert.deepEqual([...authorize.searchParams.keys()], ['client_id', 'redirect_uri', 'response_type', 'state']);
+    assert.equal(authorize.searchParams.get('client_id'), demo.sandbox.vaultreClientId);
+    assert.equal(authorize.searchParams.get('redirect_uri'), config.redirectUri);
+    assert.equal(authorize.searchParams.get('response_type'), 'code');
+    const state = stateOf(popup);
+    assert.match(await popup.locator('body').innerText(), /Only a system admin can approve office-level access/);
+
+    const body = await approve(page, popup);
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'redirect_uri', 'state', 'token_type']);
+    assert.equal(body.state, state);
+    assert.equal(body.token_type, 'account');
+    assert.equal(body.redirect_uri, config.redirectUri);
+    assert.match(String(body.code), /^[0-9a-f]{40}$/);
+
+    const tokens = demo.sandbox.vaultre.issuedTokens().slice(tokensBefore);
+    assert.equal(tokens.length, 1, 'one token issued');
+    assert.equal(tokens[0].tokenType, 'account');
+    const status = await hostStatus(demo);
+    assert.equal(status.connected, true);
+    assert.equal(status.token_type, 'account');
+    const fired = (await connects(page)) as { connected?: boolean; token_type?: string; connected_at?: string }[];
+    assert.equal(fired.length, 1, 'vaultre-connect fires once');
+    assert.deepEqual(fired[0], { connected: true, token_type: 'account', connected_at: status.connected_at });
+    assert.match((await vaultreRow(page).locator('[part="tag-line"]').textContent()) ?? '', /^Connected since /);
+    assert.deepEqual(await errorCodes(page), []);
+    await assertNoSecrets(page, [String(body.code), tokens[0].token]);
+
+    // Read back on a reload.
+    await page.reload();
+    await ensureVaultreRow(page, config);
+    assert.equal(await vaultreBadge(page), 'Connected');
+  });
+
+  it('approve (user token): oauth-authorize-user.cgi, token_type user', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo, 'user');
+    assert.equal(((await vaultreRow(page).locator('[part="tag-line"]').textContent()) ?? '').trim(), 'Access as your own VaultRE user.');
+    const popup = await connectVaultrePopup(page, demo);
+    const authorize = new URL(popup.url());
+    assert.equal(authorize.origin + authorize.pathname, `${demo.sandbox.vaultreUrl}/oauth-authorize-user.cgi`);
+    assert.match(await popup.locator('body').innerText(), /User-level access/);
+    const body = await approve(page, popup);
+    assert.equal(body.token_type, 'user');
+    const tokens = demo.sandbox.vaultre.issuedTokens().slice(tokensBefore);
+    assert.deepEqual(tokens.map((t) => t.tokenType), ['user']);
+    assert.equal((await hostStatus(demo)).token_type, 'user');
+    await assertNoSecrets(page, [String(body.code), tokens[0].token]);
+  });
+
+  it('deny: access_denied, nothing posted, connect again works', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    const popup = await connectVaultrePopup(page, demo);
+    await decide(popup, 'cancel');
+    await closed(popup);
+    await rowErrorBecomes(page, 'Access was denied.');
+    assert.deepEqual(await errorCodes(page), ['access_denied']);
+    assert.equal(exchangePosts().length, 0);
+    assert.equal(await vaultreBadge(page), 'Not connected');
+    assert.equal((await hostStatus(demo)).connected, false);
+
+    const again = await connectVaultrePopup(page, demo);
+    await approve(page, again);
+    assert.equal(await rowErrorText(page), null);
+  });
+
+  it('state mismatch: the state tampered with in the popup before Confirm is refused and nothing is posted', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    const popup = await connectVaultrePopup(page, demo);
+    const tampered = new URL(popup.url());
+    tampered.searchParams.set('state', `${stateOf(popup).slice(0, -1)}${stateOf(popup).endsWith('A') ? 'B' : 'A'}`);
+    await popup.goto(tampered.href);
+    await decide(popup, 'confirm');
+    await closed(popup);
+    await rowErrorBecomes(page, 'The reply did not match this request.');
+    assert.deepEqual(await errorCodes(page), ['state_mismatch']);
+    await sleep(200);
+    assert.equal(exchangePosts().length, 0, 'the code is not posted');
+    assert.equal(demo.sandbox.vaultre.issuedTokens().length, tokensBefore, 'no token issued');
+    assert.equal((await hostStatus(demo)).connected, false);
+  });
+
+  it('expired code: code_expired, Try again starts a new authorization, the old code is never posted again', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    // The first code reaches the exchange already spent (used once, as after its 60 seconds it would be expired).
+    let burnt: string | undefined;
+    await page.route('**/api/vaultre', async (route) => {
+      const request = route.request();
+      if (request.method() === 'POST' && burnt === undefined) {
+        burnt = String(postedBody(request).code);
+        const spent = await fetch(demo.sandbox.vaultreExchangeUrl, {
+          method: 'POST',
+          body: new URLSearchParams({ client_id: demo.sandbox.vaultreClientId, code: burnt }),
+          signal: AbortSignal.timeout(WAIT),
+        });
+        assert.equal(spent.status, 200, 'the test spends the code first');
+      }
+      await route.continue();
+    });
+    const popup = await connectVaultrePopup(page, demo);
+    const firstState = stateOf(popup);
+    await decide(popup, 'confirm');
+    await closed(popup);
+    await rowErrorBecomes(page, 'The authorization expired. Please try again.');
+    assert.deepEqual(await errorCodes(page), ['code_expired']);
+    assert.equal(await vaultreBadge(page), 'Not connected');
+
+    const second = await connectVaultrePopup(page, demo, 'retry');
+    assert.notEqual(stateOf(second), firstState, 'a new authorization with a new state');
+    const body = await approve(page, second);
+    assert.notEqual(body.code, burnt);
+    const codes = exchangePosts().map((request) => postedBody(request).code);
+    assert.deepEqual(codes, [burnt, body.code], 'the old code was posted once only');
+    assert.equal((await hostStatus(demo)).connected, true);
+    assert.equal(await rowErrorText(page), null);
+  });
+
+  it('host error: exchange_failed with the host message', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    await page.route('**/api/vaultre', (route) =>
+      route.request().method() === 'POST'
+        ? route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: 'exchange_failed', message: 'VaultRE is down' }) })
+        : route.continue(),
+    );
+    const popup = await connectVaultrePopup(page, demo);
+    await decide(popup, 'confirm');
+    await closed(popup);
+    await rowErrorBecomes(page, 'The connection could not be completed. VaultRE is down');
+    assert.deepEqual(await errorCodes(page), ['exchange_failed']);
+    assert.equal(exchangePosts().length, 1, 'a host error is not retried');
+    assert.equal(await vaultreBadge(page), 'Not connected');
+  });
+
+  it('network error: the POST is retried once, then network_error (retryable)', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    await page.route('**/api/vaultre', (route) => (route.request().method() === 'POST' ? route.abort('failed') : route.continue()));
+    const popup = await connectVaultrePopup(page, demo);
+    await decide(popup, 'confirm');
+    await closed(popup);
+    await rowErrorBecomes(page, 'Network error. Check your connection and try again.').catch(async (error: unknown) => {
+      // Say where the flow stood, to tell a stuck exchange from a lost callback.
+      const where = {
+        posts: exchangePosts().map((request) => request.failure()?.errorText ?? 'no failure'),
+        busy: await vaultreRow(page).getAttribute('aria-busy'),
+        status: await vaultreRow(page).locator('[role="status"]').allTextContents(),
+        log: await logLines(page),
+      };
+      throw new Error(`${(error as Error).message}; ${JSON.stringify(where)}`);
+    });
+    assert.deepEqual(await errorCodes(page), ['network_error']);
+    const line = (await logLines(page)).find((l) => l.startsWith('vault-connect-error: '))!;
+    assert.equal((JSON.parse(line.slice('vault-connect-error: '.length)) as { retryable: boolean }).retryable, true);
+    await sleep(200);
+    const posts = exchangePosts();
+    assert.equal(posts.length, 2, 'retried exactly once');
+    assert.equal(postedBody(posts[0]).code, postedBody(posts[1]).code);
+    assert.equal(await vaultreRow(page).locator('button[data-action="retry"]').count(), 1);
+  });
+
+  it('popup closed by the user: popup_closed after the grace period, nothing posted', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    const popup = await connectVaultrePopup(page, demo);
+    await popup.close();
+    await rowErrorBecomes(page, 'The window was closed before it finished.');
+    assert.deepEqual(await errorCodes(page), ['popup_closed']);
+    assert.equal(exchangePosts().length, 0);
+    assert.equal(await vaultreRow(page).locator('button[data-action="connect"]').isEnabled(), true);
+  });
+
+  it('popup blocked twice: "Continue in this tab" finishes the flow in this tab and the row is Connected', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    await page.evaluate(() => {
+      window.open = () => null;
+    });
+    const pagesBefore = guarded.context.pages().length;
+    await vaultreRow(page).locator('button[data-action="connect"]').click();
+    await rowErrorBecomes(page, 'The browser blocked the window.');
+    const retry = vaultreRow(page).locator('button[data-action="retry"]:not([data-same-tab])');
+    const sameTab = vaultreRow(page).locator('button[data-action="retry"][data-same-tab]');
+    assert.equal(await sameTab.count(), 0);
+    await retry.click();
+    await eventually('the second block', () => errorCodes(page), (codes) => codes.length === 2);
+    assert.deepEqual(await errorCodes(page), ['popup_blocked', 'popup_blocked']);
+    assert.equal(((await sameTab.textContent()) ?? '').trim(), 'Continue in this tab');
+
+    await sameTab.click();
+    await page.waitForURL((url) => url.href.startsWith(`${demo.sandbox.vaultreUrl}/oauth-authorize.cgi`));
+    const state = new URL(page.url()).searchParams.get('state');
+    await page.locator('button[value="confirm"]').click();
+    // The callback page posts the code, stores only the outcome and returns to the demo page.
+    await page.waitForURL((url) => url.href === demo.url, { timeout: WAIT });
+    await ensureVaultreRow(page, vaultreConfig(demo));
+    await badgeBecomes(page, 'Connected');
+    assert.equal(guarded.context.pages().length, pagesBefore, 'no window was opened');
+    const posts = exchangePosts();
+    assert.equal(posts.length, 1);
+    const body = postedBody(posts[0]);
+    assert.equal(body.state, state);
+    assert.equal(body.token_type, 'account');
+    assert.equal(body.redirect_uri, vaultreConfig(demo).redirectUri);
+    assert.equal(new URL(senders.get(posts[0]) ?? '').pathname, '/demo/callback.html', 'the callback page posted it');
+    assert.equal((await hostStatus(demo)).connected, true);
+    assert.deepEqual(
+      await page.evaluate(() => [sessionStorage.getItem('vault-connect:pending'), sessionStorage.getItem('vault-connect:result')]),
+      [null, null],
+      'the same-tab entries are taken',
+    );
+    const tokens = demo.sandbox.vaultre.issuedTokens().slice(tokensBefore);
+    await assertNoSecrets(page, [String(body.code), tokens[0].token]);
+    assert.equal(await rowErrorText(page), null);
+  });
+
+  it('disconnect: confirmed in a dialog, DELETE, Not connected; Cancel keeps it', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    await approve(page, await connectVaultrePopup(page, demo));
+    const disconnect = vaultreRow(page).locator('button[data-action="disconnect"]');
+
+    await disconnect.click();
+    const dialog = page.locator('vault-connect >> dialog[open]');
+    await dialog.waitFor();
+    assert.equal(((await dialog.locator('h2').textContent()) ?? '').trim(), 'Disconnect VaultRE?');
+    await dialog.locator('button[value="cancel"]').click();
+    await dialog.waitFor({ state: 'detached' });
+    assert.equal(await vaultreBadge(page), 'Connected');
+    assert.equal((await hostStatus(demo)).connected, true);
+    assert.equal(requests.filter((r) => r.method() === 'DELETE').length, 0);
+
+    await disconnect.click();
+    await dialog.waitFor();
+    await dialog.locator('button[value="confirm"]').click();
+    await badgeBecomes(page, 'Not connected');
+    assert.equal(requests.filter((r) => r.method() === 'DELETE' && new URL(r.url()).pathname === '/api/vaultre').length, 1);
+    assert.deepEqual(await hostStatus(demo), { connected: false });
+    assert.deepEqual(await errorCodes(page), []);
+  });
+
+  it('a forged message from another origin during a flow changes nothing; the real return still connects', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    const popup = await connectVaultrePopup(page, demo);
+    const state = stateOf(popup);
+    // The popup is on VaultRE's origin (not the callback page's): a perfect message with the right state, from there.
+    await popup.evaluate(
+      ({ type, state }) => {
+        const opener = window.opener as Window;
+        opener.postMessage({ type, id: 'forged-from-vaultre-origin', query: { reason: 'success', code: 'f'.repeat(40), state }, fragment: {} }, '*');
+        opener.postMessage({ type, id: 'forged-denial-000001', query: { reason: 'User denied request', state }, fragment: {} }, '*');
+      },
+      { type: CALLBACK_TYPE, state },
+    );
+    await sleep(400);
+    assert.equal(exchangePosts().length, 0, 'nothing posted');
+    assert.equal(await rowErrorText(page), null, 'no error');
+    assert.deepEqual(await errorCodes(page), []);
+    assert.equal(popup.isClosed(), false, 'the popup is still open');
+    assert.equal(await vaultreRow(page).getAttribute('aria-busy'), 'false');
+    assert.equal(((await vaultreRow(page).locator('[role="status"]').textContent()) ?? '').trim(), 'Waiting for VaultRE…');
+
+    const body = await approve(page, popup);
+    assert.notEqual(body.code, 'f'.repeat(40));
+    assert.equal(body.state, state);
+    assert.equal((await hostStatus(demo)).connected, true);
+  });
+
+  describe('with the sandbox COOP switch on (the popup loses its opener on VaultRE)', () => {
+    it('a quick Confirm still connects, over BroadcastChannel/storage', TEST, async () => {
+      demo.sandbox.setCoop(true);
+      const page = await openVaultreDemo(guarded.context, demo);
+      // The callback page's module is compiled once: ask for it before the clock of the 2 s grace runs.
+      await fetch(new URL('/src/callback/auto.ts', demo.url), { signal: AbortSignal.timeout(WAIT) });
+      const popup = await connectVaultrePopup(page, demo);
+      assert.equal(await popup.evaluate(() => window.opener === null), true, 'COOP severed the popup from its opener');
+      await decide(popup, 'confirm');
+      await badgeBecomes(page, 'Connected');
+      const posts = exchangePosts();
+      assert.equal(posts.length, 1);
+      assert.equal(postedBody(posts[0]).token_type, 'account');
+      assert.deepEqual(await errorCodes(page), []);
+      assert.equal((await hostStatus(demo)).connected, true);
+    });
+
+    it('a user who reads the approval page for 3 s still connects', { ...TEST, todo: 'src bug: popup_closed 2 s after COOP severs the popup (see the VaultRE test report)' }, async () => {
+      demo.sandbox.setCoop(true);
+      const page = await openVaultreDemo(guarded.context, demo);
+      const popup = await connectVaultrePopup(page, demo);
+      // Under COOP `popup.closed` reads true at once; the engine's 2 s grace then ends the flow with popup_closed while
+      // the user is still on VaultRE's page, and the code from Confirm is never posted.
+      await sleep(3_000);
+      assert.deepEqual(await errorCodes(page), [], 'no popup_closed while the popup is open');
+      await approve(page, popup);
+    });
+  });
+});
