@@ -27,6 +27,7 @@ import ts from 'typescript';
 import { build } from 'vite';
 import { seedConnections, SEED_CONNECTOR_COUNT } from '../src/sandbox/seed.ts';
 import { CHROMIUM, CHROMIUM_ARGS, startStaticServer, type StaticRoute } from './lib/static-server.ts';
+import { benchVaultreCallback } from './vaultre-callback.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -300,6 +301,13 @@ console.log(
     `keystroke < ${TARGETS.keystrokeMs} ms: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.rafMs} ms, slowest "${worstQuery.query}" ${worstQuery.rafMs} ms)`,
 );
 
+// VaultRE: the callback page's load (its timeOrigin) → the code's arrival at the host endpoint, built callback page.
+const vaultreCallback = await benchVaultreCallback({ runs: 5, variants: ['built'] });
+const vaultreBuilt = vaultreCallback.variants[0];
+console.log(
+  `VaultRE callback page → code at the host: median ${vaultreBuilt?.medianMs} ms (${vaultreCallback.runs} runs; target < ${vaultreCallback.targetMs} ms: ${vaultreCallback.pass ? 'met' : 'NOT met'})`,
+);
+
 const results = {
   date: new Date().toISOString(),
   source,
@@ -321,6 +329,7 @@ const results = {
   render: renderResults,
   keystroke: { rows: KEYSTROKE_ROWS, median: keystroke, perQuery, samples: keystrokeSamples },
   targets,
+  vaultreCallback,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results.json`);
