@@ -1,5 +1,6 @@
 /** Helpers the server handlers and stores share for validating their options. Messages never quote option values. */
 import type * as z from 'zod';
+import { HttpError } from './http.ts';
 
 export function parseUrl(value: string): URL | null {
   try {
@@ -35,4 +36,27 @@ export function optionsError(name: string, error: z.ZodError): Error {
     ? issue.message
     : `is invalid: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
   return new Error(`${name}: option "${path}" ${detail}.`);
+}
+
+/** Header values: visible ASCII and spaces (no control characters, no line breaks). */
+export const HEADER_SAFE = /^[\x20-\x7e]+$/;
+
+/**
+ * Who is signed in, from the host's `consumerId(request)`: nobody (empty, not a string, or it threw) is a 401, and an
+ * ID that could not travel in a header is a 500. Neither message quotes the ID or the error.
+ */
+export async function resolveConsumerId(
+  read: (request: Request) => string | Promise<string>,
+  request: Request,
+  messages: { notSignedIn: string; invalid: string },
+): Promise<string> {
+  let consumerId: unknown;
+  try {
+    consumerId = await read(request);
+  } catch {
+    consumerId = undefined;
+  }
+  if (typeof consumerId !== 'string' || consumerId.trim() === '') throw new HttpError(401, 'not_signed_in', messages.notSignedIn);
+  if (!HEADER_SAFE.test(consumerId)) throw new HttpError(500, 'invalid_consumer_id', messages.invalid);
+  return consumerId;
 }

@@ -7,7 +7,12 @@
  */
 import * as z from 'zod';
 import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
-import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId } from './options.ts';
+
+const CONSUMER_MESSAGES = {
+  notSignedIn: 'Sign in to manage your connections.',
+  invalid: 'The consumer ID contains characters that cannot be sent to Apideck.',
+};
 
 /** `Session.settings` of the Vault OpenAPI spec. */
 export interface SessionSettings {
@@ -165,25 +170,6 @@ const ErrorEnvelopeSchema = z.looseObject({ message: z.string() });
 /** The body the element sends: nothing, or a JSON object (its fields are ignored). */
 const RequestBodySchema = z.union([z.undefined(), z.record(z.string(), z.unknown())]);
 
-// Header values: visible ASCII and spaces (no control characters, no line breaks).
-const HEADER_SAFE = /^[\x20-\x7e]+$/;
-
-async function resolveConsumerId(options: SessionHandlerOptions, request: Request): Promise<string> {
-  let consumerId: unknown;
-  try {
-    consumerId = await options.consumerId(request);
-  } catch {
-    consumerId = undefined;
-  }
-  if (typeof consumerId !== 'string' || consumerId.trim() === '') {
-    throw new HttpError(401, 'not_signed_in', 'Sign in to manage your connections.');
-  }
-  if (!HEADER_SAFE.test(consumerId)) {
-    throw new HttpError(500, 'invalid_consumer_id', 'The consumer ID contains characters that cannot be sent to Apideck.');
-  }
-  return consumerId;
-}
-
 function buildSessionBody(options: SessionHandlerOptions): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   if (options.redirectUri !== undefined) body.redirect_uri = options.redirectUri;
@@ -311,7 +297,7 @@ export function createSessionHandler(options: SessionHandlerOptions): (request: 
       if (!RequestBodySchema.safeParse(body).success) {
         throw new HttpError(400, 'invalid_body', 'The request body must be a JSON object, such as {}.');
       }
-      const consumerId = await resolveConsumerId(config, request);
+      const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
       return await callApideck(consumerId, request);
     } catch (error) {
       return toErrorResponse(error);

@@ -8,7 +8,7 @@
  */
 import * as z from 'zod';
 import { readLimited } from './http.ts';
-import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
+import { HEADER_SAFE, isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
 
 /** The two kinds of VaultRE token: office-level (`oauth-authorize.cgi`) and user-level (`oauth-authorize-user.cgi`). */
 export const VAULTRE_TOKEN_TYPES = ['account', 'user'] as const;
@@ -105,8 +105,6 @@ const UPSTREAM_BODY_LIMIT = 1024 * 1024;
 const UPSTREAM_MESSAGE_LIMIT = 200;
 /** Connection states in which Apideck holds usable credentials. */
 const CONNECTED_STATES: readonly string[] = ['callable', 'authorized'];
-// Header values: visible ASCII and spaces (no control characters, no line breaks).
-const HEADER_SAFE = /^[\x20-\x7e]+$/;
 
 const nonEmpty = z.string('must be a non-empty string').trim().min(1, 'must be a non-empty string');
 const headerValue = nonEmpty.regex(HEADER_SAFE, 'must contain printable ASCII characters only');

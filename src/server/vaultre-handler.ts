@@ -13,7 +13,12 @@
 import * as z from 'zod';
 import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
 import { VAULTRE_TOKEN_TYPES, type VaultreTokenStore, type VaultreTokenType } from './stores.ts';
-import { isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId } from './options.ts';
+
+const CONSUMER_MESSAGES = {
+  notSignedIn: 'Sign in to manage your VaultRE connection.',
+  invalid: 'The consumer ID contains characters that cannot be stored.',
+};
 
 export interface VaultreHandlerOptions {
   /** The VaultRE OAuth client ID (not the API key). */
@@ -264,25 +269,6 @@ function exchangeFailure(status: number, reply: unknown, code: string): HttpErro
 // ---------------------------------------------------------------------------------------------------------------------
 // The handler
 
-// Header values: visible ASCII and spaces (no control characters, no line breaks).
-const HEADER_SAFE = /^[\x20-\x7e]+$/;
-
-async function resolveConsumerId(options: VaultreHandlerOptions, request: Request): Promise<string> {
-  let consumerId: unknown;
-  try {
-    consumerId = await options.consumerId(request);
-  } catch {
-    consumerId = undefined;
-  }
-  if (typeof consumerId !== 'string' || consumerId.trim() === '') {
-    throw new HttpError(401, 'not_signed_in', 'Sign in to manage your VaultRE connection.');
-  }
-  if (!HEADER_SAFE.test(consumerId)) {
-    throw new HttpError(500, 'invalid_consumer_id', 'The consumer ID contains characters that cannot be stored.');
-  }
-  return consumerId;
-}
-
 /** The public part of a stored token: never the token. */
 function statusOf(value: unknown): VaultreStatus {
   if (value === undefined || value === null) return { connected: false };
@@ -352,7 +338,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): (request: 
       throw new HttpError(400, 'redirect_uri_not_allowed', 'The redirect_uri is not one this server accepts.');
     }
     // Who is signed in is settled before the code is spent.
-    const consumerId = await resolveConsumerId(config, request);
+    const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
     const token = await exchange(code);
     const connected_at = now().toISOString();
     try {
@@ -364,7 +350,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): (request: 
   }
 
   async function handleGet(request: Request): Promise<Response> {
-    const consumerId = await resolveConsumerId(config, request);
+    const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
     let stored: unknown;
     try {
       stored = await store.get(consumerId);
@@ -375,7 +361,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): (request: 
   }
 
   async function handleDelete(request: Request): Promise<Response> {
-    const consumerId = await resolveConsumerId(config, request);
+    const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
     try {
       await store.delete(consumerId);
     } catch {
