@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { build } from 'vite';
-import { WAIT, launchChromium, startE2eDemo, type Demo } from '../test/e2e/helpers.ts';
+import { WAIT, startDemoAndBrowser, type Demo } from '../test/e2e/helpers.ts';
 import { closed, connectVaultrePopup, decide, ensureVaultreRow, forgetToken, openVaultreDemo, vaultreConfig } from '../test/e2e/vaultre-helpers.ts';
 
 export type CallbackVariant = 'built' | 'dev';
@@ -168,12 +168,8 @@ export async function benchVaultreCallback(
   const variants = options.variants ?? ['built', 'dev'];
   const log = options.log ?? (() => undefined);
   const built = variants.includes('built') ? await buildCallback() : undefined;
-  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
-  const demo = started.status === 'fulfilled' ? started.value : undefined;
-  const browser = launched.status === 'fulfilled' ? launched.value : undefined;
+  const { demo, browser } = await startDemoAndBrowser();
   try {
-    if (!demo) throw (started as PromiseRejectedResult).reason;
-    if (!browser) throw (launched as PromiseRejectedResult).reason;
     const arrivals = instrument(demo, built?.files);
     const config = vaultreConfig(demo);
     const builtUrl = new URL(`${BUILT_PATH}callback.html`, config.redirectUri).href;
@@ -249,8 +245,8 @@ export async function benchVaultreCallback(
     const headline = results.find((r) => r.variant === 'built') ?? results[0];
     return { runs, targetMs: TARGET_MS, variants: results, medianMs: headline.medianMs, pass: headline.medianMs < TARGET_MS };
   } finally {
-    await browser?.close();
-    await demo?.server.close();
+    await browser.close();
+    await demo.server.close();
     if (built) rmSync(built.dir, { recursive: true, force: true });
   }
 }

@@ -8,6 +8,7 @@
  * documents and the redirects on the way to them) carries `Cross-Origin-Opener-Policy: same-origin`, which severs a
  * popup from its opener exactly as a real identity provider that sets COOP does.
  */
+import { readLimited } from '../server/http.ts';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -119,21 +120,9 @@ export async function readForm(request: Request, { limit = 16 * 1024, anyType = 
     throw new FormBodyError(415, 'The body must be application/x-www-form-urlencoded');
   }
   if (Number(request.headers.get('content-length') ?? '0') > limit) throw new FormBodyError(413, 'The body is too large');
-  if (!request.body) return new URLSearchParams();
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new FormBodyError(413, 'The body is too large');
-    }
-    chunks.push(value);
-  }
-  return new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
+  const bytes = await readLimited(request.body, limit);
+  if (!bytes) throw new FormBodyError(413, 'The body is too large');
+  return new URLSearchParams(new TextDecoder().decode(bytes));
 }
 
 /**

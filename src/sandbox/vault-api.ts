@@ -17,6 +17,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import * as z from 'zod';
 import { ALLOW_ACTIONS } from '../api/vocabulary.ts';
+import { readLimited } from '../server/http.ts';
 import {
   FormBodyError,
   PAGE_CSS_PATH,
@@ -309,21 +310,9 @@ function json(status: number, body: unknown, headers: Record<string, string> = {
 async function readJson(request: Request): Promise<unknown> {
   const length = Number(request.headers.get('content-length') ?? '0');
   if (length > MAX_BODY_BYTES) throw new VaultApiError(413, 'RequestTooLargeError', 'Request body too large');
-  if (!request.body) return undefined;
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
-      await reader.cancel();
-      throw new VaultApiError(413, 'RequestTooLargeError', 'Request body too large');
-    }
-    chunks.push(value);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const bytes = await readLimited(request.body, MAX_BODY_BYTES);
+  if (!bytes) throw new VaultApiError(413, 'RequestTooLargeError', 'Request body too large');
+  const text = new TextDecoder().decode(bytes);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as unknown;

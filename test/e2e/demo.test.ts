@@ -24,7 +24,6 @@ import {
   eventually,
   guardedContext,
   jwtClaims,
-  launchChromium,
   logLines,
   logged,
   openDemo,
@@ -33,9 +32,9 @@ import {
   rows,
   SESSION_PATH,
   sleep,
-  startE2eDemo,
   type Demo,
   type GuardedContext,
+  startDemoAndBrowser,
 } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
@@ -56,12 +55,7 @@ let browser: Browser;
 let guarded: GuardedContext;
 
 before(async () => {
-  // Keep whichever half started, so that `after` stops it even when the other half failed.
-  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
-  if (started.status === 'fulfilled') demo = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ demo, browser } = await startDemoAndBrowser());
 }, { timeout: 60_000 });
 
 after(async () => {

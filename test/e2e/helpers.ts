@@ -42,6 +42,15 @@ export interface Demo {
   config: DemoConfig;
 }
 
+/** Starts the demo and Chromium side by side; when either fails, stops the half that started and throws. */
+export async function startDemoAndBrowser(): Promise<{ demo: Demo; browser: Browser }> {
+  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
+  if (started.status === 'fulfilled' && launched.status === 'fulfilled') return { demo: started.value, browser: launched.value };
+  if (started.status === 'fulfilled') await started.value.server.close();
+  if (launched.status === 'fulfilled') await launched.value.close();
+  throw started.status === 'rejected' ? started.reason : (launched as PromiseRejectedResult).reason;
+}
+
 /** Starts the demo on a free port and waits for its sandbox. */
 export async function startE2eDemo(): Promise<Demo> {
   let sandbox: Sandbox | undefined;

@@ -25,15 +25,14 @@ import {
   eventually,
   guardedContext,
   jwtClaims,
-  launchChromium,
   logLines,
   logged,
   openDemo,
   row,
   sleep,
-  startE2eDemo,
   type Demo,
   type GuardedContext,
+  startDemoAndBrowser,
 } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
@@ -54,11 +53,7 @@ let requests: Request[];
 let pageErrors: string[];
 
 before(async () => {
-  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
-  if (started.status === 'fulfilled') demo = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ demo, browser } = await startDemoAndBrowser());
 }, { timeout: 60_000 });
 
 after(async () => {

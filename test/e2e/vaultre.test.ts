@@ -11,7 +11,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, Page, Request, Response } from 'playwright-core';
-import { WAIT, eventually, guardedContext, launchChromium, logLines, sleep, startE2eDemo, type Demo, type GuardedContext } from './helpers.ts';
+import { WAIT, eventually, guardedContext, logLines, sleep, startDemoAndBrowser, type Demo, type GuardedContext } from './helpers.ts';
 import {
   closed,
   connectVaultrePopup,
@@ -42,11 +42,7 @@ let pageErrors: string[];
 let tokensBefore: number;
 
 before(async () => {
-  const [started, launched] = await Promise.allSettled([startE2eDemo(), launchChromium()]);
-  if (started.status === 'fulfilled') demo = started.value;
-  if (launched.status === 'fulfilled') browser = launched.value;
-  if (started.status === 'rejected') throw started.reason;
-  if (launched.status === 'rejected') throw launched.reason;
+  ({ demo, browser } = await startDemoAndBrowser());
 }, { timeout: 60_000 });
 
 after(async () => {
