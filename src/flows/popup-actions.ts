@@ -31,6 +31,8 @@ export interface PopupActionOptions {
   vaultUrl: string;
   unifyBaseUrl: string;
   timeoutMs: number;
+  /** The popup reads closed but the flow goes on listening (see `runPopupFlow`): the row offers a retry. */
+  onClosed?: (() => void) | undefined;
 }
 
 /** Hosted Vault's connection page for a session. */
@@ -120,10 +122,32 @@ export async function runPopupAction(
   if (!popup) throw new VaultConnectError('popup_blocked', { retryable: true });
   const common = { popup, callbackOrigin: new URL(options.callbackUrl, location.href).origin, signal, timeoutMs: options.timeoutMs };
   if (options.plan === 'hosted') {
+    // Closing Hosted Vault once the work is done is how many users finish: what counts is the API's value. When the
+    // popup reads closed, re-read the connection; a change ends the flow, otherwise the row offers a retry while the
+    // flow still listens (under COOP the popup may well be open).
+    const early = new AbortController();
+    let done: ActionResult | undefined;
+    const onClosed = () =>
+      void refreshed(ctx, connection, signal).then(
+        (result) => {
+          if (result.kind === 'unchanged') options.onClosed?.();
+          else {
+            done = result;
+            early.abort();
+          }
+        },
+        () => options.onClosed?.(),
+      );
     try {
-      await runPopupFlow({ ...common, url: hostedUrl(ctx, connection, options.vaultUrl, signal), match: matchHosted(connection) });
+      await runPopupFlow({
+        ...common,
+        signal: AbortSignal.any([signal, early.signal]),
+        url: hostedUrl(ctx, connection, options.vaultUrl, signal),
+        match: matchHosted(connection),
+        onClosed,
+      });
     } catch (error) {
-      // Closing Hosted Vault once the work is done is how many users finish: what counts is the API's value.
+      if (done) return done;
       if (error instanceof VaultConnectError && error.code === 'popup_closed') {
         const result = await refreshed(ctx, connection, signal);
         if (result.kind !== 'unchanged') return result;
@@ -140,7 +164,7 @@ export async function runPopupAction(
     popup.close();
     throw error;
   }
-  const message = await runPopupFlow({ ...common, url, match: matchDirect(nonce) });
+  const message = await runPopupFlow({ ...common, url, match: matchDirect(nonce), onClosed: options.onClosed });
   return finishDirect(ctx, connection, message.query, message.fragment, nonce, signal);
 }
 

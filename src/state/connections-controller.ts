@@ -53,6 +53,8 @@ export interface RunOptions {
   sameTab?: boolean;
   /** Finish a same-tab flow the callback page brought back. */
   resume?: { pending: PendingRedirect; result: RedirectResult };
+  /** The popup reads closed while the flow still listens for its result (see `runPopupFlow`). */
+  onClosed?: () => void;
 }
 
 /** Actions that open a flow (a modal or popup): one at a time per element. */
@@ -195,10 +197,18 @@ export class ConnectionsController implements ReactiveController {
     this.#host.requestUpdate();
     try {
       const { performAction } = await loadRowActions();
-      return await performAction(this.#context, connection, action, options, controller.signal);
+      const result = await performAction(this.#context, connection, action, options, controller.signal);
+      // A retry offered while the flow went on listening is moot now.
+      this.blocked.delete(key);
+      this.rowErrors.delete(key);
+      return result;
     } catch (thrown) {
       const error = toVaultConnectError(thrown);
-      if (controller.signal.aborted || error.code === 'aborted') return { kind: 'aborted' };
+      if (controller.signal.aborted || error.code === 'aborted') {
+        this.blocked.delete(key);
+        this.rowErrors.delete(key);
+        return { kind: 'aborted' };
+      }
       this.rowErrors.set(key, this.#host.describe(error));
       this.#reportError(error);
       return { kind: 'failed', error };
@@ -208,23 +218,31 @@ export class ConnectionsController implements ReactiveController {
         this.#flow = undefined;
         this.#popup = undefined;
       }
-      if (this.pending.get(key) === action) this.pending.delete(key);
+      // Not when a new flow on this row replaced this one (see `cancel`).
+      if (this.pending.get(key) === action && (!opensFlow || !this.#flow)) this.pending.delete(key);
       this.#host.requestUpdate();
     }
   }
 
-  /** Ends the flow in progress (`aborted`). */
+  /** Ends the flow in progress (`aborted`); another may start at once. */
   cancel(): void {
     this.#flow?.abort();
+    this.#flow = this.#popup = undefined;
   }
 
-  /** A second click while a popup is open brings it to the front. */
-  focusFlow(): void {
+  /**
+   * A second click while a flow is open brings its popup to the front. Returns false when that popup reads closed (the
+   * user closed it, or COOP severed it): the caller may then start the flow again.
+   */
+  focusFlow(): boolean {
+    const popup = this.#popup;
     try {
-      this.#popup?.focus();
+      if (popup?.closed) return false;
+      popup?.focus();
     } catch {
-      // A cross-origin or closed window may refuse.
+      // A cross-origin window may refuse.
     }
+    return true;
   }
 
   /** The browser blocked the popup for a row's action: say so, and offer a retry (then the same-tab fallback). */

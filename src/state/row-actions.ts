@@ -66,6 +66,7 @@ export async function performAction(
         vaultUrl: host.vaultUrl || popupActions.DEFAULT_VAULT_URL,
         unifyBaseUrl: host.unifyBaseUrl || DEFAULT_UNIFY_BASE_URL,
         timeoutMs: host.flowTimeout,
+        onClosed: options.onClosed,
       };
       return options.sameTab
         ? popupActions.continueInSameTab(ctx, connection, popupOptions, signal)

@@ -5,7 +5,7 @@
  * each outcome is announced in the element's live region.
  */
 import { connectionKey } from '../api/connection-status.ts';
-import { toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
+import { toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { OpenMode, RowAction } from '../api/vocabulary.ts';
 import { planOpen } from '../flows/open-plan.ts';
@@ -72,10 +72,9 @@ export async function runRowAction(host: InteractionHost, connection: Connection
 async function startFlow(host: InteractionHost, connection: Connection, action: RowAction, sameTab = false): Promise<void> {
   const { connections } = host;
   const key = connectionKey(connection);
-  if (connections.flowOpen) {
-    connections.focusFlow();
-    return;
-  }
+  // A flow whose popup reads closed (closed by the user, or severed by COOP) gives way to a new one.
+  const replacing = connections.flowOpen;
+  if (replacing && connections.focusFlow()) return;
   const plan = planOpen(connection, action, host.openMode, host.callbackUrl);
   let popup: Window | undefined;
   if (!sameTab && (plan === 'hosted' || plan === 'direct')) {
@@ -89,7 +88,17 @@ async function startFlow(host: InteractionHost, connection: Connection, action: 
       return;
     }
   }
-  const result = await connections.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab });
+  if (replacing) connections.cancel();
+  // The popup reads closed but its result may still come (see `runPopupFlow`): offer a retry meanwhile.
+  const onClosed = () => {
+    const error = new VaultConnectError('popup_closed', { retryable: true });
+    connections.pending.delete(key);
+    connections.blocked.set(key, { action, count: 1 });
+    connections.rowErrors.set(key, host.describe(error));
+    // Announcing re-renders the element, which draws the row's new state.
+    host.announce(host.describe(error));
+  };
+  const result = await connections.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed });
   announceResult(host, result, displayName(connection), host.strings.announce.changed);
   await focusRowButton(host, key, action);
 }

@@ -4,8 +4,13 @@
  *
  * It listens before it navigates, then settles once:
  * - an accepted callback message closes the popup and resolves with it;
- * - `popup.closed` is only a hint (under Cross-Origin-Opener-Policy it reads `true` while the user is still signing
- *   in): once it reads `true`, the flow waits `closedGraceMs` more, and rejects `popup_closed` only if no result arrived;
+ * - `popup.closed` is only a hint (under Cross-Origin-Opener-Policy it reads `true` as soon as the popup reaches a COOP
+ *   page, while the user is still signing in there). Once it reads `true`, the flow waits `closedGraceMs` more. If no
+ *   result came by then and the callback page is on this page's origin (so its BroadcastChannel and storage messages
+ *   still reach us however the popup was severed), the flow calls `onClosed` and goes on listening until a result,
+ *   the timeout or the signal: the caller offers a retry, and a late result still completes. Otherwise (no `onClosed`,
+ *   or a callback page on another origin, which could only answer through the severed `opener`) it rejects
+ *   `popup_closed`;
  * - `timeoutMs` without a result closes the popup and rejects `timeout`; the signal closes it and rejects `aborted`;
  * - a `mismatch` from the popup itself rejects `state_mismatch` (see `listenForCallback`).
  * Every listener, timer and channel it adds is released when it settles.
@@ -33,6 +38,11 @@ export interface PopupFlowOptions {
   timeoutMs?: number;
   closedGraceMs?: number;
   pollMs?: number;
+  /**
+   * Called once when the popup reads closed for the grace period and a result could still arrive: the flow keeps
+   * listening instead of rejecting `popup_closed` (see above).
+   */
+  onClosed?: (() => void) | undefined;
 }
 
 function closePopup(popup: Window): void {
@@ -95,7 +105,11 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
     scope.interval(() => {
       if (closedSeen || !popup.closed) return;
       closedSeen = true;
-      scope.timeout(() => settle({ error: new VaultConnectError('popup_closed', { retryable: true }) }), closedGraceMs);
+      const reachable = new URL(options.callbackOrigin, location.href).origin === location.origin;
+      scope.timeout(() => {
+        if (options.onClosed && reachable) options.onClosed();
+        else settle({ error: new VaultConnectError('popup_closed', { retryable: true }) });
+      }, closedGraceMs);
     }, pollMs);
 
     const navigate = (url: string) => {

@@ -105,6 +105,35 @@ describe('runPopupFlow', () => {
     expect(performance.now() - closedAt).to.be.at.least(200);
   });
 
+  it('with onClosed and a same-origin callback page: calls it once, keeps listening, and a late result still wins', async () => {
+    let hints = 0;
+    const { state, popup, result } = flow({ closedGraceMs: 100, onClosed: () => hints++ });
+    popup.closed = true; // what COOP makes the opener read while the user is still on the provider's page
+    await delay(400);
+    expect(hints).to.equal(1);
+    expect((await within(result, 10)).status).to.equal('pending');
+    const message = callbackMessage({ state, code: 'late' });
+    broadcast(message);
+    expect(await result).to.deep.equal(message);
+    expect(hints).to.equal(1);
+  });
+
+  it('with onClosed, the flow that goes on listening still ends at its timeout', async () => {
+    let hints = 0;
+    const { popup, result } = flow({ closedGraceMs: 20, timeoutMs: 300, onClosed: () => hints++ });
+    popup.closed = true;
+    expect((await rejection(result)).code).to.equal('timeout');
+    expect(hints).to.equal(1);
+  });
+
+  it('with onClosed but a callback page on another origin (it could only answer through the severed opener): popup_closed', async () => {
+    let hints = 0;
+    const { popup, result } = flow({ closedGraceMs: 50, callbackOrigin: 'https://callback.example', onClosed: () => hints++ });
+    popup.closed = true;
+    expect((await rejection(result)).code).to.equal('popup_closed');
+    expect(hints).to.equal(0);
+  });
+
   it('lets a result that arrives during the grace period win', async () => {
     const { state, popup, result } = flow({ closedGraceMs: 300 });
     popup.closed = true;
