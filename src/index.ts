@@ -10,6 +10,9 @@ export { VaultreConnectEvent } from './events/vaultre-connect.ts';
 export { VaultConnectError } from './api/errors.ts';
 export type { Connection } from './api/schemas.ts';
 export type { VaultModal, VaultModalOptions } from './flows/vault-modal.ts';
+export type { DeepPartial, StringOverrides } from './i18n/localize.ts';
+export type { Strings } from './i18n/en.ts';
+export type { VaultreStrings } from './i18n/vaultre-en.ts';
 export type {
   ConnectionStatus,
   ErrorCode,

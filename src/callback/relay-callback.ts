@@ -10,7 +10,7 @@
  * With no opener and a same-tab flow stored in `sessionStorage` (the redirect fallback), it finishes that flow instead:
  * a VaultRE `code` whose `state` matches is posted at once to the host's exchange endpoint and only the outcome is
  * stored; any other return is stored without a `code`; then it goes back to the page that started the flow.
- * When the window cannot close itself it says "You can close this window."
+ * When the window cannot close itself it says "You can close this window.", in the browser's language.
  */
 import {
   CALLBACK_CHANNEL,
@@ -22,6 +22,7 @@ import {
   type CallbackParams,
 } from '../flows/popup/callback-message.ts';
 import { randomState } from '../flows/popup/random-state.ts';
+import { closeMessage } from '../i18n/callback.ts';
 import {
   RESULT_KEY,
   readPendingRedirect,
@@ -33,7 +34,7 @@ import {
 export interface RelayCallbackOptions {
   /** The callback page's window. Default: `window`. */
   window?: Window;
-  /** What the page says when it cannot close itself. Default: "You can close this window." */
+  /** What the page says when it cannot close itself. Default: "You can close this window.", in the browser's language. */
   message?: string;
   /** How long to wait for the window to close before saying so, in ms. Default: 300. */
   closeCheckMs?: number;
@@ -50,12 +51,18 @@ export interface RelayOutcome {
 
 type CallbackWindow = Window & typeof globalThis;
 
-const DEFAULT_MESSAGE = 'You can close this window.';
-
-function say(win: CallbackWindow, text: string): void {
+function say(win: CallbackWindow, text: string, lang?: string): void {
   const doc = win.document;
   const body = doc.body ?? doc.documentElement.appendChild(doc.createElement('body'));
   body.textContent = text;
+  if (lang) doc.documentElement.lang = lang;
+}
+
+/** The page's own message, or ours in the browser's language (and the page's `lang` with it). */
+function sayClose(win: CallbackWindow, message: string | undefined): void {
+  if (message !== undefined) return say(win, message);
+  const { lang, text } = closeMessage(attempt(() => win.navigator.languages));
+  say(win, text, lang);
 }
 
 /** Runs `action`, or returns `undefined` when it throws (a channel or storage that cannot be used here). */
@@ -147,7 +154,7 @@ async function finishRedirect(
  */
 export async function relayCallback(options: RelayCallbackOptions = {}): Promise<RelayOutcome> {
   const win = (options.window ?? window) as CallbackWindow;
-  const show = () => say(win, options.message ?? DEFAULT_MESSAGE);
+  const show = () => sayClose(win, options.message);
   const parsed = CallbackMessageSchema.safeParse({
     type: CALLBACK_MESSAGE_TYPE,
     id: randomState(),
