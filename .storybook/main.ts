@@ -8,10 +8,12 @@ function withoutLiteralMinifier(plugins: PluginOption[] | undefined): PluginOpti
 
 const config: StorybookConfig = {
   stories: ['../stories/**/*.stories.ts'],
+  addons: ['@storybook/addon-docs', '@storybook/addon-a11y'],
   framework: { name: '@storybook/web-components-vite', options: {} },
   core: { disableTelemetry: true, disableWhatsNewNotifications: true },
   // Stories bring their data with them (stories/fixtures/connections.ts from the sandbox seed; stories/support/
-  // mock-vault.ts answers the element's requests), so no static files and no server are needed.
+  // answers the element's requests and stands in for the Vault modal and popups), so no static files and no server
+  // are needed.
   viteFinal: (viteConfig) => ({ ...viteConfig, plugins: withoutLiteralMinifier(viteConfig.plugins) }),
 };
 export default config;

@@ -5,7 +5,11 @@ import manifest from '../custom-elements.json';
 setCustomElementsManifest(manifest);
 
 const preview: Preview = {
-  tags: ['autodocs'],
-  parameters: { controls: { expanded: true } },
+  parameters: {
+    controls: { expanded: true },
+    // axe runs after every story (and its play function) in the a11y addon; a violation fails the story, in the
+    // Storybook UI and in `npm test` (.storybook/smoke.ts).
+    a11y: { test: 'error' },
+  },
 };
 export default preview;

@@ -1,6 +1,10 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor } from 'storybook/test';
+import { connectionStatus } from '../src/api/connection-status.ts';
 import type { Connection } from '../src/api/schemas.ts';
+import type { ConnectionStatus, RowAction } from '../src/api/vocabulary.ts';
 import { FIXTURE_CONNECTIONS } from './support/mock-vault.ts';
+import { actionsOf, clearText, inShadow, readyElement, shadowOf, statusOf, visibleRows, WAIT } from './support/play.ts';
 import { baseMeta, type VaultConnectArgs } from './support/story.ts';
 
 /**
@@ -18,11 +22,63 @@ export default meta;
 type Story = StoryObj<VaultConnectArgs>;
 
 /** 22 connections, one or more in every status. */
-export const AllStatuses: Story = {};
+export const AllStatuses: Story = {
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const rows = visibleRows(element);
+    await expect(rows).toHaveLength(FIXTURE_CONNECTIONS.length);
+    await expect(new Set(rows.map(statusOf)).size).toBe(7);
+    const groups = [...shadowOf(element).querySelectorAll<HTMLElement>('[part="group"]')].map((group) => group.dataset.unifiedApi);
+    await expect(groups).toEqual(['crm', 'accounting', 'hris', 'ats', 'file-storage']);
+  },
+};
+
+const withStatus = (status: ConnectionStatus): Connection[] => FIXTURE_CONNECTIONS.filter((c) => connectionStatus(c) === status);
+
+/**
+ * The connections in one status only; every row shows that badge and offers `offers` (`[]`: no action at all).
+ * The badge text is the status in the element's locale; `data-status` is the stable hook.
+ */
+function statusStory(status: ConnectionStatus, offers: readonly RowAction[]): Story {
+  return {
+    parameters: { mockVault: { connections: withStatus(status) } },
+    play: async ({ canvasElement }) => {
+      const element = await readyElement(canvasElement);
+      const rows = visibleRows(element);
+      await expect(rows).toHaveLength(withStatus(status).length);
+      for (const row of rows) {
+        await expect(statusOf(row)).toBe(status);
+        if (offers.length === 0) await expect(actionsOf(row)).toEqual([]);
+        for (const action of offers) await expect(actionsOf(row)).toContain(action);
+      }
+    },
+  };
+}
+
+/** `state: callable`, enabled: Settings, Disable and Disconnect (and Reconnect for OAuth connectors). */
+export const Connected: Story = statusStory('connected', ['settings', 'disable', 'disconnect']);
+/** `state: available`: not set up yet, Connect only. */
+export const NotConnected: Story = statusStory('not_connected', ['connect']);
+/** `enabled: false`: Enable, Settings, Disconnect. */
+export const Disabled: Story = statusStory('disabled', ['enable', 'settings', 'disconnect']);
+/** The integration itself is not configured by the application's admin: no action, a hint instead. */
+export const NeedsConfiguration: Story = statusStory('needs_configuration', []);
+/** `state: invalid`: the credentials stopped working; Reconnect where the connector is OAuth. */
+export const Invalid: Story = statusStory('invalid', ['settings', 'disconnect']);
+/** `state: added`: started but not authorized; Connect again. */
+export const Unauthorized: Story = statusStory('unauthorized', ['connect', 'settings', 'disconnect']);
+/** `state: authorized`: authorized, but settings are still missing. */
+export const InputRequired: Story = statusStory('input_required', ['settings', 'disable', 'disconnect']);
 
 /** `unified-api="crm"`: only that API's connections are requested (`GET /vault/connections?api=crm`). */
 export const OneUnifiedApi: Story = {
   args: { 'unified-api': 'crm' },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    await expect(visibleRows(element)).toHaveLength(FIXTURE_CONNECTIONS.filter((c) => c.unified_api === 'crm').length);
+    const groups = [...shadowOf(element).querySelectorAll<HTMLElement>('[part="group"]')].map((group) => group.dataset.unifiedApi);
+    await expect(groups).toEqual(['crm']);
+  },
 };
 
 /**
@@ -31,11 +87,25 @@ export const OneUnifiedApi: Story = {
  */
 export const RestrictedActions: Story = {
   parameters: { mockVault: { allowActions: [] } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const gated = shadowOf(element).querySelectorAll('[data-action="disconnect"], [data-action="reconnect"], [data-action="disable"], [data-action="enable"]');
+    await expect(gated).toHaveLength(0);
+    await expect(shadowOf(element).querySelectorAll('[data-action="settings"]').length).toBeGreaterThan(0);
+  },
 };
 
-/** Slow replies (1.5 s) so the per-row progress ("Opening…", "Disabling…") can be seen. */
+/** Slow replies (1.5 s) so the per-row progress ("Opening…", "Disabling…") can be seen: Disable is clicked. */
 export const SlowActions: Story = {
   parameters: { mockVault: { latency: 1500 } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const row = () => shadowOf(element).querySelector<HTMLElement>('[data-service-id="salesforce"]');
+    await userEvent.click(inShadow(element).getByRole('button', { name: 'Disable Salesforce' }));
+    await waitFor(() => expect(row()?.getAttribute('aria-busy')).toBe('true'), WAIT);
+    await expect(row()?.querySelector('[role="status"]')).not.toBeNull();
+    await waitFor(() => expect(row() && statusOf(row()!)).toBe('disabled'), WAIT);
+  },
 };
 
 function manyConnections(count: number): Connection[] {
@@ -48,7 +118,25 @@ function manyConnections(count: number): Connection[] {
   });
 }
 
-/** 500 rows, to try the search box on a long list. */
-export const ManyConnections: Story = {
-  parameters: { mockVault: { connections: manyConnections(500) } },
+const LONG_LIST = manyConnections(1000);
+
+/** 1,000 rows; the search box filters them as you type ("xero 4" leaves Xero 4 and Xero 40–46). */
+export const LongList: Story = {
+  parameters: {
+    mockVault: { connections: LONG_LIST },
+    // No axe run here: these are the rows of every other story (each checked there), and axe over 1,000 of them
+    // (some 15,000 nodes) takes about 10 s of CPU, even when told to look at a few rows only.
+    a11y: { test: 'off' },
+  },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    await waitFor(() => expect(shadowOf(element).querySelectorAll('[part="connection"]')).toHaveLength(1000), WAIT);
+    const search = inShadow(element).getByRole('searchbox');
+    await userEvent.type(search, 'xero 4');
+    const expected = LONG_LIST.filter((c) => (c.name ?? '').toLowerCase().includes('xero 4')).length;
+    await waitFor(() => expect(visibleRows(element)).toHaveLength(expected), WAIT);
+    await expect(expected).toBe(8);
+    await clearText(search);
+    await waitFor(() => expect(visibleRows(element)).toHaveLength(1000), WAIT);
+  },
 };

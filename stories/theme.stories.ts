@@ -1,5 +1,7 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { html } from 'lit';
+import { expect } from 'storybook/test';
+import { buttonOf, readyElement, rowOf } from './support/play.ts';
 import { baseMeta, renderVaultConnect, type VaultConnectArgs } from './support/story.ts';
 
 /**
@@ -14,15 +16,37 @@ export default meta;
 
 type Story = StoryObj<VaultConnectArgs>;
 
-/** `theme="dark"` on a dark page. */
+/** Relative luminance (WCAG) of a computed `rgb()`/`rgba()` colour. */
+function luminance(color: string): number {
+  const [r, g, b] = (color.match(/[\d.]+/g) ?? []).slice(0, 3).map((part) => {
+    const channel = Number(part) / 255;
+    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** `theme="dark"` on a dark page: a dark background under light text. */
 export const Dark: Story = {
   args: { theme: 'dark' },
   parameters: { frame: { background: '#030712' } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const style = getComputedStyle(element);
+    await expect(element.getAttribute('theme')).toBe('dark');
+    await expect(luminance(style.backgroundColor)).toBeLessThan(0.1);
+    await expect(luminance(style.color)).toBeGreaterThan(0.6);
+  },
 };
 
-/** `theme="light"`, whatever the system prefers. */
+/** `theme="light"`, whatever the system prefers: a light background under dark text. */
 export const Light: Story = {
   args: { theme: 'light' },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const style = getComputedStyle(element);
+    await expect(luminance(style.backgroundColor)).toBeGreaterThan(0.8);
+    await expect(luminance(style.color)).toBeLessThan(0.1);
+  },
 };
 
 /**
@@ -42,6 +66,12 @@ export const CustomProperties: Story = {
       }
     </style>
     <div class="brand-teal">${renderVaultConnect(args, context)}</div>`,
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const connect = getComputedStyle(buttonOf(rowOf(element, 'xero'), 'connect'));
+    await expect(connect.backgroundColor).toBe('rgb(15, 118, 110)');
+    await expect(getComputedStyle(element).fontFamily).toContain('Georgia');
+  },
 };
 
 /** `theme="dark"` with brand colours on top. */
@@ -58,4 +88,9 @@ export const DarkCustomProperties: Story = {
       }
     </style>
     <div class="brand-ember">${renderVaultConnect(args, context)}</div>`,
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    await expect(getComputedStyle(element).backgroundColor).toBe('rgb(28, 25, 23)');
+    await expect(getComputedStyle(buttonOf(rowOf(element, 'xero'), 'connect')).backgroundColor).toBe('rgb(251, 146, 60)');
+  },
 };

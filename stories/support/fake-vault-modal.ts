@@ -10,11 +10,11 @@ import type { MockVault } from './mock-vault.ts';
 
 export type ModalLog = (name: string, detail?: unknown) => void;
 
-/** The options as logged: the session token shortened, callbacks named instead of shown. */
+/** The options as logged: the session token left out, callbacks named instead of shown. */
 function loggable(options: VaultModalOptions): Record<string, unknown> {
   const entries = Object.entries(options).map(([key, value]: [string, unknown]): [string, unknown] => {
     if (typeof value === 'function') return [key, `[${key}]`];
-    if (key === 'token' && typeof value === 'string') return [key, `${value.slice(0, 16)}…`];
+    if (key === 'token') return [key, '[session token]'];
     return [key, value];
   });
   return Object.fromEntries(entries);

@@ -9,7 +9,7 @@
  * and error envelopes.
  */
 import type { Connection } from '../../src/api/schemas.ts';
-import { FIXTURE_APPLICATION_ID, FIXTURE_CONNECTIONS } from '../fixtures/connections.ts';
+import { FIXTURE_APPLICATION_ID, FIXTURE_CONNECTIONS, FIXTURE_VAULT_API_URL } from '../fixtures/connections.ts';
 
 /** What the list request does. */
 export const MOCK_MODES = ['ok', 'pending', 'server-error', 'network-error', 'unauthorized', 'invalid-response'] as const;
@@ -72,7 +72,7 @@ export function unsignedJwt(claims: Record<string, unknown>): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // The fetch wrapper
 
-type Route = (request: Request) => Promise<Response>;
+export type Route = (request: Request) => Promise<Response>;
 
 const routes = new Map<string, Route>();
 let realFetch: typeof fetch | undefined;
@@ -109,6 +109,19 @@ function uninstall(): void {
   realFetch = undefined;
 }
 
+/**
+ * Answers every `fetch` to `origin` with `route` (the other story mocks, such as the VaultRE host endpoint, share this
+ * wrapper). Returns the function that stops it.
+ */
+export function mockOrigin(origin: string, route: Route): () => void {
+  routes.set(origin, route);
+  install();
+  return () => {
+    if (routes.get(origin) === route) routes.delete(origin);
+    uninstall();
+  };
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Replies
 
@@ -141,8 +154,8 @@ function abortError(): DOMException {
   return new DOMException('The operation was aborted.', 'AbortError');
 }
 
-/** Resolves after `ms`, or rejects like `fetch` when the request's signal aborts. */
-function wait(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms` (never for `Infinity`), or rejects like `fetch` when the request's signal aborts. */
+export function wait(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) {
       reject(abortError());
@@ -166,6 +179,21 @@ function wait(ms: number, signal: AbortSignal): Promise<void> {
 
 let counter = 0;
 
+/** A fresh made-up origin per call: `https://<name>-<n>.<domain>.storybook.invalid`. */
+export function mockUrl(name: string, domain: string): string {
+  return `https://${hostLabel(name)}-${++counter}.${domain}.storybook.invalid`;
+}
+
+/**
+ * The fixtures point their `authorize_url` at one made-up origin; each mock answers on its own, and the element opens
+ * an `authorize_url` (`open-mode="direct"`) only on its Vault API's origin.
+ */
+function onOrigin(connection: Connection, origin: string): Connection {
+  const url = connection.authorize_url;
+  if (!url?.startsWith(FIXTURE_VAULT_API_URL)) return connection;
+  return { ...connection, authorize_url: origin + url.slice(FIXTURE_VAULT_API_URL.length) };
+}
+
 function hostLabel(name: string): string {
   const label = name
     .toLowerCase()
@@ -184,11 +212,11 @@ export function createMockVault(
   scenario: MockVaultScenario = {},
   onRequest?: (entry: MockRequestLog) => void,
 ): MockVault {
-  const origin = `https://${hostLabel(name)}-${++counter}.vault-api.storybook.invalid`;
+  const origin = mockUrl(name, 'vault-api');
   const mode = scenario.mode ?? 'ok';
   const latency = scenario.latency ?? 250;
   let failuresLeft = mode === 'ok' || mode === 'pending' ? 0 : (scenario.failures ?? Infinity);
-  let data: Connection[] = structuredClone([...(scenario.connections ?? FIXTURE_CONNECTIONS)]);
+  let data: Connection[] = structuredClone([...(scenario.connections ?? FIXTURE_CONNECTIONS)]).map((c) => onOrigin(c, origin));
 
   const token = unsignedJwt({
     application_id: MOCK_APPLICATION_ID,
@@ -282,8 +310,7 @@ export function createMockVault(
     }
   };
 
-  routes.set(origin, route);
-  install();
+  const stop = mockOrigin(origin, route);
 
   return {
     origin,
@@ -293,9 +320,6 @@ export function createMockVault(
     },
     update,
     reset,
-    dispose() {
-      if (routes.get(origin) === route) routes.delete(origin);
-      uninstall();
-    },
+    dispose: stop,
   };
 }

@@ -1,0 +1,194 @@
+import type { Meta, StoryObj } from '@storybook/web-components-vite';
+import { expect, userEvent, waitFor } from 'storybook/test';
+import type { VaultConnect } from '../src/index.ts';
+import { CONNECTED_AT } from './support/mock-vaultre-host.ts';
+import { actionsOf, announcement, buttonOf, focused, onPage, openDialog, rowOf, shadowOf, statusOf, WAIT } from './support/play.ts';
+import { baseMeta, eventsOf, mockFor, renderVaultConnect, STORY_VAULTRE, type VaultConnectArgs } from './support/story.ts';
+
+/**
+ * The VaultRE row (shown when `vaultre-client-id` is set), here on a page that uses VaultRE only, in each state of its
+ * flow: the authorize page in a popup (a stand-in window here: Approve or Deny), the code posted at once to the host's
+ * `vaultre-exchange-url` (a mock endpoint per story: `GET` status, `POST` exchange, `DELETE` forget), and the outcome.
+ * The code never reaches the page's DOM or the Actions log.
+ */
+const meta = {
+  ...baseMeta,
+  title: 'vault-connect/VaultRE',
+  args: { ...baseMeta.args, ...STORY_VAULTRE },
+  render: (args, context) => renderVaultConnect(args, context, { session: false }),
+} satisfies Meta<VaultConnectArgs>;
+export default meta;
+
+type Story = StoryObj<VaultConnectArgs>;
+
+function elementOf(canvasElement: HTMLElement): VaultConnect {
+  const element = canvasElement.querySelector('vault-connect');
+  if (!element) throw new Error('No <vault-connect> in the story');
+  return element;
+}
+
+/** The VaultRE row once its status is read (`aria-busy="false"`). */
+async function settledRow(canvasElement: HTMLElement): Promise<{ element: VaultConnect; row: () => HTMLElement }> {
+  const element = elementOf(canvasElement);
+  const row = () => rowOf(element, 'vaultre');
+  await waitFor(() => expect(row().getAttribute('aria-busy')).toBe('false'), WAIT);
+  return { element, row };
+}
+
+const errorCodes = (element: VaultConnect) => eventsOf(element).errors.map((error) => error.code);
+
+/** Clicks Connect and returns the stand-in VaultRE authorize window and the URL it was sent to. */
+async function startConnect(element: VaultConnect): Promise<{ popup: HTMLElement; url: URL }> {
+  await userEvent.click(buttonOf(rowOf(element, 'vaultre'), 'connect'));
+  const popup = await onPage().findByRole('dialog', { name: 'VaultRE sign-in (stand-in)' }, WAIT);
+  return { popup, url: new URL(popup.firstElementChild?.textContent?.trim() ?? '') };
+}
+
+/** Idle: the host reports no token; Connect is offered, with the hint that a VaultRE admin must approve. */
+export const Idle: Story = {
+  play: async ({ canvasElement }) => {
+    const { row } = await settledRow(canvasElement);
+    await expect(statusOf(row())).toBe('not_connected');
+    await expect(actionsOf(row())).toEqual(['connect']);
+    await expect(row().querySelector('[part="tag-line"]')?.textContent?.trim()).not.toBe('');
+  },
+};
+
+/** Connect was clicked: the authorize page is open in the popup and the row waits for it (announced). */
+export const WaitingForPopup: Story = {
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    const { url } = await startConnect(element);
+    await expect(url.pathname).toMatch(/\/oauth-authorize\.cgi$/);
+    await expect(url.searchParams.get('client_id')).toBe(STORY_VAULTRE['vaultre-client-id']);
+    await expect(url.searchParams.get('redirect_uri')).toBe(STORY_VAULTRE['vaultre-redirect-uri']);
+    await expect(url.searchParams.get('response_type')).toBe('code');
+    await expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await waitFor(() => expect(row().querySelector('[role="status"]')).not.toBeNull(), WAIT);
+    await waitFor(() => expect(announcement(element)).not.toBe(''), WAIT);
+  },
+};
+
+/** Approved: the code is being exchanged by the host (which never answers here); the row is busy. */
+export const Exchanging: Story = {
+  parameters: { vaultreHost: { exchange: 'pending' } },
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
+    const { url } = await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(row().getAttribute('aria-busy')).toBe('true'), WAIT);
+    await expect(row().querySelector('[role="status"]')).not.toBeNull();
+    await expect(buttonOf(row(), 'connect').disabled).toBe(true);
+    await waitFor(() => expect(mockFor(context).host.exchanges).toHaveLength(1), WAIT);
+    const [body] = mockFor(context).host.exchanges;
+    await expect(body.code).toMatch(/^[0-9a-f]{40}$/);
+    await expect(body.state).toBe(url.searchParams.get('state'));
+    await expect(body.token_type).toBe('account');
+    await expect(body.redirect_uri).toBe(STORY_VAULTRE['vaultre-redirect-uri']);
+    await expect(shadowOf(element).innerHTML).not.toContain(String(body.code));
+  },
+};
+
+/** The host holds a token: Connected since its date, with Reconnect and Disconnect. */
+export const Connected: Story = {
+  parameters: { vaultreHost: { status: 'connected' } },
+  play: async ({ canvasElement }) => {
+    const { row } = await settledRow(canvasElement);
+    await expect(statusOf(row())).toBe('connected');
+    await expect(actionsOf(row())).toEqual(['reconnect', 'disconnect']);
+    const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(CONNECTED_AT));
+    await expect(row().querySelector('[part="tag-line"]')?.textContent).toContain(date);
+  },
+};
+
+/** Connect → Approve → the host exchanges the code: Connected, `vaultre-connect` fires, focus returns to the row. */
+export const ConnectApproved: Story = {
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
+    const { popup } = await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(statusOf(row())).toBe('connected'), WAIT);
+    await expect(popup.isConnected).toBe(false);
+    await expect(eventsOf(element).vaultre).toHaveLength(1);
+    await expect(mockFor(context).host.exchanges).toHaveLength(1);
+    await waitFor(() => expect(focused(element)?.closest('[data-service-id]')).toBe(row()), WAIT);
+  },
+};
+
+/** Connect → Deny (`reason=User denied request`): access_denied, shown in the row with a retry; nothing is posted. */
+export const Denied: Story = {
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
+    await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Deny' }));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['access_denied']), WAIT);
+    await waitFor(() => expect(row().querySelector('[part="row-error"]')).not.toBeNull(), WAIT);
+    await expect(actionsOf(row())).toContain('retry');
+    await expect(statusOf(row())).toBe('not_connected');
+    await expect(mockFor(context).host.exchanges).toHaveLength(0);
+  },
+};
+
+/** The host answers `{"error": "code_expired"}` (VaultRE's codes live 60 seconds): code_expired, with a retry. */
+export const Expired: Story = {
+  parameters: { vaultreHost: { exchange: 'expired' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['code_expired']), WAIT);
+    await waitFor(() => expect(actionsOf(row())).toContain('retry'), WAIT);
+    await expect(statusOf(row())).toBe('not_connected');
+  },
+};
+
+/** The host's exchange fails (502 with its message): exchange_failed, shown in the row, retryable. */
+export const Failed: Story = {
+  parameters: { vaultreHost: { exchange: 'failed' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['exchange_failed']), WAIT);
+    await waitFor(() => expect(row().querySelector('[part="row-error"]')?.textContent).toContain('VaultRE refused the code'), WAIT);
+    await expect(eventsOf(element).errors[0].retryable).toBe(true);
+    await expect(statusOf(row())).toBe('not_connected');
+  },
+};
+
+/** The browser blocks the popup: popup_blocked, and a retry inside a fresh click. */
+export const PopupBlocked: Story = {
+  parameters: { popups: { blocked: 1 } },
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
+    await userEvent.click(buttonOf(row(), 'connect'));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['popup_blocked']), WAIT);
+    await waitFor(() => expect(actionsOf(row())).toContain('retry'), WAIT);
+    await userEvent.click(buttonOf(row(), 'retry'));
+    await onPage().findByRole('dialog', { name: 'VaultRE sign-in (stand-in)' }, WAIT);
+    await expect(mockFor(context).popups.calls.map((call) => call.window !== null)).toEqual([false, true]);
+  },
+};
+
+/** `GET {vaultre-exchange-url}` fails: the row says so and offers a retry that reads the status again. */
+export const StatusUnavailable: Story = {
+  parameters: { vaultreHost: { status: 'error' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await waitFor(() => expect(errorCodes(element)).toEqual(['api_error']), WAIT);
+    await expect(actionsOf(row())).toContain('retry');
+  },
+};
+
+/** Disconnect asks first; confirming sends `DELETE` and the row is not connected again. */
+export const Disconnect: Story = {
+  parameters: { vaultreHost: { status: 'connected' } },
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
+    await userEvent.click(buttonOf(row(), 'disconnect'));
+    await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
+    await userEvent.click(openDialog(element)!.querySelector<HTMLButtonElement>('button[value="confirm"]')!);
+    await waitFor(() => expect(statusOf(row())).toBe('not_connected'), WAIT);
+    await expect(mockFor(context).host.connected).toBe(false);
+  },
+};
