@@ -1,7 +1,7 @@
 /**
- * The in-element confirmation before a disconnect: a native modal `<dialog>` (focus kept inside, Escape closes it), in
- * a lazy chunk with its own constructable stylesheet (no inline style, so it works under a strict CSP). Settles `true`
- * only when the user confirms; the caller returns focus to the button that opened it.
+ * The in-element confirmation before a disconnect: a native modal `<dialog>` (focus starts on Cancel and goes round
+ * its buttons, Escape closes it), in a lazy chunk with its own constructable stylesheet (no inline style, so it works
+ * under a strict CSP). Settles `true` only when the user confirms; the caller returns focus to the button that opened it.
  */
 import { css, html, render } from 'lit';
 
@@ -46,13 +46,14 @@ export function confirmInDialog(root: ShadowRoot, text: ConfirmText): Promise<bo
   const dialog = document.createElement('dialog');
   dialog.setAttribute('part', 'dialog');
   dialog.setAttribute('aria-labelledby', 'confirm-title');
+  dialog.setAttribute('aria-describedby', 'confirm-body');
   render(
     html`<form method="dialog">
       <h2 id="confirm-title">${text.title}</h2>
-      <p>${text.body}</p>
+      <p id="confirm-body">${text.body}</p>
       <div class="dialog-actions">
-        <button part="button" class="secondary" type="submit" value="cancel">${text.cancel}</button>
-        <button part="button" class="danger solid" type="submit" value="confirm" data-confirm>${text.confirm}</button>
+        <button part="button button-cancel" class="secondary" type="submit" value="cancel">${text.cancel}</button>
+        <button part="button button-confirm" class="danger solid" type="submit" value="confirm" data-confirm>${text.confirm}</button>
       </div>
     </form>`,
     dialog,
@@ -63,6 +64,15 @@ export function confirmInDialog(root: ShadowRoot, text: ConfirmText): Promise<bo
     dialog.remove();
     return Promise.resolve(false);
   }
+  // Tab and Shift+Tab go round the two buttons (a modal dialog alone lets focus leave for the browser's toolbar).
+  dialog.addEventListener('keydown', (event) => {
+    const buttons = dialog.querySelectorAll('button');
+    const [first, last] = [buttons[0], buttons[buttons.length - 1]];
+    if (event.key === 'Tab' && root.activeElement === (event.shiftKey ? first : last)) {
+      event.preventDefault();
+      (event.shiftKey ? last : first).focus();
+    }
+  });
   return new Promise((resolve) => {
     dialog.addEventListener(
       'close',
