@@ -19,13 +19,13 @@ export interface SessionConfig {
 
 /** Reads the claims the element needs; a token that is not a JWT with them is `session_failed`. */
 export function readSession(token: string): Session {
-  let payload: unknown;
+  let claims: ReturnType<typeof SessionClaimsSchema.safeParse>;
   try {
-    payload = jwtDecode(token);
+    // Both in the try: zod can throw on a hostile value (a `length` that cannot be compared with a number).
+    claims = SessionClaimsSchema.safeParse(jwtDecode(token));
   } catch (cause) {
     throw new VaultConnectError('session_failed', { cause });
   }
-  const claims = SessionClaimsSchema.safeParse(payload);
   if (!claims.success) {
     throw new VaultConnectError('session_failed', { cause: claims.error });
   }

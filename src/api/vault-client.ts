@@ -58,12 +58,14 @@ export class VaultClient {
     if (!response.ok) throw await apiError(response);
     if (!schema) return undefined as z.infer<S>;
     let json: unknown;
+    let parsed: ReturnType<S['safeParse']>;
     try {
       json = await response.json();
+      // In the try too: zod can throw on a hostile value (a `length` that cannot be compared with a number).
+      parsed = schema.safeParse(json) as ReturnType<S['safeParse']>;
     } catch (cause) {
       throw new VaultConnectError('invalid_response', { cause });
     }
-    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       throw new VaultConnectError('invalid_response', { cause: parsed.error });
     }

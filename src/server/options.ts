@@ -1,5 +1,5 @@
 /** Helpers the server handlers and stores share for validating their options. Messages never quote option values. */
-import type * as z from 'zod';
+import { ZodError, type z } from 'zod';
 import { HttpError } from './http.ts';
 
 export function parseUrl(value: string): URL | null {
@@ -36,6 +36,19 @@ export function optionsError(name: string, error: z.ZodError): Error {
     ? issue.message
     : `is invalid: ${issue.message.replace(/^Invalid (input|option): /, '')}`;
   return new Error(`${name}: option "${path}" ${detail}.`);
+}
+
+/**
+ * `schema.safeParse(value)` that never throws: zod's length checks also run on a value of the wrong type that has a
+ * `length`, and throw when that `length` cannot be compared with a number (`{"length": {"toString": 1}}` in a request
+ * body or an upstream reply). Such a value fails the parse, with one issue at the top.
+ */
+export function safeParse<S extends z.ZodType>(schema: S, value: unknown): z.ZodSafeParseSuccess<z.infer<S>> | { success: false; error: z.ZodError } {
+  try {
+    return schema.safeParse(value);
+  } catch {
+    return { success: false, error: new ZodError([{ code: 'custom', path: [], message: 'Invalid input', input: value }]) };
+  }
 }
 
 /** Header values: visible ASCII and spaces (no control characters, no line breaks). */

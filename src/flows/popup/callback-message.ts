@@ -51,9 +51,14 @@ export interface CallbackMessage {
 
 /** Parses anything received into a message, or `undefined` when it is not one. */
 export function parseCallbackMessage(data: unknown): CallbackMessage | undefined {
-  const parsed = CallbackMessageSchema.safeParse(data);
-  // The refinements above checked that every value of `query` and `fragment` is a string.
-  return parsed.success ? (parsed.data as CallbackMessage) : undefined;
+  try {
+    const parsed = CallbackMessageSchema.safeParse(data);
+    // The refinements above checked that every value of `query` and `fragment` is a string.
+    return parsed.success ? (parsed.data as CallbackMessage) : undefined;
+  } catch {
+    // zod can throw on a hostile value (an `id` whose `length` cannot be compared with a number): not a message.
+    return undefined;
+  }
 }
 
 /** A query string (`?a=1`) or fragment (`#a=1`) as a record; with a repeated key, the first value wins. */

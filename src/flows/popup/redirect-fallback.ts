@@ -74,11 +74,14 @@ function storage(): Storage | undefined {
   }
 }
 
-function readJson(store: Storage, key: string): unknown {
+/** The entry under `key` if it is JSON that `schema` accepts. */
+function readValid<S extends z.ZodMiniType>(store: Storage, key: string, schema: S): z.infer<S> | undefined {
   try {
     const raw = store.getItem(key);
-    return raw === null ? undefined : JSON.parse(raw);
+    const parsed = raw === null ? undefined : schema.safeParse(JSON.parse(raw));
+    return parsed?.success ? parsed.data : undefined;
   } catch {
+    // Storage refused, not JSON, or a value zod throws on (a `length` that cannot be compared with a number).
     return undefined;
   }
 }
@@ -91,16 +94,15 @@ export function isFresh(pending: PendingRedirect, now = Date.now()): boolean {
 /** The pending same-tab flow of this tab, if a valid and fresh one is stored (it stays stored). */
 export function readPendingRedirect(store: Storage | undefined = storage()): PendingRedirect | undefined {
   if (!store) return undefined;
-  const parsed = PendingRedirectSchema.safeParse(readJson(store, PENDING_KEY));
-  return parsed.success && isFresh(parsed.data) ? parsed.data : undefined;
+  const pending = readValid(store, PENDING_KEY, PendingRedirectSchema);
+  return pending && isFresh(pending) ? pending : undefined;
 }
 
 /** The stored result of a same-tab flow, if a valid one is stored (it stays stored). */
 export function readRedirectResult(store: Storage | undefined = storage()): RedirectResult | undefined {
   if (!store) return undefined;
-  const parsed = RedirectResultSchema.safeParse(readJson(store, RESULT_KEY));
   // The refinement checked that the fields of the shape named by `type` are present.
-  return parsed.success ? (parsed.data as RedirectResult) : undefined;
+  return readValid(store, RESULT_KEY, RedirectResultSchema) as RedirectResult | undefined;
 }
 
 /**
