@@ -1,7 +1,7 @@
 /**
  * Small helpers shared by the server handlers: JSON responses that are never cached, a typed `HttpError` that a handler
- * throws and turns into its JSON error reply, a JSON body reader with a byte limit enforced while streaming, and an
- * `Origin` allow-list check.
+ * throws and turns into its JSON error reply, a JSON body reader with a byte limit enforced while streaming, and the
+ * `Origin` / `Sec-Fetch-Site` check (CSRF) both handlers share.
  *
  * Nothing here logs, and no message built here includes request data beyond what the caller passes in.
  */
@@ -70,16 +70,59 @@ export function requireMethod(request: Request, allowed: readonly string[]): voi
 }
 
 /**
- * When `allowedOrigins` is given, throws a 403 `origin_not_allowed` if the request carries an `Origin` header that is
- * not in the list (compared exactly, after normalising the list entries to `scheme://host[:port]`). A request without an
- * `Origin` header passes: browsers send it on every cross-origin request and on same-origin `POST`s.
+ * The CSRF defence both handlers run before they read a body: whether a browser request may come from where it says it
+ * comes from. Throws a 403 `origin_not_allowed` otherwise. `allowedOrigins` is the handler's list, already normalised
+ * with `normalizeOrigin`.
+ *
+ * - **No `Origin` header.** Browsers send `Origin` on every cross-origin `fetch` and on every `POST`/`DELETE`, so a
+ *   browser request without it is a same-origin `GET` or a navigation. It passes only when `Sec-Fetch-Site` is absent (a
+ *   server-to-server call or an old browser), `same-origin`, or `none` (typed into the address bar); a `same-site` or
+ *   `cross-site` one (an `<img>`, a link from another site, an old-style form) is refused. This holds with and without
+ *   the list.
+ * - **With `allowedOrigins`:** the `Origin` must be listed, exactly (a listed origin may call cross-origin, and an
+ *   unlisted one is refused even if it is the server's own).
+ * - **Without the list**, only the server's own origin may call:
+ *   - when the browser sends `Sec-Fetch-Site`, it decides: `same-origin` (or `none`) passes, `same-site` (a sibling
+ *     subdomain), `cross-site` and anything else are refused. The browser sets this header itself and no page can
+ *     forge it, and it stays right behind a proxy that changes the URL the server sees;
+ *   - without it (a browser without Fetch Metadata, or a non-browser client that sends an `Origin`), the `Origin` must be
+ *     the request's own origin, from `request.url` (which runtimes and `toFetchRequest` build from the `Host` header):
+ *     the same host and port, and the same scheme, except that an `https:` `Origin` also matches an `http:` request URL
+ *     (a proxy that terminates TLS hands the server plain http). `Origin: null` and anything that is not a serialised
+ *     origin are refused.
+ *
+ * On top of this, `POST` only accepts `Content-Type: application/json` (`readJsonBody`), which a cross-site form cannot
+ * send and which makes a cross-origin `fetch` preflighted; the handlers never answer a preflight or send CORS headers.
  */
-export function checkOrigin(request: Request, allowedOrigins?: readonly string[]): void {
-  if (!allowedOrigins) return;
+export function checkRequestOrigin(request: Request, allowedOrigins: readonly string[] | undefined): void {
   const origin = request.headers.get('origin');
-  if (origin === null) return;
-  if (allowedOrigins.some((allowed) => normalizeOrigin(allowed) === origin)) return;
+  const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase() ?? null;
+  const fromBrowserItself = site === 'same-origin' || site === 'none';
+  if (origin === null) {
+    if (site === null || fromBrowserItself) return;
+    throw new HttpError(403, 'origin_not_allowed', 'Cross-site requests without an Origin header are not allowed.');
+  }
+  if (allowedOrigins) {
+    if (allowedOrigins.includes(origin)) return;
+  } else if (site !== null ? fromBrowserItself : isOwnOrigin(origin, request.url)) {
+    return;
+  }
   throw new HttpError(403, 'origin_not_allowed', 'Requests from this origin are not allowed.');
+}
+
+/** Whether `origin` (an `Origin` header) is the origin of `requestUrl`, allowing https in front of http (see above). */
+function isOwnOrigin(origin: string, requestUrl: string): boolean {
+  let from: URL;
+  let own: URL;
+  try {
+    from = new URL(origin);
+    own = new URL(requestUrl);
+  } catch {
+    return false;
+  }
+  // Only a serialised origin (what browsers send): no path, default port omitted, lower case; never "null".
+  if (from.origin === 'null' || from.origin !== origin || from.host !== own.host) return false;
+  return from.protocol === own.protocol || (from.protocol === 'https:' && own.protocol === 'http:');
 }
 
 /** `scheme://host[:port]` of an absolute URL; the input unchanged when it does not parse. */

@@ -6,8 +6,8 @@
  * The API key never reaches a response (body or header) and nothing is logged.
  */
 import * as z from 'zod';
-import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
-import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId } from './options.ts';
+import { HttpError, checkRequestOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId, safeParse } from './options.ts';
 
 const CONSUMER_MESSAGES = {
   notSignedIn: 'Sign in to manage your connections.',
@@ -72,7 +72,12 @@ export interface SessionHandlerOptions {
   consumerMetadata?: ConsumerMetadata;
   /** Base URL of the Apideck Unify API. Default `https://unify.apideck.com`. Plain http is allowed only for loopback hosts. */
   unifyBaseUrl?: string;
-  /** When given, a request whose `Origin` header is present and not listed is refused with 403. */
+  /**
+   * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`. A request whose `Origin` header is
+   * present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it: a request
+   * the browser marks `Sec-Fetch-Site` `same-site` or `cross-site`, or whose `Origin` is not the request URL's, is
+   * refused. See `checkRequestOrigin` (`src/server/http.ts`) for the whole rule.
+   */
   allowedOrigins?: string[];
   /** Upstream timeout in milliseconds. Default 10000. */
   timeoutMs?: number;
@@ -282,7 +287,7 @@ export function createSessionHandler(options: SessionHandlerOptions): (request: 
     }
     const reply = parseJson(bytes);
     if (status < 200 || status > 299) throw upstreamFailure(status, reply, apiKey);
-    const session = CreateSessionResponseSchema.safeParse(reply);
+    const session = safeParse(CreateSessionResponseSchema, reply);
     if (!session.success) {
       throw new HttpError(502, 'upstream_invalid_response', 'Apideck answered with a reply that is not a Vault session.');
     }
@@ -292,7 +297,7 @@ export function createSessionHandler(options: SessionHandlerOptions): (request: 
   return async (request: Request): Promise<Response> => {
     try {
       requireMethod(request, ['POST']);
-      checkOrigin(request, allowedOrigins);
+      checkRequestOrigin(request, allowedOrigins);
       const body = await readJsonBody(request, { limit: REQUEST_BODY_LIMIT, allowEmpty: true });
       if (!RequestBodySchema.safeParse(body).success) {
         throw new HttpError(400, 'invalid_body', 'The request body must be a JSON object, such as {}.');

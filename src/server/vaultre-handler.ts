@@ -11,9 +11,9 @@
  * its own: everything lives in the store, so any number of instances can run behind a load balancer.
  */
 import * as z from 'zod';
-import { HttpError, checkOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
+import { HttpError, checkRequestOrigin, json, normalizeOrigin, readJsonBody, readLimited, requireMethod, toErrorResponse } from './http.ts';
 import { VAULTRE_TOKEN_TYPES, type VaultreTokenStore, type VaultreTokenType } from './stores.ts';
-import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId } from './options.ts';
+import { isFunction, isLoopbackHost, optionsError, parseUrl, resolveConsumerId, safeParse } from './options.ts';
 
 const CONSUMER_MESSAGES = {
   notSignedIn: 'Sign in to manage your VaultRE connection.',
@@ -38,8 +38,9 @@ export interface VaultreHandlerOptions {
   store: VaultreTokenStore;
   /**
    * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`. A request whose `Origin` header is
-   * present and not listed is refused with 403. Without the list, browser requests that say they come from another site
-   * (`Sec-Fetch-Site: cross-site`) are refused. See `checkRequestOrigin` for the whole rule.
+   * present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it: a request
+   * the browser marks `Sec-Fetch-Site` `same-site` or `cross-site`, or whose `Origin` is not the request URL's, is
+   * refused. See `checkRequestOrigin` (`src/server/http.ts`) for the whole rule.
    */
   allowedOrigins?: string[];
   /** When given, a `POST` whose `redirect_uri` is not exactly one of these is refused with 400. */
@@ -141,38 +142,6 @@ function bodyError(error: z.ZodError, body: unknown): HttpError {
   const missing = typeof body === 'object' && body !== null && !Array.isArray(body) && !(field in body);
   const message = missing ? `${field} is required` : issue.message;
   return new HttpError(400, 'invalid_body', `Invalid request body: ${message}.`, { extra: { field } });
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// Origin (CSRF)
-
-/**
- * The CSRF defence of the endpoint (a `POST` burns a code and stores a token, a `DELETE` forgets it):
- *
- * - A request with an `Origin` header: with `allowedOrigins`, the origin must be listed (`checkOrigin`). Without the
- *   list, a request the browser marks `Sec-Fetch-Site: cross-site` is refused (same-origin and same-site pass).
- * - A request without `Origin`: browsers send `Origin` on every cross-origin `fetch` and on every `POST`/`DELETE`, so a
- *   browser request without it is a same-origin `GET` or a navigation. It is allowed only when `Sec-Fetch-Site` is absent
- *   (a server-to-server call or an old browser), `same-origin`, or `none` (typed into the address bar). A `same-site` or
- *   `cross-site` request without `Origin` (an `<img>`, a link from another site, an old-style form) is refused.
- *
- * On top of this, `POST` only accepts `Content-Type: application/json`, which a cross-site form cannot send and which
- * makes a cross-origin `fetch` preflighted.
- */
-function checkRequestOrigin(request: Request, allowedOrigins: readonly string[] | undefined): void {
-  const origin = request.headers.get('origin');
-  const site = request.headers.get('sec-fetch-site')?.trim().toLowerCase() ?? null;
-  if (origin === null) {
-    if (site === null || site === 'same-origin' || site === 'none') return;
-    throw new HttpError(403, 'origin_not_allowed', 'Cross-site requests without an Origin header are not allowed.');
-  }
-  if (allowedOrigins) {
-    checkOrigin(request, allowedOrigins);
-    return;
-  }
-  if (site === 'cross-site') {
-    throw new HttpError(403, 'origin_not_allowed', 'Requests from this origin are not allowed.');
-  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -323,7 +292,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): (request: 
     }
     const reply = parseJson(bytes);
     if (status >= 200 && status <= 299) {
-      const success = ExchangeReplySchema.safeParse(reply);
+      const success = safeParse(ExchangeReplySchema, reply);
       if (success.success) return success.data.token;
     }
     throw exchangeFailure(status, reply, code);
@@ -331,7 +300,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): (request: 
 
   async function handlePost(request: Request): Promise<Response> {
     const raw = await readJsonBody(request, { limit: REQUEST_BODY_LIMIT });
-    const body = ExchangeBodySchema.safeParse(raw);
+    const body = safeParse(ExchangeBodySchema, raw);
     if (!body.success) throw bodyError(body.error, raw);
     const { code, token_type, redirect_uri } = body.data;
     if (redirectUris && !redirectUris.has(redirect_uri)) {

@@ -1,7 +1,8 @@
 /**
  * Unit-level: the URL `open-mode="direct"` opens (`directUrl` in `src/flows/popup-actions.ts`). It must keep the
  * connection's `authorize_url` as it is (origin, path, its own parameters), carry our `redirect_uri` encoded exactly once
- * (Apideck's own UI forgets to encode it) and a `nonce`, and refuse an `authorize_url` off the Vault API's origin.
+ * (Apideck's own UI forgets to encode it) and a `nonce`, and refuse an `authorize_url` off the Vault API's origin or
+ * not `https:` (plain `http:` only on a loopback host).
  * Runs in Node: `directUrl` reads `location.href` only to resolve a relative callback URL, so `location` is stubbed.
  */
 import assert from 'node:assert/strict';
@@ -93,6 +94,48 @@ describe('directUrl (open-mode="direct")', () => {
         (error: unknown) => error instanceof VaultConnectError && error.code === 'invalid_response',
         String(url),
       );
+    }
+  });
+
+  it('refuses an authorize_url that is not https:, even on the Vault API origin, unless it is http: on loopback', () => {
+    const refused: [unifyBaseUrl: string, authorizeUrl: string][] = [
+      // A blob: URL inherits the origin it was made on: same origin as the Vault API, but not a page to authorize on.
+      [UNIFY, `blob:${UNIFY}/6f1c1b8e-0000-4000-8000-000000000000`],
+      // A Vault API configured on plain http off this machine: its authorize page is not trusted either.
+      ['http://unify.internal', 'http://unify.internal/vault/authorize/xero/app-1?state=s'],
+      ['http://unify.internal:8080', 'http://unify.internal:8080/vault/authorize/xero/app-1'],
+      // Look-alikes of loopback names.
+      ['http://127.0.0.1.nip.io:4010', 'http://127.0.0.1.nip.io:4010/vault/authorize/xero/app-1'],
+      ['http://localhost.evil.example:4010', 'http://localhost.evil.example:4010/vault/authorize/xero/app-1'],
+      ['http://10.0.0.1', 'http://10.0.0.1/vault/authorize/xero/app-1'],
+      // Other schemes that have an origin.
+      ['ftp://unify.apideck.com', 'ftp://unify.apideck.com/vault/authorize/xero/app-1'],
+      ['ws://127.0.0.1:4010', 'ws://127.0.0.1:4010/vault/authorize/xero/app-1'],
+      ['wss://unify.apideck.com', 'wss://unify.apideck.com/vault/authorize/xero/app-1'],
+      // https base, http authorize on the same loopback host: another origin.
+      ['https://localhost:4010', 'http://localhost:4010/vault/authorize/xero/app-1'],
+    ];
+    for (const [base, url] of refused) {
+      assert.throws(
+        () => directUrl(connection(url), base, callback, nonce),
+        (error: unknown) => error instanceof VaultConnectError && error.code === 'invalid_response',
+        `${base} ${url}`,
+      );
+    }
+  });
+
+  it('accepts http: on a loopback host (the sandbox), and https: anywhere on the Vault API origin', () => {
+    const accepted: [unifyBaseUrl: string, authorizeUrl: string][] = [
+      ['http://127.0.0.1:4010', 'http://127.0.0.1:4010/vault/authorize/xero/app-1?state=s'],
+      ['http://localhost:4010/', 'http://LOCALHOST:4010/vault/authorize/xero/app-1?state=s'],
+      ['http://[::1]:4010', 'http://[::1]:4010/vault/authorize/xero/app-1?state=s'],
+      ['https://unify.internal:8443', 'https://unify.internal:8443/vault/authorize/xero/app-1?state=s'],
+    ];
+    for (const [base, url] of accepted) {
+      const result = new URL(directUrl(connection(url), base, callback, nonce));
+      assert.equal(result.origin, new URL(base).origin, url);
+      assert.equal(result.searchParams.get('nonce'), nonce);
+      assert.equal(result.searchParams.get('redirect_uri'), new URL(callback).href);
     }
   });
 });

@@ -560,33 +560,150 @@ describe('upstream failures', () => {
   }
 });
 
-describe('allowedOrigins', () => {
+describe('Origin and Sec-Fetch-Site (CSRF)', () => {
+  // The request URL is ENDPOINT, so the endpoint's own origin is https://host.example.
+  const OWN = new URL(ENDPOINT).origin;
   const origins = { allowedOrigins: ['https://app.example', 'http://localhost:5173/'] };
-  const withOrigin = (origin?: string) =>
-    post('{}', { 'content-type': 'application/json', ...(origin ? { origin } : {}) });
+  const withHeaders = (headers: Record<string, string | undefined>, url = ENDPOINT) => {
+    const sent: Record<string, string> = { 'content-type': 'application/json' };
+    for (const [name, value] of Object.entries(headers)) if (value !== undefined) sent[name] = value;
+    return new Request(url, { method: 'POST', headers: sent, body: '{}' });
+  };
+  const HOSTILE_ORIGINS = [
+    'https://evil.example',
+    'null',
+    'https://host.example.evil.example',
+    'https://evil.example/https://host.example',
+    'https://HOST.example',
+    'https://host.example/',
+    'https://host.example:443',
+    'https://host.example:8443',
+    'https://user@host.example',
+    'host.example',
+    '<script>alert(1)</script>',
+    '',
+  ];
 
-  test('a listed origin passes (list entries are normalised)', async () => {
-    const { handler } = makeHandler(origins);
-    assert.equal((await run(handler, withOrigin('https://app.example'))).response.status, 200);
-    assert.equal((await run(handler, withOrigin('http://localhost:5173'))).response.status, 200);
+  describe('with allowedOrigins', () => {
+    test('a listed origin passes whatever Sec-Fetch-Site says (list entries are normalised)', async () => {
+      const { handler, calls } = makeHandler(origins);
+      for (const origin of ['https://app.example', 'http://localhost:5173']) {
+        for (const site of [undefined, 'same-origin', 'same-site', 'cross-site']) {
+          const result = await run(handler, withHeaders({ origin, 'sec-fetch-site': site }));
+          assert.equal(result.response.status, 200, `${origin} ${site}`);
+        }
+      }
+      assert.equal(calls.length, 8);
+    });
+
+    test('another origin → 403, nothing sent upstream', async () => {
+      const { handler, calls } = makeHandler(origins);
+      for (const origin of ['https://app.example:8443', 'http://app.example', 'https://app.example.evil.example', ...HOSTILE_ORIGINS]) {
+        for (const site of [undefined, 'same-origin', 'cross-site']) {
+          assertJsonError(await run(handler, withHeaders({ origin, 'sec-fetch-site': site })), 403, 'origin_not_allowed');
+        }
+      }
+      assert.equal(calls.length, 0);
+    });
+
+    test('the endpoint’s own origin must be listed too', async () => {
+      const { handler, calls } = makeHandler(origins);
+      assertJsonError(await run(handler, withHeaders({ origin: OWN, 'sec-fetch-site': 'same-origin' })), 403, 'origin_not_allowed');
+      assert.equal(calls.length, 0);
+    });
   });
 
-  test('a request without Origin passes', async () => {
-    const { handler } = makeHandler(origins);
-    assert.equal((await run(handler, withOrigin())).response.status, 200);
+  for (const allow of [origins, {}]) {
+    const label = 'allowedOrigins' in allow ? 'with allowedOrigins' : 'without allowedOrigins';
+
+    test(`${label}: no Origin passes when Sec-Fetch-Site is absent (server to server), same-origin or none`, async () => {
+      const { handler, calls } = makeHandler(allow);
+      for (const site of [undefined, 'same-origin', 'none', ' Same-Origin ']) {
+        assert.equal((await run(handler, withHeaders({ 'sec-fetch-site': site }))).response.status, 200, String(site));
+      }
+      assert.equal(calls.length, 4);
+    });
+
+    test(`${label}: no Origin with Sec-Fetch-Site same-site, cross-site or anything else → 403, nothing sent upstream`, async () => {
+      const { handler, calls } = makeHandler(allow);
+      for (const site of ['same-site', 'cross-site', 'CROSS-SITE', 'same-origin, cross-site', 'bogus']) {
+        const result = await run(handler, withHeaders({ 'sec-fetch-site': site }));
+        assertJsonError(result, 403, 'origin_not_allowed');
+        assert.match(result.body.message as string, /without an Origin header/);
+      }
+      assert.equal(calls.length, 0);
+    });
+  }
+
+  describe('without allowedOrigins', () => {
+    test('a cross-site Origin → 403, whether or not the browser sends Sec-Fetch-Site; nothing sent upstream', async () => {
+      const { handler, calls } = makeHandler();
+      for (const site of [undefined, 'cross-site']) {
+        const result = await run(handler, withHeaders({ origin: 'https://elsewhere.example', 'sec-fetch-site': site }));
+        assertJsonError(result, 403, 'origin_not_allowed');
+        assert.equal(result.body.message, 'Requests from this origin are not allowed.');
+      }
+      assert.equal(calls.length, 0);
+    });
+
+    test('Sec-Fetch-Site same-site (a sibling subdomain) → 403, and so is any value but same-origin or none', async () => {
+      const { handler, calls } = makeHandler();
+      for (const [origin, site] of [
+        ['https://other.host.example', 'same-site'],
+        // Even with the endpoint's own Origin: the browser's word wins.
+        [OWN, 'same-site'],
+        [OWN, 'cross-site'],
+        [OWN, 'bogus'],
+        [OWN, ''],
+      ] as const) {
+        assertJsonError(await run(handler, withHeaders({ origin, 'sec-fetch-site': site })), 403, 'origin_not_allowed');
+      }
+      assert.equal(calls.length, 0);
+    });
+
+    test('a same-origin browser request passes: the browser’s Sec-Fetch-Site decides, even behind a proxy', async () => {
+      const { handler, calls } = makeHandler();
+      assert.equal((await run(handler, withHeaders({ origin: OWN, 'sec-fetch-site': 'same-origin' }))).response.status, 200);
+      assert.equal((await run(handler, withHeaders({ origin: OWN, 'sec-fetch-site': 'SAME-ORIGIN' }))).response.status, 200);
+      // A proxy hands the server another URL than the browser used: the browser still says same-origin.
+      const proxied = withHeaders({ origin: 'https://app.example', 'sec-fetch-site': 'same-origin' }, 'http://10.0.0.7:3000/api/session');
+      assert.equal((await run(handler, proxied)).response.status, 200);
+      assert.equal(calls.length, 3);
+    });
+
+    test('without Sec-Fetch-Site, the Origin must be the request’s own (https in front of http allowed)', async () => {
+      const { handler, calls } = makeHandler();
+      assert.equal((await run(handler, withHeaders({ origin: OWN }))).response.status, 200);
+      const local = 'http://127.0.0.1:5173';
+      assert.equal((await run(handler, withHeaders({ origin: local }, `${local}/api/session`))).response.status, 200);
+      // TLS ends at a proxy, which keeps the Host: the server sees http, the browser sent https.
+      const tls = withHeaders({ origin: 'https://app.example' }, 'http://app.example/api/session');
+      assert.equal((await run(handler, tls)).response.status, 200);
+      assert.equal(calls.length, 3);
+    });
+
+    test('without Sec-Fetch-Site, any other Origin → 403, nothing sent upstream', async () => {
+      const { handler, calls } = makeHandler();
+      for (const origin of HOSTILE_ORIGINS) {
+        assertJsonError(await run(handler, withHeaders({ origin })), 403, 'origin_not_allowed');
+      }
+      // Plain http in front of an https endpoint is not the same origin (a network attacker's page).
+      assertJsonError(await run(handler, withHeaders({ origin: 'http://host.example' })), 403, 'origin_not_allowed');
+      // Another port of the same host is another origin.
+      const local = 'http://127.0.0.1:5173/api/session';
+      assertJsonError(await run(handler, withHeaders({ origin: 'http://127.0.0.1:6006' }, local)), 403, 'origin_not_allowed');
+      assertJsonError(await run(handler, withHeaders({ origin: 'http://localhost:5173' }, local)), 403, 'origin_not_allowed');
+      assert.equal(calls.length, 0);
+    });
   });
 
-  test('another origin → 403, nothing sent upstream', async () => {
-    const { handler, calls } = makeHandler(origins);
-    for (const origin of ['https://evil.example', 'null', 'https://app.example:8443', 'http://app.example']) {
-      assertJsonError(await run(handler, withOrigin(origin)), 403, 'origin_not_allowed');
+  test('the origin check comes before the body is read', async () => {
+    for (const allow of [origins, {}]) {
+      const { handler, calls } = makeHandler(allow);
+      const result = await run(handler, post('not json', { 'content-type': 'text/plain', origin: 'https://evil.example' }));
+      assertJsonError(result, 403, 'origin_not_allowed');
+      assert.equal(calls.length, 0);
     }
-    assert.equal(calls.length, 0);
-  });
-
-  test('without allowedOrigins any origin passes', async () => {
-    const { handler } = makeHandler();
-    assert.equal((await run(handler, withOrigin('https://elsewhere.example'))).response.status, 200);
   });
 });
 
@@ -666,6 +783,30 @@ describe('through toNodeHandler on a real http server', () => {
     } as RequestInit);
     assert.equal(response.status, 413);
     assert.equal(body.error, 'payload_too_large');
+  });
+
+  /** A raw `http.request`, so that the `Host` header can be what a proxy forwards. */
+  function sendRaw(headers: Record<string, string>): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const request = http.request(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-user': 'node-user', ...headers } }, (response) => {
+        response.resume();
+        response.once('end', () => resolve(response.statusCode ?? 0));
+      });
+      request.once('error', reject);
+      request.end('{}');
+    });
+  }
+
+  test('the own origin is read from the Host header (no Sec-Fetch-Site): its Origin passes, another → 403', async () => {
+    const before = upstream.calls.length;
+    const own = new URL(url).origin;
+    assert.equal(await sendRaw({ origin: own }), 200);
+    // Behind a TLS-terminating proxy that keeps the Host.
+    assert.equal(await sendRaw({ host: 'app.example', origin: 'https://app.example' }), 200);
+    assert.equal(await sendRaw({ origin: 'https://evil.example' }), 403);
+    assert.equal(await sendRaw({ host: 'evil.example', origin: own }), 403);
+    assert.equal(await sendRaw({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }), 403);
+    assert.equal(upstream.calls.length, before + 2);
   });
 
   test('GET → 405 with Allow: POST; no user → 401', async () => {

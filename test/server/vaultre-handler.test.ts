@@ -755,16 +755,35 @@ describe('Origin and Sec-Fetch-Site (CSRF)', () => {
     });
   }
 
-  test('without allowedOrigins: an Origin the browser marks cross-site → 403; same-site and same-origin pass', async () => {
-    const { handler, calls } = makeHandler();
-    assertJsonError(await run(handler, withHeaders({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })), 403, 'origin_not_allowed');
-    assertJsonError(await run(handler, del({ origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' })), 403, 'origin_not_allowed');
-    assert.equal(calls.length, 0);
-    for (const site of ['same-site', 'same-origin']) {
-      assert.equal((await run(handler, withHeaders({ origin: 'http://localhost:5173', 'sec-fetch-site': site }))).response.status, 200);
+  test('without allowedOrigins: an Origin the browser marks cross-site or same-site → 403 (POST, GET, DELETE); same-origin passes', async () => {
+    const { handler, calls, gets, deletes } = makeHandler();
+    for (const [origin, site] of [
+      ['https://evil.example', 'cross-site'],
+      // A sibling subdomain: same site, another origin.
+      ['https://other.host.example', 'same-site'],
+    ] as const) {
+      for (const request of [withHeaders({ origin, 'sec-fetch-site': site }), get({ origin, 'sec-fetch-site': site }), del({ origin, 'sec-fetch-site': site })]) {
+        assertJsonError(await run(handler, request), 403, 'origin_not_allowed');
+      }
     }
-    // Without Sec-Fetch-Site (an older browser, a server) the Origin alone cannot be judged without a list.
-    assert.equal((await run(handler, withHeaders({ origin: 'http://localhost:5173' }))).response.status, 200);
+    assert.equal(calls.length + gets.length + deletes.length, 0);
+    const own = new URL(ENDPOINT).origin;
+    assert.equal((await run(handler, withHeaders({ origin: own, 'sec-fetch-site': 'same-origin' }))).response.status, 200);
+    assert.equal((await run(handler, del({ origin: own, 'sec-fetch-site': 'same-origin' }))).response.status, 204);
+  });
+
+  test('without allowedOrigins and without Sec-Fetch-Site: only the request’s own Origin passes (POST, GET, DELETE)', async () => {
+    const { handler, calls, gets, deletes } = makeHandler();
+    for (const origin of ['https://evil.example', 'http://localhost:5173', 'http://host.example', 'https://host.example.evil.example', 'null']) {
+      for (const request of [withHeaders({ origin }), get({ origin }), del({ origin })]) {
+        assertJsonError(await run(handler, request), 403, 'origin_not_allowed');
+      }
+    }
+    assert.equal(calls.length + gets.length + deletes.length, 0);
+    const own = new URL(ENDPOINT).origin;
+    assert.equal((await run(handler, withHeaders({ origin: own }))).response.status, 200);
+    assert.equal((await run(handler, get({ origin: own }))).response.status, 200);
+    assert.equal((await run(handler, del({ origin: own }))).response.status, 204);
   });
 
   test('the origin check comes before the body is read', async () => {
