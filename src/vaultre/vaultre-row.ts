@@ -18,7 +18,10 @@ import { runPopupFlow } from '../flows/popup/popup-flow.ts';
 import { randomState } from '../flows/popup/random-state.ts';
 import { PENDING_KEY, readPendingRedirect, startRedirectFlow, takeRedirectResult } from '../flows/popup/redirect-fallback.ts';
 import type { Strings } from '../i18n/en.ts';
-import { vaultreEn } from '../i18n/vaultre-en.ts';
+import type { Locale } from '../api/vocabulary.ts';
+import { language, mergeStrings, type StringOverrides } from '../i18n/localize.ts';
+import { vaultreEn, type VaultreStrings } from '../i18n/vaultre-en.ts';
+import { vaultreTable } from '../i18n/vaultre-tables.ts';
 import { confirmInDialog } from '../view/confirm-dialog.ts';
 
 export const DEFAULT_VAULTRE_AUTHORIZE_URL = 'https://login.vaultre.com.au/cgi-bin/clientvault';
@@ -37,6 +40,8 @@ export interface VaultreHost extends ReactiveControllerHost, EventTarget {
   readonly vaultreAuthorizeUrl: string | undefined;
   readonly flowTimeout: number;
   readonly locale: string;
+  /** The element's `strings` overrides; `vaultre` holds the row's own. */
+  readonly strings: StringOverrides | undefined;
   readonly renderRoot: HTMLElement | DocumentFragment;
 }
 
@@ -96,6 +101,14 @@ export class VaultreRow implements ReactiveController {
   #lifetime = new AbortController();
   #flow: AbortController | undefined;
   #popup: Window | undefined;
+  /** The strings on screen (a locale switch keeps them until the new ones are in) and their language. */
+  #table: VaultreStrings | undefined;
+  #lang: Locale = 'en';
+
+  /** The row's strings: its table (English before the first) with the element's `strings.vaultre` merged over it. */
+  get #t(): VaultreStrings {
+    return mergeStrings(this.#table ?? vaultreEn, this.#host.strings?.vaultre);
+  }
 
   constructor(host: VaultreHost, services: VaultreServices) {
     this.#host = host;
@@ -168,11 +181,14 @@ export class VaultreRow implements ReactiveController {
    */
   connect(sameTab = false): Promise<void> {
     const host = this.#host;
-    if (this.#flow) {
+    // A flow whose popup reads closed (closed by the user, or severed by COOP) gives way to a new authorization once
+    // the new window is open; until then it goes on listening.
+    const stale = this.#flow;
+    if (stale && !this.#popup?.closed) {
       try {
         this.#popup?.focus();
       } catch {
-        // A closed or cross-origin window may refuse.
+        // A cross-origin window may refuse.
       }
       return Promise.resolve();
     }
@@ -184,6 +200,7 @@ export class VaultreRow implements ReactiveController {
     const state = randomState();
     const url = vaultreAuthorizeUrl(host.vaultreAuthorizeUrl || DEFAULT_VAULTRE_AUTHORIZE_URL, this.#tokenType, clientId, redirectUri, state);
     if (sameTab) {
+      stale?.abort();
       startRedirectFlow(
         {
           id: randomState(),
@@ -209,6 +226,7 @@ export class VaultreRow implements ReactiveController {
       return Promise.resolve();
     }
     this.blocked = 0;
+    stale?.abort();
     return this.#authorize(popup, url, state, redirectUri, exchangeUrl);
   }
 
@@ -218,7 +236,7 @@ export class VaultreRow implements ReactiveController {
     this.#popup = popup;
     const signal = AbortSignal.any([flow.signal, this.#lifetime.signal]);
     this.error = undefined;
-    this.#setPhase('waiting', vaultreEn.waiting);
+    this.#setPhase('waiting', this.#t.waiting);
     try {
       const { query } = await runPopupFlow({
         popup,
@@ -227,23 +245,32 @@ export class VaultreRow implements ReactiveController {
         match: matchState(state),
         signal,
         timeoutMs: this.#host.flowTimeout,
+        // The popup reads closed, but the code may still come (see `runPopupFlow`): offer a retry meanwhile.
+        onClosed: () => {
+          this.#retry = 'connect';
+          this.error = new VaultConnectError('popup_closed', { retryable: true });
+          this.#services.announce(this.#services.describe(this.error));
+          this.#host.requestUpdate();
+        },
       });
+      this.error = undefined;
       if (query.reason !== 'success') {
         throw new VaultConnectError('access_denied', { detail: query.reason === 'User denied request' ? undefined : query.reason?.slice(0, 200) });
       }
       if (!query.code) throw new VaultConnectError('exchange_failed');
-      this.#setPhase('exchanging', vaultreEn.exchanging);
+      this.#setPhase('exchanging', this.#t.exchanging);
       const result = await this.#exchange(exchangeUrl, query.code, state, redirectUri, Date.now(), signal);
       this.#connected(result);
     } catch (error) {
       this.#retry = 'connect';
       if (!this.#lifetime.signal.aborted) this.#fail(toVaultConnectError(error));
     } finally {
-      if (this.#flow === flow) {
+      // Not when a new authorization replaced this one (see `connect`).
+      if (this.#flow === flow || !this.#flow) {
         this.#flow = undefined;
         this.#popup = undefined;
+        this.#setPhase('idle');
       }
-      this.#setPhase('idle');
     }
   }
 
@@ -282,7 +309,7 @@ export class VaultreRow implements ReactiveController {
     this.status = reply.success ? reply.data : { connected: true, token_type: this.#tokenType };
     this.error = undefined;
     this.#host.dispatchEvent(new VaultreConnectEvent({ result }));
-    this.#services.announce(vaultreEn.connected);
+    this.#services.announce(this.#t.connected);
     this.#host.requestUpdate();
   }
 
@@ -313,19 +340,19 @@ export class VaultreRow implements ReactiveController {
     const strings = this.#services.strings();
     if (!url) return;
     const confirmed = await confirmInDialog(this.#host.renderRoot as ShadowRoot, {
-      title: vaultreEn.confirmTitle,
-      body: vaultreEn.confirmBody,
+      title: this.#t.confirmTitle,
+      body: this.#t.confirmBody,
       confirm: strings.confirmDisconnect,
       cancel: strings.cancel,
     });
     if (!confirmed) return;
     this.error = undefined;
-    this.#setPhase('disconnecting', vaultreEn.disconnecting);
+    this.#setPhase('disconnecting', this.#t.disconnecting);
     try {
       const response = await fetch(url, { method: 'DELETE', credentials: 'same-origin', signal: this.#lifetime.signal });
       if (!response.ok) throw new VaultConnectError('api_error', { detail: `(${response.status})`, retryable: response.status >= 500 });
       this.status = { connected: false };
-      this.#services.announce(vaultreEn.disconnected);
+      this.#services.announce(this.#t.disconnected);
     } catch (error) {
       if (!this.#lifetime.signal.aborted) this.#fail(toVaultConnectError(error));
     } finally {
@@ -366,31 +393,39 @@ export class VaultreRow implements ReactiveController {
     void done.then(restoreFocus);
   };
 
-  render(): TemplateResult {
+  render(): TemplateResult | typeof nothing {
+    const table = vaultreTable(language(this.#host.locale), () => this.#host.requestUpdate());
+    if (table) {
+      this.#table = table;
+      this.#lang = language(this.#host.locale);
+    }
+    // Until its locale's strings are in, nothing (as before its chunk came) rather than another language.
+    if (!this.#table) return nothing;
+    const t = this.#t;
     const strings = this.#services.strings();
     const status = this.status;
     const connected = status?.connected === true;
     const busy = this.phase === 'exchanging' || this.phase === 'disconnecting' || status === undefined;
     const progress =
-      status === undefined ? vaultreEn.checking : this.phase === 'idle' ? undefined : vaultreEn[this.phase];
+      status === undefined ? t.checking : this.phase === 'idle' ? undefined : t[this.phase];
     const badge = connected ? 'connected' : 'not_connected';
     const since = connected && status.connected_at ? new Date(status.connected_at) : undefined;
     const hint =
       since && !Number.isNaN(since.valueOf())
-        ? vaultreEn.connectedSince(new Intl.DateTimeFormat(this.#host.locale, { dateStyle: 'medium' }).format(since))
+        ? t.connectedSince(new Intl.DateTimeFormat(this.#lang, { dateStyle: 'medium' }).format(since))
         : this.#tokenType === 'user'
-          ? vaultreEn.userHint
-          : vaultreEn.accountHint;
+          ? t.userHint
+          : t.accountHint;
     const actions = connected ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
     // The row's own buttons; its clicks are handled here (the list's delegated handler ignores rows without data-key).
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`<section part="group" data-unified-api="vaultre" aria-labelledby="group-vaultre" @click=${this.#onClick}>
-      <h3 part="group-title" id="group-vaultre">${vaultreEn.group}</h3>
+      <h3 part="group-title" id="group-vaultre">${t.group}</h3>
       <ul>
         <li part="connection" class="row" data-service-id="vaultre" aria-labelledby="name-vaultre" aria-busy=${String(busy)}>
           <span part="icon" class="icon" aria-hidden="true"><span class="monogram">V</span></span>
           <span class="text">
-            <span part="name" class="name" id="name-vaultre">${vaultreEn.name}</span>
+            <span part="name" class="name" id="name-vaultre">${t.name}</span>
             <span part="tag-line" class="tag-line">${hint}</span>
             ${this.error ? html`<span part="row-error" class="row-error">${this.#services.describe(this.error)}</span>` : nothing}
           </span>
@@ -403,7 +438,7 @@ export class VaultreRow implements ReactiveController {
                 class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
                 type="button"
                 data-action=${action}
-                aria-label=${strings.actionLabel(strings.action[action], vaultreEn.name)}
+                aria-label=${strings.actionLabel(strings.action[action], t.name)}
                 ?disabled=${busy}
               >${strings.action[action]}</button>`,
             )}

@@ -8,7 +8,7 @@
 import { expect } from '@open-wc/testing';
 import type { VaultConnect } from '../../src/index.ts';
 import { CALLBACK_MESSAGE_TYPE } from '../../src/flows/popup/callback-message.ts';
-import { callbackMessage, postFrom, removeFrames } from './popup/helpers.ts';
+import { broadcast, callbackMessage, postFrom, removeFrames } from './popup/helpers.ts';
 import { actionsOf, badge, button, jsonResponse, restoreFetch, row, text, until, type EventLog } from './helpers.ts';
 import {
   CALLBACK_URL,
@@ -330,15 +330,43 @@ describe('the VaultRE popup flow', () => {
     expect(button(row(el, 'vaultre'), 'connect').disabled).to.equal(false);
   });
 
-  it('the user closes the popup: popup_closed, retryable, nothing posted', async () => {
-    const { el, popup, host, events } = await startFlow();
+  it('the popup reads closed (closed by the user, or severed by COOP): a retry is offered, no error event, and a late code still connects', async () => {
+    const { el, state, host, events, vaultre } = await startFlow({ exchange: jsonResponse({ connected: true }) });
     frames[0].remove();
-    expect(popup.closed).to.equal(true);
-    await until(() => events.errors.length > 0, 'popup_closed', 6000);
-    expect(events.errors[0]).to.include({ code: 'popup_closed', retryable: true });
-    expect(host.posts()).to.have.length(0);
-    await el.updateComplete;
+    await until(() => rowError(el) === 'The window was closed before it finished.', 'the row says the window closed', 6000);
     expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
+    expect(events.errors, 'no error event: the result may still come').to.deep.equal([]);
+    expect(host.posts()).to.have.length(0);
+    // Under COOP the user was still signing in: the callback page's BroadcastChannel message still reaches us.
+    const code = fakeCode();
+    broadcast(callbackMessage({ reason: 'success', code, state }));
+    await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
+    expect(host.postBodies()).to.deep.equal([{ code, state, token_type: 'account', redirect_uri: CALLBACK_URL }]);
+    await el.updateComplete;
+    expect(rowError(el)).to.equal('');
+    expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
+    expect(events.errors).to.deep.equal([]);
+  });
+
+  it('after the popup reads closed, Try again opens a new authorization and the first state is discarded', async () => {
+    const { el, state: first, host, events, vaultre } = await startFlow({ popups: 2, exchange: jsonResponse({ connected: true }) });
+    frames[0].remove();
+    await until(() => rowError(el) !== '', 'the retry is offered', 6000);
+    button(row(el, 'vaultre'), 'retry').click();
+    await until(() => opened!.windows.length === 2, 'a second popup opens');
+    const second = (await authorizeUrlOf(opened!.windows[1])).searchParams.get('state') ?? '';
+    expect(second).not.to.equal(first);
+    await el.updateComplete;
+    expect(rowError(el)).to.equal('');
+    // A late code for the first authorization is not ours any more: nothing is posted.
+    broadcast(callbackMessage({ reason: 'success', code: fakeCode(), state: first }));
+    await delay(150);
+    expect(host.posts()).to.have.length(0);
+    const code = fakeCode();
+    returnTo(opened!.windows[1], CALLBACK_URL, { reason: 'success', code, state: second });
+    await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
+    expect(host.postBodies().map((body) => body.code)).to.deep.equal([code]);
+    expect(events.errors).to.deep.equal([]);
   });
 
   it('connectVaultre() runs the same flow and settles when it ends', async () => {

@@ -325,12 +325,14 @@ describe('VaultRE in the demo (npm start)', () => {
     assert.equal(await vaultreRow(page).locator('button[data-action="retry"]').count(), 1);
   });
 
-  it('popup closed by the user: popup_closed after the grace period, nothing posted', TEST, async () => {
+  it('popup closed by the user: a retry is offered after the grace period, no error reported, nothing posted', TEST, async () => {
     const page = await openVaultreDemo(guarded.context, demo);
     const popup = await connectVaultrePopup(page, demo);
     await popup.close();
     await rowErrorBecomes(page, 'The window was closed before it finished.');
-    assert.deepEqual(await errorCodes(page), ['popup_closed']);
+    // popup.closed is only a hint (COOP makes it read true while the popup is open): the flow goes on listening.
+    assert.deepEqual(await errorCodes(page), []);
+    assert.equal(await vaultreRow(page).locator('button[data-action="retry"]').count(), 1);
     assert.equal(exchangePosts().length, 0);
     assert.equal(await vaultreRow(page).locator('button[data-action="connect"]').isEnabled(), true);
   });
@@ -446,15 +448,16 @@ describe('VaultRE in the demo (npm start)', () => {
       assert.equal((await hostStatus(demo)).connected, true);
     });
 
-    it('a user who reads the approval page for 3 s still connects', { ...TEST, todo: 'src bug: popup_closed 2 s after COOP severs the popup (see the VaultRE test report)' }, async () => {
+    it('a user who reads the approval page for 3 s still connects', TEST, async () => {
       demo.sandbox.setCoop(true);
       const page = await openVaultreDemo(guarded.context, demo);
       const popup = await connectVaultrePopup(page, demo);
-      // Under COOP `popup.closed` reads true at once; the engine's 2 s grace then ends the flow with popup_closed while
-      // the user is still on VaultRE's page, and the code from Confirm is never posted.
+      // Under COOP `popup.closed` reads true at once; after the 2 s grace the row offers a retry, but the flow still
+      // listens (the callback page is on our origin), so the code from Confirm arrives and is posted.
       await sleep(3_000);
       assert.deepEqual(await errorCodes(page), [], 'no popup_closed while the popup is open');
       await approve(page, popup);
+      assert.deepEqual(await errorCodes(page), []);
     });
   });
 });
