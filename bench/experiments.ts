@@ -8,6 +8,7 @@
  *
  * A patch whose anchor text is no longer in `src/` is reported and skipped: the experiment is then out of date.
  */
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -183,6 +184,12 @@ const noValidation: Patch = (files) => {
   replaceIn(files, 'src/api/vault-client.ts', 'const parsed = schema.safeParse(json);', 'const parsed = { success: true, data: json };');
 };
 
+/** The row as committed (`git show HEAD:…`), to compare a row being reworked in the working tree against it. */
+const committedRow: Patch = (files) => {
+  const text = execFileSync('git', ['show', `HEAD:${ROW}`], { cwd: repo, encoding: 'utf8' });
+  files.set(ROW, text.includes('export function onImageError') ? text : text.replace('function onImageError', 'export function onImageError'));
+};
+
 interface Variant {
   name: string;
   note: string;
@@ -192,6 +199,9 @@ interface Variant {
 
 const allVariants: Variant[] = [
   { name: 'baseline', note: 'src/ as it is', patches: [], data: 'full' },
+  { name: 'committed-row', note: 'src/ with src/view/connection-row.ts as in HEAD', patches: [committedRow], data: 'full' },
+  { name: 'baseline-https', note: 'src/ as it is, https: icons', patches: [], data: 'https' },
+  { name: 'committed-row-https', note: 'committed-row, https: icons', patches: [committedRow], data: 'https' },
   { name: 'no-images', note: 'connections without icon/logo (no <img> per row, 5x smaller reply)', patches: [], data: 'bare' },
   { name: 'https-icons', note: 'icon/logo as short https: URLs, as the real Vault API sends them', patches: [], data: 'https' },
   { name: 'minimal-row', note: 'measurement only: <li> with one text binding per connection', patches: [minimalRow], data: 'full' },

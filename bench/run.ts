@@ -28,6 +28,7 @@ import { build } from 'vite';
 import { seedConnections, SEED_CONNECTOR_COUNT } from '../src/sandbox/seed.ts';
 import { CHROMIUM, CHROMIUM_ARGS, startStaticServer, type StaticRoute } from './lib/static-server.ts';
 import { benchVaultreCallback } from './vaultre-callback.ts';
+import { benchLeaks, leaksTable, type LeaksResult } from './leaks.ts';
 
 const repo = fileURLToPath(new URL('..', import.meta.url));
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -48,7 +49,7 @@ const sizes = (option('sizes') ?? '100,1000,5000').split(',').map(Number);
 const KEYSTROKE_ROWS = 1000;
 /** Typing "sales" and clearing it: the first and last keystrokes toggle almost every row, the others only a few. */
 const QUERIES = ['s', 'sa', 'sal', 'sale', 'sales', ''];
-const TARGETS = { render1000Ms: 100, keystrokeMs: 16 };
+const TARGETS = { render1000Ms: 100, keystrokeMs: 16, firstPaint100Ms: 50 };
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Helpers
@@ -62,6 +63,8 @@ function median(values: readonly number[]): number {
 const round = (value: number) => Math.round(value * 10) / 10;
 
 interface Timing {
+  /** Connected → the first task after the frame that painted the first rows (a long list renders in slices). */
+  firstPaintMs: number;
   domMs: number;
   rafMs: number;
   paintMs: number;
@@ -79,6 +82,7 @@ interface KeystrokeTiming extends Timing {
 
 function medians(samples: readonly Timing[]): Summary {
   return {
+    firstPaintMs: round(median(samples.map((s) => s.firstPaintMs))),
     domMs: round(median(samples.map((s) => s.domMs))),
     rafMs: round(median(samples.map((s) => s.rafMs))),
     paintMs: round(median(samples.map((s) => s.paintMs))),
@@ -229,6 +233,7 @@ interface RenderResult {
 
 const renderResults: RenderResult[] = [];
 const keystrokeSamples: KeystrokeTiming[] = [];
+let leaks: LeaksResult | undefined;
 try {
   for (const n of sizes) {
     const samples: Timing[] = [];
@@ -240,7 +245,7 @@ try {
     }
     const m = medians(samples);
     renderResults.push({ rows: n, median: m, samples: samples.map((sample) => medians([sample])) });
-    console.log(`render ${String(n).padStart(5)} rows: ${m.rafMs} ms (DOM ${m.domMs} ms, painted ${m.paintMs} ms)`);
+    console.log(`render ${String(n).padStart(5)} rows: ${m.rafMs} ms (DOM ${m.domMs} ms, painted ${m.paintMs} ms; first rows painted ${m.firstPaintMs} ms)`);
   }
   for (let run = 0; run < runs; run++) {
     const page = await freshPage();
@@ -249,6 +254,8 @@ try {
     keystrokeSamples.push(...(await page.evaluate((queries) => window.vcBench.keystrokes(queries), QUERIES)));
     await page.close();
   }
+  // Leaks (bench/leaks.ts): flows and attach/detach cycles on the same bundle, JS heap before/after through CDP.
+  leaks = await benchLeaks({ root: bundle.dir, browser, assert: false });
 } finally {
   await browser.close();
   await server.close();
@@ -267,10 +274,10 @@ const perQuery = QUERIES.map((query) => {
 const worstQuery = perQuery.reduce((a, b) => (b.rafMs > a.rafMs ? b : a));
 const render1000 = renderResults.find((r) => r.rows === 1000)?.median;
 
-type Row = [string, string, string, string, string];
-const cells = (label: string, t: Summary): Row => [label, String(t.rafMs), String(t.domMs), String(t.paintMs), String(t.workMs)];
+type Row = [string, string, string, string, string, string];
+const cells = (label: string, t: Summary): Row => [label, String(t.firstPaintMs), String(t.rafMs), String(t.domMs), String(t.paintMs), String(t.workMs)];
 const rows: Row[] = [
-  ['measurement', 'to rAF (ms)', 'DOM only (ms)', 'painted (ms)', 'main-thread work (ms)'],
+  ['measurement', 'first rows painted (ms)', 'all rows, to rAF (ms)', 'DOM only (ms)', 'painted (ms)', 'main-thread work (ms)'],
   ...renderResults.map((r) => cells(`connected → ${r.rows.toLocaleString('en')} rows`, r.median)),
   cells(`keystroke @ ${KEYSTROKE_ROWS.toLocaleString('en')} rows (median)`, keystroke),
   ...perQuery.map((q) => cells(`  "${q.query}" → ${q.visible} visible`, q)),
@@ -291,14 +298,17 @@ console.log(line(rows[0]));
 console.log(`|${widths.map((w, i) => (i === 0 ? '-'.repeat(w + 2) : `${'-'.repeat(w + 1)}:`)).join('|')}|`);
 for (const row of rows.slice(1)) console.log(line(row));
 
+const render100 = renderResults.find((r) => r.rows === 100)?.median;
 const targets = {
+  firstPaint100: { targetMs: TARGETS.firstPaint100Ms, medianMs: render100?.firstPaintMs ?? null, met: render100 ? render100.firstPaintMs < TARGETS.firstPaint100Ms : null },
   render1000: { targetMs: TARGETS.render1000Ms, medianMs: render1000?.rafMs ?? null, met: render1000 ? render1000.rafMs < TARGETS.render1000Ms : null },
   keystroke: { targetMs: TARGETS.keystrokeMs, medianMs: keystroke.rafMs, met: keystroke.rafMs < TARGETS.keystrokeMs, worst: worstQuery },
 };
 console.log('');
 console.log(
   `targets: 1,000 rows < ${TARGETS.render1000Ms} ms: ${targets.render1000.met === null ? 'not measured' : targets.render1000.met ? 'met' : 'NOT met'} (${targets.render1000.medianMs} ms); ` +
-    `keystroke < ${TARGETS.keystrokeMs} ms: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.rafMs} ms, slowest "${worstQuery.query}" ${worstQuery.rafMs} ms)`,
+    `keystroke < ${TARGETS.keystrokeMs} ms: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.rafMs} ms, slowest "${worstQuery.query}" ${worstQuery.rafMs} ms); ` +
+    `first paint at 100 rows (warm session: token given, reply in memory) < ${TARGETS.firstPaint100Ms} ms: ${targets.firstPaint100.met === null ? 'not measured' : targets.firstPaint100.met ? 'met' : 'NOT met'} (${targets.firstPaint100.medianMs} ms)`,
 );
 
 // VaultRE: the callback page's load (its timeOrigin) → the code's arrival at the host endpoint, built callback page.
@@ -307,6 +317,17 @@ const vaultreBuilt = vaultreCallback.variants[0];
 console.log(
   `VaultRE callback page → code at the host: median ${vaultreBuilt?.medianMs} ms (${vaultreCallback.runs} runs; target < ${vaultreCallback.targetMs} ms: ${vaultreCallback.pass ? 'met' : 'NOT met'})`,
 );
+
+if (leaks) {
+  console.log('');
+  console.log(`leaks: JS heap after a forced GC, before → after the cycles (bench/leaks.ts); target growth < ${leaks.limitPercent}%: ${leaks.pass ? 'met' : 'NOT met'}`);
+  for (const row of leaksTable(leaks)) console.log(row);
+}
+
+// Side by side with Apideck's own @apideck/react-vault, on the same sandbox data (bench/compare.ts).
+const { runComparison, formatComparison } = await import('./compare.ts');
+const comparison = await runComparison({ runs, sizes, ...(useDist ? { vaultConnectDir: join(repo, 'dist') } : {}) });
+console.log(formatComparison(comparison));
 
 const results = {
   date: new Date().toISOString(),
@@ -330,6 +351,9 @@ const results = {
   keystroke: { rows: KEYSTROKE_ROWS, median: keystroke, perQuery, samples: keystrokeSamples },
   targets,
   vaultreCallback,
+  leaks,
+  comparison,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results.json`);
+if (leaks && !leaks.pass) process.exitCode = 1;

@@ -51,9 +51,12 @@ export function allowedActions(raw: readonly string[] | undefined): ReadonlySet<
   return new Set(raw.filter((value): value is AllowAction => isOneOf(ALLOW_ACTIONS, value)));
 }
 
-export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowAction[] {
+/** A row's own buttons (`retry` only appears when a popup was blocked or closed). */
+export type RowButtonAction = Exclude<RowAction, 'retry'>;
+
+export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowButtonAction[] {
   const status = connectionStatus(connection);
-  return ACTIONS_BY_STATUS[status].filter((action: RowAction) => {
+  return ACTIONS_BY_STATUS[status].filter((action: RowButtonAction) => {
     // Re-authorizing only means something for OAuth connectors.
     if (action === 'reconnect' && connection.auth_type !== 'oauth2') return false;
     const gate = GATED_BY[action];
