@@ -14,10 +14,12 @@ const steps = [
   ['lint', bin('eslint'), ['--max-warnings', '0', '.']],
   ['build', 'npm', ['run', '--silent', 'build']],
   ['size budget', bin('size-limit'), []],
+  ['framework types (React, Vue)', 'npm', ['run', '--silent', 'test:types']],
   ['component tests (Chromium)', ...withTsx('node_modules/@web/test-runner/dist/bin.js')],
   ['server and sandbox tests', 'npm', ['run', '--silent', 'test:server']],
   ['end-to-end tests (Chromium)', 'npm', ['run', '--silent', 'test:e2e']],
   ['storybook build', 'npm', ['run', '--silent', 'build-storybook']],
+  ['storybook stories and play functions', ...withTsx('.storybook/smoke.ts')],
 ];
 
 const only = process.argv.slice(2);

@@ -79,9 +79,14 @@ export const styles = css`
     font: inherit;
     color: inherit;
     background: var(--vc-color-background);
-    border: 1px solid var(--vc-color-border);
+    /* The box's only outline: 3:1 against the background (WCAG 1.4.11), so not the faint divider colour. */
+    border: 1px solid var(--vc-color-text-muted);
     border-radius: var(--vc-radius);
     padding: 0.5rem 0.75rem;
+  }
+
+  input::placeholder {
+    color: var(--vc-color-text-muted);
   }
 
   h3 {
@@ -104,7 +109,7 @@ export const styles = css`
 
   .row {
     display: grid;
-    grid-template-columns: auto 1fr auto auto;
+    grid-template-columns: auto minmax(8rem, 1fr) auto auto;
     align-items: center;
     gap: var(--vc-spacing);
     padding: var(--vc-spacing);
@@ -231,6 +236,11 @@ export const styles = css`
     color: var(--vc-color-background);
   }
 
+  /* One hover for every button in both themes: contrast(.9) moves white and near-black alike towards grey. */
+  button:enabled:hover {
+    filter: contrast(0.9);
+  }
+
   button:disabled {
     cursor: not-allowed;
     opacity: 0.6;
@@ -238,7 +248,8 @@ export const styles = css`
 
   button:focus-visible,
   input:focus-visible {
-    outline: none;
+    /* Transparent, not none: forced-colors mode drops the shadow and paints this outline instead. */
+    outline: 2px solid transparent;
     box-shadow: var(--vc-focus-ring);
   }
 

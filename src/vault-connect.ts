@@ -1,4 +1,4 @@
-import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
 import { connectionKey } from './api/connection-status.ts';
 import { describeError, VaultConnectError } from './api/errors.ts';
 import type * as Interactions from './view/row-interactions.ts';
@@ -9,11 +9,35 @@ import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
 import { VaultConnectErrorEvent } from './events/vault-connect-error.ts';
 import { en, type Strings } from './i18n/en.ts';
+import type { LocalizedHost, StringOverrides } from './i18n/localize.ts';
 import { ConnectionsController } from './state/connections-controller.ts';
-import { displayName, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
+import { displayName, onImageError, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
+
+/** Rows drawn by the first render of a list, then by each following task. */
+const FIRST_ROWS = 40;
+const MORE_ROWS = 400;
+
+/** `error` does not bubble: the list catches its images' errors in the capture phase. */
+const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
 import { styles } from './vault-connect.styles.ts';
 
+/** Prepares the strings in the localizer chunk (loaded once; should it fail to load, English until it does). */
+const localize = (host: LocalizedHost, use: (strings: Strings) => void): Promise<void> =>
+  import('./i18n/localize.ts').then(
+    (module) => module.prepare(host, use),
+    () => undefined,
+  );
+
 /**
+ * Languages: `locale` picks the strings (English is built in; `nl`, `de`, `fr` and `es` load as small chunks), and the
+ * `strings` property overrides any of them with a partial object merged over the locale's, e.g.
+ * `el.strings = { action: { connect: 'Link' }, errors: { network_error: 'Offline?' }, vaultre: { group: 'Property' } }`.
+ * Dates are formatted with `Intl`; the layout follows the page's writing direction (`dir="rtl"`).
+ *
+ * Theming: every default colour is `light-dark(light, dark)`, so `theme` (`light`, `dark`, or `auto` following
+ * `prefers-color-scheme`) needs no second palette. Set any `--vc-*` property on the element itself (a value inherited
+ * from an ancestor does not reach it: the defaults are declared on `:host`); use `light-dark()` there to give both.
+ *
  * @tagname vault-connect
  * @summary Lists a consumer's Apideck Vault connections and lets them connect, configure, enable, disable and
  * disconnect each one.
@@ -22,6 +46,7 @@ import { styles } from './vault-connect.styles.ts';
  * @event vault-connection-change - `{connection}`: a connection changed; the value is re-read from the Vault API.
  * @event vault-connection-delete - `{connection}`: a connection was disconnected.
  * @event vault-connect-error - `{code, message, retryable}`: something failed.
+ * @event vaultre-connect - `{result}`: VaultRE is connected; `result` is the host backend's reply to the code exchange.
  *
  * @csspart connection - Each row; carries `data-service-id`.
  * @csspart icon - A row's icon (or monogram).
@@ -29,13 +54,14 @@ import { styles } from './vault-connect.styles.ts';
  * @csspart tag-line - A row's tag line.
  * @csspart badge - A row's status badge; carries `data-status`.
  * @csspart actions - The group of a row's buttons.
- * @csspart button - Every action button; also `button-<action>`, e.g. `button-disconnect`.
+ * @csspart button - Every action button; also `button-<action>`, e.g. `button-disconnect`, and in the dialog
+ *   `button-cancel` and `button-confirm`.
  * @csspart row-error - The message of a row whose last action failed.
  * @csspart search - The search box.
  * @csspart group - A group of rows for one unified API.
  * @csspart group-title - A group's heading.
  * @csspart state - The loading, empty, idle and error panels.
- * @csspart dialog - The disconnect confirmation dialog.
+ * @csspart dialog - The disconnect confirmation dialog (a native modal `<dialog>`).
  *
  * @cssprop --vc-font-family - Font family.
  * @cssprop --vc-font-size - Base font size.
@@ -80,10 +106,13 @@ export class VaultConnect extends LitElement {
     vaultreTokenType: { attribute: 'vaultre-token-type' },
     vaultreAuthorizeUrl: { attribute: 'vaultre-authorize-url' },
     locale: { reflect: true },
+    strings: { attribute: false },
     theme: { reflect: true },
   };
 
   readonly #connections = new ConnectionsController(this);
+  /** The strings to render: the locale's, with `strings` merged over them (see `scheduleUpdate`). */
+  #strings: Strings = en;
   /** Lower-cased names for search, computed once per connection object. */
   readonly #searchText = new WeakMap<Connection, string>();
   /** Rows grouped by unified API, recomputed only when the list changes. */
@@ -142,8 +171,17 @@ export class VaultConnect extends LitElement {
   /** VaultRE authorize base. Default `https://login.vaultre.com.au/cgi-bin/clientvault`. */
   vaultreAuthorizeUrl: string | undefined;
 
-  /** `en` (default), `nl`, `de`, `fr`, `es`. Passed on to the Vault modal. */
+  /**
+   * `en` (default), `nl`, `de`, `fr`, `es`; a region picks its language (`fr-CA` → `fr`), anything else is English.
+   * Each language but English is a lazy chunk. Passed on to the Vault modal.
+   */
   locale: Locale = 'en';
+
+  /**
+   * Overrides any string: a partial object merged over the locale's, e.g. `{ action: { connect: 'Link' } }`; the
+   * VaultRE row's strings are under `vaultre`. Unknown keys and values of another kind are ignored.
+   */
+  strings: StringOverrides | undefined;
 
   /** `auto` (default, follows `prefers-color-scheme`), `light`, `dark`. */
   theme: Theme = 'auto';
@@ -155,6 +193,35 @@ export class VaultConnect extends LitElement {
     if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
   }
 
+  /** How many rows the list draws; grows by \`MORE_ROWS\` a task until every row is in (see \`#renderBody\`). */
+  #rowBudget = FIRST_ROWS;
+  #moreRows: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * The row templates of the render in progress. A new slice of a long list changes no row already drawn, so its
+   * render reuses them; any other update starts afresh. (Not a #private field: Lit requests an update from its
+   * constructor, before those exist.)
+   */
+  private rowTemplates: WeakMap<Connection, TemplateResult> | undefined;
+  /** Set for the update that only draws the next slice. */
+  private nextSlice = false;
+
+  override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
+    if (!this.nextSlice) this.rowTemplates = undefined;
+    this.nextSlice = false;
+    super.requestUpdate(name, oldValue, options);
+  }
+
+  /** Settles once every row of a long list is drawn, not only its first slice. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    let done = await super.getUpdateComplete();
+    while (this.#moreRows !== undefined && this.isConnected) {
+      await new Promise((resolve) => setTimeout(resolve));
+      done = await super.getUpdateComplete();
+    }
+    return done;
+  }
+
   protected override updated(): void {
     // The first click on a row needs the interactions chunk synchronously: fetch it while the user reads the list.
     if (this.#connections.status === 'ready' && !this.#interactions) void this.#loadInteractions().catch(() => undefined);
@@ -164,8 +231,18 @@ export class VaultConnect extends LitElement {
     return this.renderRoot.querySelector('input[type="search"]');
   }
 
-  private get strings(): Strings {
-    return en;
+  /**
+   * Prepares the strings before each update when `locale` or `strings` asks for more than built-in English: the
+   * localizer chunk, and the locale's table, load the first time. The update (and `updateComplete`) waits for them, so
+   * the element never shows a flash of another language; they are fetched alongside the session request.
+   */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    if (this.locale !== 'en' || this.strings) {
+      return localize(this, (strings) => (this.#strings = strings)).then(() => super.scheduleUpdate());
+    }
+    this.#strings = en;
+    // English, built in: the update runs at once, as without this override.
+    return super.scheduleUpdate();
   }
 
   #announce(text: string): void {
@@ -200,7 +277,8 @@ export class VaultConnect extends LitElement {
   }
 
   #groupTitle(unifiedApi: string): string {
-    return this.strings.unifiedApi[unifiedApi] ?? unifiedApi.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
+    const titles = this.#strings.unifiedApi;
+    return (Object.hasOwn(titles, unifiedApi) && titles[unifiedApi]) || unifiedApi.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
   }
 
   #onSearch = (event: Event): void => {
@@ -230,6 +308,13 @@ export class VaultConnect extends LitElement {
     if (visible === 0 || this.#noMatchesShown) this.requestUpdate();
   }
 
+  /** The list's Try again. Its button goes with the error panel: focus moves on to the search box (or the next Try again). */
+  #retryList = async (): Promise<void> => {
+    await this.refresh();
+    await this.updateComplete;
+    (this.renderRoot.querySelector<HTMLElement>('.error button') ?? this.searchInput)?.focus();
+  };
+
   /** Whether the last render showed the "no matches" panel. */
   #noMatchesShown = false;
 
@@ -255,7 +340,7 @@ export class VaultConnect extends LitElement {
   async #loadVaultre(): Promise<VaultreRow> {
     const { VaultreRow } = await import('./vaultre/vaultre-row.ts');
     this.#vaultre ??= new VaultreRow(this, {
-      strings: () => this.strings,
+      strings: () => this.#strings,
       announce: (text) => this.#announce(text),
       describe: (error) => this.describe(error),
     });
@@ -284,7 +369,7 @@ export class VaultConnect extends LitElement {
       get updateComplete() {
         return element.updateComplete;
       },
-      strings: this.strings,
+      strings: this.#strings,
       announce: (text) => this.#announce(text),
       describe: (error) => this.describe(error),
       fallbackFocus: () => this.searchInput,
@@ -293,7 +378,7 @@ export class VaultConnect extends LitElement {
 
   /** The sentence the user reads for an error, in the element's locale. @internal */
   describe(error: VaultConnectError): string {
-    return describeError(error, this.strings.errors);
+    return describeError(error, this.#strings.errors);
   }
 
   /** Reloads the list from the Vault API. Settles when the list (or the error) is shown. */
@@ -332,7 +417,7 @@ export class VaultConnect extends LitElement {
 
   #renderBody(): TemplateResult | typeof nothing {
     const { status, error, connections } = this.#connections;
-    const strings = this.strings;
+    const strings = this.#strings;
     if (status === 'idle' && !this.#connections.sessionConfigured) {
       // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
       return this.vaultreClientId ? nothing : html`<div part="state" class="state">${strings.waitingForSession}</div>`;
@@ -341,12 +426,13 @@ export class VaultConnect extends LitElement {
       return html`<div part="state" class="state error" role="alert">
         <strong>${strings.errorTitle}</strong>
         <p>${this.describe(error)}</p>
-        <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${() => void this.refresh()}>
+        <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${this.#retryList}>
           ${strings.action.retry}
         </button>
       </div>`;
     }
     if (status !== 'ready') {
+      this.#rowBudget = FIRST_ROWS;
       return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
     }
     if (connections.length === 0) {
@@ -355,41 +441,57 @@ export class VaultConnect extends LitElement {
     const needle = this.query.trim().toLocaleLowerCase();
     const groups = this.#grouped(connections);
     let visible = 0;
-    const sections = groups.map(([unifiedApi, rows]) => {
+    let budget = this.#rowBudget;
+    const drawn = (this.rowTemplates ??= new WeakMap());
+    const sections = groups.map(([unifiedApi, rows], index) => {
       let shown = 0;
       // A plain map, not \`repeat\`: rows keep their order, and search hides rows instead of removing them.
       const items = rows.map((connection) => {
           const key = connectionKey(connection);
           const hidden = !this.#matches(connection, needle);
           if (!hidden) shown++;
-          return renderConnectionRow(connection, key, {
-            strings,
-            allow: this.#connections.allow,
-            pending: this.#connections.pending.get(key),
-            error: this.#connections.rowErrors.get(key),
-            hidden,
-            blocked: this.#connections.blocked.get(key)?.count ?? 0,
-          });
+          if (budget-- <= 0) return nothing;
+          let result = drawn.get(connection);
+          if (!result) {
+            result = renderConnectionRow(connection, key, {
+              strings,
+              allow: this.#connections.allow,
+              pending: this.#connections.pending.get(key),
+              error: this.#connections.rowErrors.get(key),
+              hidden,
+              blocked: this.#connections.blocked.get(key)?.count ?? 0,
+            });
+            drawn.set(connection, result);
+          }
+          return result;
         });
       visible += shown;
-      const titleId = `group-${encodeURIComponent(unifiedApi)}`;
+      // By position, not by name: any string can be a unified API (encodeURIComponent threw on a lone surrogate).
+      const titleId = `group-${index}`;
       return html`<section part="group" data-unified-api=${unifiedApi} ?hidden=${shown === 0} aria-labelledby=${titleId}>
         <h3 part="group-title" id=${titleId}>${this.#groupTitle(unifiedApi)}</h3>
         <ul>${items}</ul>
       </section>`;
     });
     this.#noMatchesShown = visible === 0;
+    // A long list renders in slices, one task each, so the first screenful paints at once and input stays responsive.
+    if (budget < 0) this.#moreRows ??= setTimeout(() => {
+      this.#moreRows = undefined;
+      this.#rowBudget += MORE_ROWS;
+      this.nextSlice = true;
+      this.requestUpdate();
+    });
     // One delegated listener for every row button; the buttons themselves are the keyboard targets.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
-      <div class="list" @click=${this.#onListClick}>${sections}</div>
+      <div class="list" @click=${this.#onListClick} @error=${IMAGE_ERROR}>${sections}</div>
       ${this.#noMatchesShown ? html`<div part="state" class="state">${strings.noMatches(this.query.trim())}</div>` : nothing}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */
   }
 
   override render(): TemplateResult {
-    const strings = this.strings;
+    const strings = this.#strings;
     return html`
       <div class="toolbar">
         <input

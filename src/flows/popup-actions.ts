@@ -3,9 +3,9 @@
  * - `hosted`: Hosted Vault at `{vault-url}/integrations/{unified_api}/{service_id}?jwt=…`. It returns to the session's
  *   `redirect_uri` (the callback page) with `authorizedConnection=<service_id>` and nothing else: such a message can
  *   only trigger a re-read from the API, never carry data.
- * - `direct`: the connection's `authorize_url`, only when it is on the Vault API's origin, with `redirect_uri` (the
- *   absolute callback URL) and a fresh 128-bit `nonce` set through `URLSearchParams` (encoded exactly once). A return
- *   carrying `confirm_token` for our nonce is confirmed with `POST …/confirm`.
+ * - `direct`: the connection's `authorize_url`, only when it is `https:` (`http:` only on loopback) on the Vault API's
+ *   origin, with `redirect_uri` (the absolute callback URL) and a fresh 128-bit `nonce` set through `URLSearchParams`
+ *   (encoded exactly once). A return carrying `confirm_token` for our nonce is confirmed with `POST …/confirm`.
  * - `token`: `client_credentials` and `password` grants, `POST …/token`, no window.
  * and the same-tab fallback for when the browser blocks the popup twice.
  */
@@ -44,9 +44,13 @@ async function hostedUrl(ctx: ActionContext, connection: Connection, vaultUrl: s
   return url.href;
 }
 
+/** Hosts where an authorization page may be plain `http:` (the sandbox's emulators); everywhere else only `https:`. */
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
 /**
  * The connection's `authorize_url` with our `redirect_uri` and `nonce`. Refused (`invalid_response`) unless it is on the
- * Vault API's origin, so a tampered reply cannot send the user elsewhere.
+ * Vault API's origin, so a tampered reply cannot send the user elsewhere, and is `https:` (plain `http:` only on a
+ * loopback host), so neither a `blob:` URL that inherits that origin nor an `http:` Vault API off this machine passes.
  */
 export function directUrl(connection: Connection, unifyBaseUrl: string, callbackUrl: string, nonce: string): string {
   let authorize: URL;
@@ -55,7 +59,11 @@ export function directUrl(connection: Connection, unifyBaseUrl: string, callback
   } catch {
     throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
   }
-  if (authorize.origin !== new URL(unifyBaseUrl).origin) throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
+  const secure =
+    authorize.protocol === 'https:' || (authorize.protocol === 'http:' && LOOPBACK_HOSTS.includes(authorize.hostname));
+  if (!secure || authorize.origin !== new URL(unifyBaseUrl).origin) {
+    throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
+  }
   authorize.searchParams.set('redirect_uri', new URL(callbackUrl, location.href).href);
   authorize.searchParams.set('nonce', nonce);
   return authorize.href;

@@ -4,7 +4,7 @@
  * click, so a popup opened here counts as user-initiated; focus returns to the row's button after every action, and
  * each outcome is announced in the element's live region.
  */
-import { connectionKey } from '../api/connection-status.ts';
+import { connectionKey, connectionStatus } from '../api/connection-status.ts';
 import { toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { OpenMode, RowAction } from '../api/vocabulary.ts';
@@ -42,6 +42,7 @@ export async function runRowAction(host: InteractionHost, connection: Connection
   switch (action) {
     case 'enable':
     case 'disable':
+      host.announce(strings.progress[action]);
       announceResult(host, await connections.run(connection, action), name, action === 'enable' ? strings.announce.enabled : strings.announce.disabled);
       break;
     case 'disconnect': {
@@ -51,7 +52,10 @@ export async function runRowAction(host: InteractionHost, connection: Connection
         confirm: strings.confirmDisconnect,
         cancel: strings.cancel,
       });
-      if (confirmed) announceResult(host, await connections.run(connection, 'disconnect'), name, strings.announce.changed);
+      if (confirmed) {
+        host.announce(strings.progress.disconnect);
+        announceResult(host, await connections.run(connection, 'disconnect'), name, strings.announce.changed);
+      }
       break;
     }
     case 'retry':
@@ -98,23 +102,31 @@ async function startFlow(host: InteractionHost, connection: Connection, action: 
     // Announcing re-renders the element, which draws the row's new state.
     host.announce(host.describe(error));
   };
+  host.announce(host.strings.progress[action]);
   const result = await connections.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed });
-  announceResult(host, result, displayName(connection), host.strings.announce.changed);
+  announceResult(host, result, displayName(connection), host.strings.announce.changed, true);
   await focusRowButton(host, key, action);
 }
 
-function announceResult(host: InteractionHost, result: ActionResult, name: string, message: (name: string) => string): void {
-  if (result.kind === 'updated') host.announce(message(name));
-  else if (result.kind === 'deleted') host.announce(host.strings.announce.disconnected(name));
+/** Says how an action ended; after a flow (`withStatus`) also the row's new status, e.g. "Salesforce updated. Connected". */
+function announceResult(host: InteractionHost, result: ActionResult, name: string, message: (name: string) => string, withStatus = false): void {
+  if (result.kind === 'updated') {
+    host.announce(withStatus ? `${message(name)}. ${host.strings.status[connectionStatus(result.connection)]}` : message(name));
+  } else if (result.kind === 'deleted') host.announce(host.strings.announce.disconnected(name));
   else if (result.kind === 'failed') host.announce(host.describe(result.error));
 }
 
-/** Returns focus to the button that started an action, or the row's first button if that one is gone. */
+/** A toggle's other half: after Disable, focus goes to Enable (and back). */
+const TWIN: Partial<Record<RowAction, RowAction>> = { enable: 'disable', disable: 'enable' };
+
+/**
+ * Returns focus to the button that started an action; if that one is gone, to its twin (Enable ↔ Disable), else the
+ * row's first button (Connect after a disconnect), else — the row itself gone — the search box.
+ */
 async function focusRowButton(host: InteractionHost, key: string, action: RowAction): Promise<void> {
   await host.updateComplete;
   const row = host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
-  const target =
-    row?.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not(:disabled)`) ??
-    row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+  const button = (name: string) => row?.querySelector<HTMLButtonElement>(`button[data-action="${name}"]:not(:disabled)`);
+  const target = button(action) ?? button(TWIN[action] ?? action) ?? row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
   (target ?? host.fallbackFocus())?.focus();
 }

@@ -71,6 +71,8 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
   return new Promise<CallbackMessage>((resolve, reject) => {
     if (signal?.aborted) {
       closePopup(popup);
+      // A URL promise tied to the same signal rejects too, and nothing else will read it.
+      if (typeof options.url !== 'string') options.url.catch(() => undefined);
       reject(new VaultConnectError('aborted'));
       return;
     }
