@@ -190,6 +190,17 @@ const committedRow: Patch = (files) => {
   files.set(ROW, text.includes('export function onImageError') ? text : text.replace('function onImageError', 'export function onImageError'));
 };
 
+/** The whole of `src/` as in another commit (`--commit=…`, default HEAD), to see what changed since. */
+const committedTree: Patch = (files) => {
+  const commit = option('commit') ?? 'HEAD';
+  files.clear();
+  const paths = execFileSync('git', ['ls-tree', '-r', '--name-only', commit, 'src'], { cwd: repo, encoding: 'utf8' }).split('\n').filter((p) => p.endsWith('.ts'));
+  for (const path of paths) files.set(path, execFileSync('git', ['show', `${commit}:${path}`], { cwd: repo, encoding: 'utf8' }));
+};
+
+/** Long lists: a different slice size after the first render (`const MORE_ROWS = …` in src/vault-connect.ts). */
+const moreRows = (n: number): Patch => (files) => replaceIn(files, 'src/vault-connect.ts', /const MORE_ROWS = \d+;/, `const MORE_ROWS = ${n};`);
+
 interface Variant {
   name: string;
   note: string;
@@ -199,6 +210,10 @@ interface Variant {
 
 const allVariants: Variant[] = [
   { name: 'baseline', note: 'src/ as it is', patches: [], data: 'full' },
+  { name: 'slices-1000', note: 'long lists: 1,000 rows per slice after the first', patches: [moreRows(1000)], data: 'full' },
+  { name: 'slices-2000', note: 'long lists: 2,000 rows per slice after the first', patches: [moreRows(2000)], data: 'full' },
+  { name: 'slices-rest', note: 'long lists: the first slice, then every other row at once', patches: [moreRows(1e9)], data: 'full' },
+  { name: 'committed-tree', note: 'src/ as in --commit (default HEAD)', patches: [committedTree], data: 'full' },
   { name: 'committed-row', note: 'src/ with src/view/connection-row.ts as in HEAD', patches: [committedRow], data: 'full' },
   { name: 'baseline-https', note: 'src/ as it is, https: icons', patches: [], data: 'https' },
   { name: 'committed-row-https', note: 'committed-row, https: icons', patches: [committedRow], data: 'https' },

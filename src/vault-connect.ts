@@ -15,7 +15,7 @@ import { displayName, onImageError, renderConnectionRow, renderSkeleton } from '
 
 /** Rows drawn by the first render of a list, then by each following task. */
 const FIRST_ROWS = 40;
-const MORE_ROWS = 400;
+const MORE_ROWS = 1000;
 
 /** `error` does not bubble: the list catches its images' errors in the capture phase. */
 const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
