@@ -10,6 +10,7 @@ import {
   type CallbackParams,
 } from '../../../src/flows/popup/callback-message.ts';
 import { randomState } from '../../../src/flows/popup/random-state.ts';
+import { OriginalBroadcastChannel } from '../leak-instrumentation.ts';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);
 
@@ -99,32 +100,8 @@ export function broadcast(data: unknown): void {
   channel.close();
 }
 
-export const OriginalBroadcastChannel = window.BroadcastChannel;
-
-/** Replaces `BroadcastChannel` with a subclass that counts the channels still open; `restore()` puts it back. */
-export function trackBroadcastChannels(): { open: () => number; created: () => number; restore: () => void } {
-  const open = new Set<BroadcastChannel>();
-  let created = 0;
-  class TrackedBroadcastChannel extends OriginalBroadcastChannel {
-    constructor(name: string) {
-      super(name);
-      created++;
-      open.add(this);
-    }
-    override close(): void {
-      open.delete(this);
-      super.close();
-    }
-  }
-  window.BroadcastChannel = TrackedBroadcastChannel;
-  return {
-    open: () => open.size,
-    created: () => created,
-    restore: () => {
-      window.BroadcastChannel = OriginalBroadcastChannel;
-    },
-  };
-}
+// The BroadcastChannel tracker lives with the rest of the leak instrumentation (`leaks.test.ts` uses it too).
+export { OriginalBroadcastChannel, trackBroadcastChannels } from '../leak-instrumentation.ts';
 
 /** A stand-in for a popup window: records navigation and closing; `closed` can be flipped by the test. */
 export interface FakePopup {
