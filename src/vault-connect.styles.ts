@@ -109,7 +109,7 @@ export const styles = css`
 
   .row {
     display: grid;
-    grid-template-columns: auto minmax(8rem, 1fr) auto auto;
+    grid-template-columns: auto 1fr auto auto;
     align-items: center;
     gap: var(--vc-spacing);
     padding: var(--vc-spacing);
