@@ -212,6 +212,8 @@ const allVariants: Variant[] = [
   { name: 'baseline', note: 'src/ as it is', patches: [], data: 'full' },
   { name: 'slices-1000', note: 'long lists: 1,000 rows per slice after the first', patches: [moreRows(1000)], data: 'full' },
   { name: 'slices-2000', note: 'long lists: 2,000 rows per slice after the first', patches: [moreRows(2000)], data: 'full' },
+  { name: 'no-slices', note: 'long lists: every row in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 1e9;')], data: 'full' },
+  { name: 'first-100', note: 'long lists: 100 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 100;')], data: 'full' },
   { name: 'slices-rest', note: 'long lists: the first slice, then every other row at once', patches: [moreRows(1e9)], data: 'full' },
   { name: 'committed-tree', note: 'src/ as in --commit (default HEAD)', patches: [committedTree], data: 'full' },
   { name: 'committed-row', note: 'src/ with src/view/connection-row.ts as in HEAD', patches: [committedRow], data: 'full' },
