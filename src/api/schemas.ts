@@ -36,9 +36,6 @@ export const ConnectionSchema = z.object({
   logo: optionalString,
   authorize_url: nullableString,
   health: optionalString,
-  // What \`direct\` mode reads to tell whether a connector needs settings before it can be authorized.
-  settings_required_for_authorization: z.optional(z.array(z.string())),
-  form_fields: z.optional(z.array(z.object({ required: z.optional(z.boolean()), value: z.optional(z.unknown()) }))),
   updated_at: z.optional(z.nullable(z.number())),
 });
 /** A connection as the Vault API sent it: the fields above, checked, and whatever else the reply carries. */

@@ -42,11 +42,7 @@ export function isConnection(value: unknown): boolean {
     optional(value.logo, isString) &&
     optional(value.authorize_url, (v) => v === null || isString(v)) &&
     optional(value.health, isString) &&
-    optional(value.settings_required_for_authorization, isStringArray) &&
-    optional(
-      value.form_fields,
-      (v) => Array.isArray(v) && v.every((field) => isPlainObject(field) && optional(field.required, (r) => typeof r === 'boolean')),
-    ) &&
+    // \`settings_required_for_authorization\` and \`form_fields\` are checked by direct mode when it opens one connector.
     optional(value.updated_at, (v) => v === null || isNumber(v))
   );
 }
