@@ -118,6 +118,11 @@ export const styles = css`
     contain-intrinsic-size: auto 4rem;
   }
 
+  /* A windowed list (see view/windowed-rows.ts) positions its rows itself. */
+  .windowed > li {
+    width: 100%;
+  }
+
   .row + .row {
     border-block-start: 1px solid var(--vc-color-border);
   }
@@ -227,13 +232,6 @@ export const styles = css`
 
   button.danger {
     color: var(--vc-color-danger);
-  }
-
-  /* The confirmation dialog (its layout is in view/confirm-dialog.ts). */
-  button.danger.solid {
-    background: var(--vc-color-danger);
-    border-color: var(--vc-color-danger);
-    color: var(--vc-color-background);
   }
 
   /* One hover for every button in both themes: contrast(.9) moves white and near-black alike towards grey. */

@@ -1,21 +1,26 @@
-import { html, LitElement, nothing, type PropertyDeclaration, type PropertyValues, type TemplateResult } from 'lit';
+import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { connectionKey } from './api/connection-status.ts';
 import { describeError, VaultConnectError } from './api/errors.ts';
 import type * as Interactions from './view/row-interactions.ts';
+import type * as Windowing from './view/windowed-rows.ts';
 import type { InteractionHost } from './view/row-interactions.ts';
 import type { VaultreRow } from './vaultre/vaultre-row.ts';
 import type { Connection } from './api/schemas.ts';
 import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
 import type { VaultModal } from './flows/vault-modal.ts';
-import { VaultConnectErrorEvent } from './events/vault-connect-error.ts';
 import { en, type Strings } from './i18n/en.ts';
 import type { LocalizedHost, StringOverrides } from './i18n/localize.ts';
 import { ConnectionsController } from './state/connections-controller.ts';
 import { displayName, onImageError, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
 
 /** Rows drawn by the first render of a list, then by each following task. */
-const FIRST_ROWS = 40;
+const FIRST_ROWS = 24;
 const MORE_ROWS = 1000;
+/**
+ * A list longer than this is windowed: only the rows near the viewport are in the DOM (see `view/windowed-rows.ts`).
+ * Shorter lists keep every row in the DOM, where find-in-page and the `data-service-id` hooks reach all of them.
+ */
+const WINDOWED_FROM = 200;
 
 /** `error` does not bubble: the list catches its images' errors in the capture phase. */
 const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
@@ -121,8 +126,12 @@ export class VaultConnect extends LitElement {
   #vaultre: VaultreRow | undefined;
   /** The row-interactions chunk once loaded (prefetched when the list is ready). */
   #interactions: typeof Interactions | undefined;
+  /** Draws a long list's rows near the viewport (the windowing chunk, loaded the first time a list is long enough); `false` if it failed to load. */
+  #windowing: Windowing.RowWindow | false | undefined;
+  /** Set while the windowing chunk loads: `updateComplete` waits for it. */
+  #windowingLoad: Promise<void> | undefined;
 
-  /** The search text. Not reactive: a keystroke filters the rendered rows directly (see #applySearch). */
+  /** The search text. */
   private query = '';
   private announcement = '';
 
@@ -195,28 +204,14 @@ export class VaultConnect extends LitElement {
 
   /** How many rows the list draws; grows by \`MORE_ROWS\` a task until every row is in (see \`#renderBody\`). */
   #rowBudget = FIRST_ROWS;
-  #moreRows: ReturnType<typeof setTimeout> | undefined;
-
-  /**
-   * The row templates of the render in progress. A new slice of a long list changes no row already drawn, so its
-   * render reuses them; any other update starts afresh. (Not a #private field: Lit requests an update from its
-   * constructor, before those exist.)
-   */
-  private rowTemplates: WeakMap<Connection, TemplateResult> | undefined;
-  /** Set for the update that only draws the next slice. */
-  private nextSlice = false;
-
-  override requestUpdate(name?: PropertyKey, oldValue?: unknown, options?: PropertyDeclaration): void {
-    if (!this.nextSlice) this.rowTemplates = undefined;
-    this.nextSlice = false;
-    super.requestUpdate(name, oldValue, options);
-  }
+  #moreRows: number | undefined;
 
   /** Settles once every row of a long list is drawn, not only its first slice. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let done = await super.getUpdateComplete();
-    while (this.#moreRows !== undefined && this.isConnected) {
-      await new Promise((resolve) => setTimeout(resolve));
+    // `done` is false when the update asked for another (a windowed list measuring its rows): wait for that one too.
+    while ((this.#moreRows !== undefined || this.#windowingLoad || !done) && this.isConnected) {
+      await (this.#windowingLoad ?? new Promise((resolve) => setTimeout(resolve)));
       done = await super.getUpdateComplete();
     }
     return done;
@@ -283,30 +278,9 @@ export class VaultConnect extends LitElement {
 
   #onSearch = (event: Event): void => {
     this.query = (event.target as HTMLInputElement).value;
-    this.#applySearch();
+    // A short list hides the rows that do not match; a windowed one draws only those that do.
+    this.requestUpdate();
   };
-
-  /**
-   * Filters the rendered rows for the current query by their `hidden` flags, instead of re-rendering every row template
-   * on each keystroke (a thousand rows cost more than a frame). The row bindings stay right: a later render computes
-   * the same flags from the same query. Only a change into or out of "no matches" (whose text Lit owns) renders.
-   */
-  #applySearch(): void {
-    const needle = this.query.trim().toLocaleLowerCase();
-    const connections = new Map(this.#connections.connections.map((c) => [connectionKey(c), c]));
-    let visible = 0;
-    for (const section of this.renderRoot.querySelectorAll<HTMLElement>('.list > section')) {
-      let shown = 0;
-      for (const row of section.querySelectorAll<HTMLElement>('li[data-key]')) {
-        const connection = connections.get(row.dataset.key ?? '');
-        row.hidden = !connection || !this.#matches(connection, needle);
-        if (!row.hidden) shown++;
-      }
-      section.hidden = shown === 0;
-      visible += shown;
-    }
-    if (visible === 0 || this.#noMatchesShown) this.requestUpdate();
-  }
 
   /** The list's Try again. Its button goes with the error panel: focus moves on to the search box (or the next Try again). */
   #retryList = async (): Promise<void> => {
@@ -315,8 +289,6 @@ export class VaultConnect extends LitElement {
     (this.renderRoot.querySelector<HTMLElement>('.error button') ?? this.searchInput)?.focus();
   };
 
-  /** Whether the last render showed the "no matches" panel. */
-  #noMatchesShown = false;
 
   #onListClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
@@ -346,6 +318,17 @@ export class VaultConnect extends LitElement {
     });
     this.requestUpdate();
     return this.#vaultre;
+  }
+
+  #loadWindowing(): void {
+    // Should it fail to load, every row goes in the DOM, in slices: slower, but the list is whole.
+    this.#windowingLoad ??= import('./view/windowed-rows.ts')
+      .catch(() => false as const)
+      .then((module) => {
+        this.#windowing = module && new module.RowWindow(this);
+        this.#windowingLoad = undefined;
+        this.requestUpdate();
+      });
   }
 
   async #loadInteractions(): Promise<typeof Interactions> {
@@ -393,12 +376,8 @@ export class VaultConnect extends LitElement {
   async openConnection(serviceId: string, unifiedApi?: string): Promise<void> {
     if (this.#connections.status !== 'ready') await this.#connections.load();
     const connection = this.#connections.find(serviceId, unifiedApi);
-    if (!connection) {
-      const error = new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` });
-      this.dispatchEvent(new VaultConnectErrorEvent({ code: error.code, message: this.describe(error), retryable: false }));
-      return;
-    }
-    await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
+    if (connection) await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
+    else this.#connections.reportError(new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` }));
   }
 
   /** Ends the flow in progress (`aborted`): the modal or popup closes and the flow's promise settles. */
@@ -431,7 +410,10 @@ export class VaultConnect extends LitElement {
         </button>
       </div>`;
     }
-    if (status !== 'ready') {
+    // A long list shows the skeleton until the windowing chunk is in (it loads in a few milliseconds).
+    const windowed = connections.length > WINDOWED_FROM && this.#windowing !== false;
+    if (windowed && !this.#windowing) this.#loadWindowing();
+    if (status !== 'ready' || (windowed && !this.#windowing)) {
       this.#rowBudget = FIRST_ROWS;
       return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
     }
@@ -440,9 +422,16 @@ export class VaultConnect extends LitElement {
     }
     const needle = this.query.trim().toLocaleLowerCase();
     const groups = this.#grouped(connections);
+    if (this.#windowing && windowed) {
+      const { sections, visible } = this.#windowing.sections(groups, needle, {
+        matches: (c) => this.#matches(c, needle),
+        row: (c) => this.#row(c, connectionKey(c), false),
+        title: (unifiedApi) => this.#groupTitle(unifiedApi),
+      });
+      return this.#renderList(sections, visible);
+    }
     let visible = 0;
     let budget = this.#rowBudget;
-    const drawn = (this.rowTemplates ??= new WeakMap());
     const sections = groups.map(([unifiedApi, rows], index) => {
       let shown = 0;
       // A plain map, not \`repeat\`: rows keep their order, and search hides rows instead of removing them.
@@ -450,20 +439,7 @@ export class VaultConnect extends LitElement {
           const key = connectionKey(connection);
           const hidden = !this.#matches(connection, needle);
           if (!hidden) shown++;
-          if (budget-- <= 0) return nothing;
-          let result = drawn.get(connection);
-          if (!result) {
-            result = renderConnectionRow(connection, key, {
-              strings,
-              allow: this.#connections.allow,
-              pending: this.#connections.pending.get(key),
-              error: this.#connections.rowErrors.get(key),
-              hidden,
-              blocked: this.#connections.blocked.get(key)?.count ?? 0,
-            });
-            drawn.set(connection, result);
-          }
-          return result;
+          return budget-- > 0 ? this.#row(connection, key, hidden) : nothing;
         });
       visible += shown;
       // By position, not by name: any string can be a unified API (encodeURIComponent threw on a lone surrogate).
@@ -473,19 +449,34 @@ export class VaultConnect extends LitElement {
         <ul>${items}</ul>
       </section>`;
     });
-    this.#noMatchesShown = visible === 0;
     // A long list renders in slices, one task each, so the first screenful paints at once and input stays responsive.
-    if (budget < 0) this.#moreRows ??= setTimeout(() => {
+    // The next slice waits for the frame that paints this one (a task queued from requestAnimationFrame runs after
+    // it): a plain timeout would run first and hold the first paint back until every row is in.
+    if (budget < 0) this.#moreRows ??= requestAnimationFrame(() => setTimeout(() => {
       this.#moreRows = undefined;
       this.#rowBudget += MORE_ROWS;
-      this.nextSlice = true;
       this.requestUpdate();
+    }));
+    return this.#renderList(sections, visible);
+  }
+
+  #row(connection: Connection, key: string, hidden: boolean): TemplateResult {
+    return renderConnectionRow(connection, key, {
+      strings: this.#strings,
+      allow: this.#connections.allow,
+      pending: this.#connections.pending.get(key),
+      error: this.#connections.rowErrors.get(key),
+      hidden,
+      blocked: this.#connections.blocked.get(key)?.count ?? 0,
     });
+  }
+
+  #renderList(sections: TemplateResult[], visible: number): TemplateResult {
     // One delegated listener for every row button; the buttons themselves are the keyboard targets.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
       <div class="list" @click=${this.#onListClick} @error=${IMAGE_ERROR}>${sections}</div>
-      ${this.#noMatchesShown ? html`<div part="state" class="state">${strings.noMatches(this.query.trim())}</div>` : nothing}
+      ${visible === 0 ? html`<div part="state" class="state">${this.#strings.noMatches(this.query.trim())}</div>` : nothing}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */
   }
@@ -504,7 +495,7 @@ export class VaultConnect extends LitElement {
           ?disabled=${this.#connections.status !== 'ready'}
         />
       </div>
-      ${this.vaultreClientId ? (this.#vaultre?.render() ?? nothing) : nothing}${this.#renderBody()}
+      ${(this.vaultreClientId && this.#vaultre?.render()) || nothing}${this.#renderBody()}
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     `;
   }

@@ -165,7 +165,7 @@ export class ConnectionsController implements ReactiveController {
       this.error = toVaultConnectError(error);
       this.status = 'error';
       this.#host.requestUpdate();
-      this.#reportError(this.error);
+      this.reportError(this.error);
     } finally {
       if (this.#load === controller) this.#load = undefined;
     }
@@ -210,7 +210,7 @@ export class ConnectionsController implements ReactiveController {
         return { kind: 'aborted' };
       }
       this.rowErrors.set(key, this.#host.describe(error));
-      this.#reportError(error);
+      this.reportError(error);
       return { kind: 'failed', error };
     } finally {
       this.#actions.delete(controller);
@@ -250,7 +250,7 @@ export class ConnectionsController implements ReactiveController {
     const key = connectionKey(connection);
     this.blocked.set(key, { action, count: (this.blocked.get(key)?.count ?? 0) + 1 });
     this.rowErrors.set(key, this.#host.describe(error));
-    this.#reportError(error);
+    this.reportError(error);
     this.#host.requestUpdate();
   }
 
@@ -277,7 +277,8 @@ export class ConnectionsController implements ReactiveController {
     },
   };
 
-  #reportError(error: VaultConnectError): void {
+  /** Fires `vault-connect-error` for `error`, with the sentence the user reads. */
+  reportError(error: VaultConnectError): void {
     this.#host.dispatchEvent(
       new VaultConnectErrorEvent({ code: error.code, message: this.#host.describe(error), retryable: error.retryable }),
     );

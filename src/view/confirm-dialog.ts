@@ -33,6 +33,12 @@ const styles = css`
     margin: 0 0 var(--vc-spacing);
     color: var(--vc-color-text-muted);
   }
+  /* After the element's own button rules, which this sheet follows. */
+  button.danger.solid {
+    background: var(--vc-color-danger);
+    border-color: var(--vc-color-danger);
+    color: var(--vc-color-background);
+  }
   .dialog-actions {
     display: flex;
     gap: 0.5rem;

@@ -1,0 +1,146 @@
+/**
+ * A list longer than 200 rows is windowed: only the rows near the viewport are in the DOM, and scrolling the page draws
+ * the others. Search covers every row, the `data-service-id` hooks and the row buttons work on the drawn rows, keyboard
+ * users can Tab past the first drawn rows, `openConnection()` reaches a row that is not drawn, and each drawn row says
+ * where it is in its group (`aria-posinset` / `aria-setsize`).
+ */
+import { expect } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { VaultConnect } from '../../src/index.ts';
+import { deepActive } from './a11y-helpers.ts';
+import {
+  FakeVaultModal,
+  connection,
+  connectionResponse,
+  mountWithList,
+  restoreFetch,
+  row,
+  rows,
+  shadow,
+  statePanel,
+  text,
+  until,
+} from './helpers.ts';
+
+const COUNT = 1500;
+/** Two groups of 750: accounting (even indexes) first, then crm (odd). */
+const list = Array.from({ length: COUNT }, (_, i) =>
+  connection({
+    service_id: `svc-${i}`,
+    name: `Connector ${String(i).padStart(4, '0')}${i === COUNT - 1 ? ' Zebra' : ''}${i === 4 ? ' <img src=x onerror=alert(1)>' : ''}`,
+    unified_api: i % 2 ? 'crm' : 'accounting',
+    state: 'callable',
+    enabled: true,
+  }),
+);
+
+function search(el: VaultConnect, value: string): Promise<boolean> {
+  const input = shadow(el).querySelector<HTMLInputElement>('input[type="search"]')!;
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  return el.updateComplete;
+}
+
+/** The drawn rows, once the virtualizer has drawn at least one (it draws in the microtasks after a render). */
+async function drawn(el: VaultConnect): Promise<HTMLElement[]> {
+  await el.updateComplete;
+  await until(() => rows(el).length > 0, 'rows drawn');
+  return rows(el);
+}
+
+describe('a windowed list', () => {
+  afterEach(() => {
+    restoreFetch();
+    window.scrollTo(0, 0);
+  });
+
+  it('draws only the rows near the viewport, each with its place in its group', async () => {
+    const { el, events } = await mountWithList(list);
+    expect(events.ready).to.have.length(1);
+    const first = await drawn(el);
+    expect(first.length, 'rows in the DOM').to.be.greaterThan(5).and.lessThan(120);
+    expect(first[0].dataset.serviceId).to.equal('svc-0');
+    expect(shadow(el).querySelectorAll('ul.windowed')).to.have.length(2);
+    await until(() => first[0].getAttribute('aria-posinset') === '1', 'rows numbered');
+    expect(first[0].getAttribute('aria-setsize')).to.equal(String(COUNT / 2));
+    expect(first[1].getAttribute('aria-posinset')).to.equal('2');
+    // Hostile text is still text.
+    expect(text(row(el, 'svc-4').querySelector('[part="name"]'))).to.contain('<img src=x onerror=alert(1)>');
+    expect(shadow(el).querySelector('img[src="x"]')).to.equal(null);
+  });
+
+  it('scrolling the page to the end draws the last rows, numbered within their group', async () => {
+    const { el } = await mountWithList(list);
+    await drawn(el);
+    const crm = shadow(el).querySelectorAll<HTMLElement>('ul.windowed')[1];
+    expect(crm.getBoundingClientRect().height, 'the list is as tall as all its rows').to.be.greaterThan(750 * 40);
+    // As a user drags the scrollbar to the end again when the list grows under it (rows measured taller than guessed).
+    await until(() => {
+      window.scrollTo(0, document.documentElement.scrollHeight);
+      return rows(el).some((r) => r.dataset.serviceId === `svc-${COUNT - 1}`);
+    }, 'the last row drawn');
+    expect(rows(el).some((r) => r.dataset.serviceId === 'svc-0'), 'the first row is gone').to.equal(false);
+    const last = row(el, `svc-${COUNT - 1}`);
+    await until(() => last.getAttribute('aria-posinset') === String(COUNT / 2), 'the last row numbered');
+    expect(last.getBoundingClientRect().top).to.be.lessThan(window.innerHeight);
+  });
+
+  it('search covers every row, draws only the matches and renumbers them; no match shows the panel', async () => {
+    const { el } = await mountWithList(list);
+    await drawn(el);
+    await search(el, 'zebra');
+    await until(() => rows(el).length === 1, 'one row');
+    const zebra = row(el, `svc-${COUNT - 1}`);
+    await until(() => zebra.getAttribute('aria-setsize') === '1', 'renumbered');
+    expect(zebra.getAttribute('aria-posinset')).to.equal('1');
+    expect(shadow(el).querySelector<HTMLElement>('section[data-unified-api="accounting"]')!.hidden, 'the empty group').to.equal(true);
+    await search(el, 'no such connector');
+    expect(text(statePanel(el))).to.contain('no such connector');
+    await search(el, '');
+    await until(() => rows(el).length > 5, 'rows back');
+    expect(rows(el)[0].dataset.serviceId).to.equal('svc-0');
+    expect(statePanel(el)).to.equal(null);
+  });
+
+  it('Tab moves through the rows past the first drawn ones', async () => {
+    const { el } = await mountWithList(list);
+    const first = await drawn(el);
+    const lastDrawn = Number(first.at(-1)!.dataset.serviceId!.slice(4));
+    shadow(el).querySelector<HTMLInputElement>('input[type="search"]')!.focus();
+    // Enough presses to pass every button of the rows drawn at first.
+    const buttons = first.reduce((n, r) => n + r.querySelectorAll('button').length, 0);
+    for (let i = 0; i < buttons + 6; i++) await sendKeys({ press: 'Tab' });
+    const focused = deepActive() as HTMLElement;
+    const at = focused.closest<HTMLElement>('[part="connection"]');
+    expect(at, 'focus is still on a row').to.not.equal(null);
+    expect(Number(at!.dataset.serviceId!.slice(4)), 'a row that was not drawn at first').to.be.greaterThan(lastDrawn);
+    expect(focused.dataset.action).to.be.oneOf(['settings', 'reconnect', 'disable', 'disconnect']);
+  });
+
+  it('openConnection() opens a row that is not drawn', async () => {
+    const modal = new FakeVaultModal();
+    const { el } = await mountWithList(list, { vaultModal: modal });
+    await drawn(el);
+    expect(rows(el).some((r) => r.dataset.serviceId === 'svc-1201')).to.equal(false);
+    void el.openConnection('svc-1201');
+    const options = await modal.waitForOpen();
+    expect(options.serviceId).to.equal('svc-1201');
+    el.cancel();
+  });
+
+  it('a row action updates that row from the reply', async () => {
+    const { el } = await mountWithList(list, {
+      route: (call) => (call.method === 'PATCH' ? connectionResponse({ ...list[2], enabled: false }) : undefined),
+    });
+    await drawn(el);
+    row(el, 'svc-2').querySelector<HTMLButtonElement>('button[data-action="disable"]')!.click();
+    await until(() => text(row(el, 'svc-2').querySelector('[part="badge"]')) === 'Disabled', 'the badge follows the reply');
+    expect(text(row(el, 'svc-0').querySelector('[part="badge"]'))).to.not.equal('Disabled');
+  });
+
+  it('is accessible', async () => {
+    const { el } = await mountWithList(list);
+    await drawn(el);
+    await expect(el).to.be.accessible();
+  });
+});
