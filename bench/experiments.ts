@@ -213,6 +213,11 @@ const allVariants: Variant[] = [
   { name: 'slices-1000', note: 'long lists: 1,000 rows per slice after the first', patches: [moreRows(1000)], data: 'full' },
   { name: 'slices-2000', note: 'long lists: 2,000 rows per slice after the first', patches: [moreRows(2000)], data: 'full' },
   { name: 'no-slices', note: 'long lists: every row in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 1e9;')], data: 'full' },
+  { name: 'windowed-50', note: 'lists longer than 50 rows are windowed', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 50;')], data: 'full' },
+  { name: 'not-windowed', note: 'no windowing: every row in the DOM, in slices', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;')], data: 'full' },
+  { name: 'windowing-preloaded', note: 'measurement only: the windowing chunk imported when the element connects', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', 'protected override willUpdate(changed: PropertyValues<this>): void {', 'protected override willUpdate(changed: PropertyValues<this>): void {\n    if (this.#windowing === undefined) this.#loadWindowing();')], data: 'full' },
+  { name: 'dom-first-15', note: 'no windowing, 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;'), (files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
+  { name: 'first-15', note: 'long lists: 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
   { name: 'first-100', note: 'long lists: 100 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 100;')], data: 'full' },
   { name: 'slices-rest', note: 'long lists: the first slice, then every other row at once', patches: [moreRows(1e9)], data: 'full' },
   { name: 'committed-tree', note: 'src/ as in --commit (default HEAD)', patches: [committedTree], data: 'full' },
@@ -333,12 +338,12 @@ try {
       await page.waitForFunction('window.vcBenchReady === true');
       const source = await page.evaluate(`window.vcBench.useStub(${rows}, '/data/${variant.data}.json')`);
       await browser.startTracing(page, { categories: CPU_TRACE_CATEGORIES });
-      const render = await page.evaluate<{ firstRowsMs: number; rafMs: number; paintMs: number }>(`window.vcBench.render(${rows}, ${JSON.stringify(source)})`);
+      const render = await page.evaluate<{ firstRowsMs: number; firstPaintMs: number; rafMs: number; paintMs: number }>(`window.vcBench.render(${rows}, ${JSON.stringify(source)})`);
       const keys = await page.evaluate<{ domMs: number; rafMs: number; paintMs: number }[]>(`window.vcBench.keystrokes(${JSON.stringify(QUERIES)})`);
       const windows = cpuByMeasure(await browser.stopTracing());
       const renderCpu = windows.find((w) => w.name === 'vc-rows-rendered')?.cpuMs ?? NaN;
       const keyCpu = windows.filter((w) => w.name === 'vc-keystroke').map((w) => w.cpuMs);
-      const row = [render.firstRowsMs, render.rafMs, render.paintMs, renderCpu, median(keys.map((k) => k.domMs)), median(keys.map((k) => k.rafMs)), median(keyCpu), keys[0].rafMs, keyCpu[0] ?? NaN, keys[3].paintMs, keyCpu[3] ?? NaN];
+      const row = [render.firstRowsMs, render.firstPaintMs, render.rafMs, render.paintMs, renderCpu, median(keys.map((k) => k.domMs)), median(keys.map((k) => k.rafMs)), median(keyCpu), keys[0].rafMs, keyCpu[0] ?? NaN, keys[3].paintMs, keyCpu[3] ?? NaN];
       samples.set(variant.name, [...(samples.get(variant.name) ?? []), row]);
       await page.close();
     }
@@ -349,7 +354,7 @@ try {
   rmSync(work, { recursive: true, force: true });
 }
 
-const header = ['variant', 'first rows', 'render rAF', 'render painted', 'render CPU', 'key update (median)', 'key rAF (median)', 'key CPU (median)', 'key "s" rAF', 'key "s" CPU', 'key "" painted', 'key "" CPU'];
+const header = ['variant', 'first rows', 'first painted', 'render rAF', 'render painted', 'render CPU', 'key update (median)', 'key rAF (median)', 'key CPU (median)', 'key "s" rAF', 'key "s" CPU', 'key "" painted', 'key "" CPU'];
 console.log(`\n${rows} rows, medians of ${runs} interleaved runs (ms); load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 console.log('rAF/painted: wall clock as in bench/run.ts; CPU: main-thread CPU from a Chrome trace of the same run (steady on a busy machine; includes tracing overhead)');
 console.log(`| ${header.join(' | ')} |`);

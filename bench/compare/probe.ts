@@ -7,6 +7,11 @@
  * roots of `shadowHost` elements) and their trimmed texts, as a multiset, are exactly the expected names. It is checked
  * in every MutationObserver callback (so the time is when the DOM changed, not the next frame) and every frame (a safety
  * net). The time is taken before the text comparison, which only confirms it. `frameMs` is the next animation frame.
+ *
+ * A windowed list (`ProbeConfig.windowed` matches, vault-connect above 200 rows) never holds every name: it is complete
+ * when the names it holds are expected ones and its rows reach past the bottom of the viewport (or are all there), i.e.
+ * the user sees a full screen of the list and can scroll to every other row. `windowed` in the result says which
+ * rule applied, and `count` how many names were in the DOM then.
  */
 
 interface ProbeConfig {
@@ -16,6 +21,8 @@ interface ProbeConfig {
   names: string;
   /** The names the page must show once loaded. */
   expected: string[];
+  /** Selector that marks a windowed list (only the rows near the viewport are in the DOM), or null. */
+  windowed: string | null;
 }
 
 interface Reached {
@@ -29,6 +36,8 @@ interface Reached {
   probeMs: number;
   /** Found by the every-30-frames full check rather than at the mutation (then `domMs` may be late). */
   safetyNet: boolean;
+  /** The list was windowed: complete meant a full viewport of expected names, not every name. */
+  windowed: boolean;
 }
 
 interface LoadResult extends Reached {
@@ -91,6 +100,22 @@ function sameNames(elements: readonly Element[], expected: ReadonlyMap<string, n
   return true;
 }
 
+/** Whether every element's text is one of `expected` (a multiset: no name more often than expected). */
+function someNames(elements: readonly Element[], expected: ReadonlyMap<string, number>): boolean {
+  return elements.length > 0 && sameNames(elements, expected);
+}
+
+/** A windowed list fills the viewport: its last drawn row ends below the bottom of the viewport. */
+function fillsViewport(elements: readonly Element[]): boolean {
+  const last = elements.at(-1)?.closest('li') ?? elements.at(-1);
+  return last !== undefined && last.getBoundingClientRect().bottom >= window.innerHeight;
+}
+
+function isWindowed(): boolean {
+  const marker = config.windowed;
+  return marker !== null && roots().some((root) => root.querySelector(marker) !== null);
+}
+
 function counts(names: readonly string[]): Map<string, number> {
   const map = new Map<string, number>();
   for (const name of names) map.set(name, (map.get(name) ?? 0) + 1);
@@ -123,18 +148,22 @@ function watch(expected: readonly string[], selector: string, origin: () => numb
     let frame = 0;
     const check = (full: boolean) => {
       const start = origin();
-      if (done || start === undefined || !changed || (gated && !full && gate < expected.length)) return;
+      const windowed = start !== undefined && isWindowed();
+      if (done || start === undefined || !changed || (gated && !full && !windowed && gate < expected.length)) return;
       // The DOM is as it is now: the query and the comparison below only confirm it.
       const at = performance.now();
       const elements = nameElements(selector);
-      const complete = elements.length === expected.length && sameNames(elements, wanted);
+      const complete =
+        elements.length === expected.length ? sameNames(elements, wanted) : windowed && someNames(elements, wanted) && fillsViewport(elements);
       gate = elements.length;
       spent += performance.now() - at;
       if (!complete) return;
       done = true;
       observer.disconnect();
       const safetyNet = gated && full;
-      requestAnimationFrame(() => resolve({ domMs: at - start, frameMs: performance.now() - start, count: elements.length, probeMs: spent, safetyNet }));
+      requestAnimationFrame(() =>
+        resolve({ domMs: at - start, frameMs: performance.now() - start, count: elements.length, probeMs: spent, safetyNet, windowed: elements.length < expected.length }),
+      );
     };
     const attach = () => {
       for (const root of roots()) {
