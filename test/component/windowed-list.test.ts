@@ -85,6 +85,26 @@ describe('a windowed list', () => {
     expect(last.getBoundingClientRect().top).to.be.lessThan(window.innerHeight);
   });
 
+  it('inside a scrolling box, scrolling the box draws the rows it brings into view', async () => {
+    const { el } = await mountWithList(list);
+    const box = document.createElement('div');
+    box.style.cssText = 'height: 300px; overflow: auto';
+    document.body.append(box);
+    try {
+      box.append(el);
+      await drawn(el);
+      await until(() => {
+        box.scrollTop = box.scrollHeight;
+        return rows(el).some((r) => r.dataset.serviceId === `svc-${COUNT - 1}`);
+      }, 'the last row drawn');
+      const last = row(el, `svc-${COUNT - 1}`).getBoundingClientRect();
+      const frame = box.getBoundingClientRect();
+      expect(last.bottom, 'the last row is inside the box').to.be.within(frame.top, frame.bottom + 1);
+    } finally {
+      box.remove();
+    }
+  });
+
   it('search covers every row, draws only the matches and renumbers them; no match shows the panel', async () => {
     const { el } = await mountWithList(list);
     await drawn(el);
