@@ -86,6 +86,8 @@ export interface JavaScriptFigures {
   files: ScriptFile[];
   /** Median of every `.js` response by the heap measurement (lazy chunks prefetched after the list included). */
   gzipBytesAfterSettle: number;
+  /** The whole page, for the target: the run (of any size) that had loaded the most once settled, and its files. */
+  wholePage: { gzipBytes: number; bytes: number; files: ScriptFile[] };
 }
 
 export interface SideLoad {
@@ -578,11 +580,14 @@ export async function runComparison(options: ComparisonOptions = {}): Promise<Co
       const all = [...perSize.values()].flatMap((bySide) => bySide[side]);
       const atList = await Promise.all(all.map((r) => total(r.scripts)));
       const settled = await Promise.all(all.map((r) => total(r.scriptsAfterSettle)));
+      // The whole page: everything any run had loaded once it settled (a long list's windowing chunk, prefetches).
+      const largest = settled.reduce((a, b) => (b.gzipBytes > a.gzipBytes ? b : a), settled[0]);
       return {
         gzipBytes: median(atList.map((t) => t.gzipBytes)),
         bytes: median(atList.map((t) => t.bytes)),
         files: atList[0]?.files ?? [],
         gzipBytesAfterSettle: median(settled.map((t) => t.gzipBytes)),
+        wholePage: largest ? { gzipBytes: largest.gzipBytes, bytes: largest.bytes, files: largest.files } : { gzipBytes: 0, bytes: 0, files: [] },
       };
     };
     const jsVc = await javascriptOf('vault-connect');
@@ -649,7 +654,8 @@ export async function runComparison(options: ComparisonOptions = {}): Promise<Co
     };
     const keystroke = { 'vault-connect': keystrokeSide('vault-connect'), 'react-vault': keystrokeSide('react-vault') };
 
-    const jsRatio = ratio(jsRv.gzipBytes, jsVc.gzipBytes);
+    // The target is for the whole page: the most JavaScript any run of a side had loaded once it settled.
+    const jsRatio = ratio(jsRv.wholePage.gzipBytes, jsVc.wholePage.gzipBytes);
     const at1000 = sizeFigures.find((s) => s.rows === 1000);
     const browserVersion = browser.version();
     const result: ComparisonResult = {
@@ -672,7 +678,7 @@ export async function runComparison(options: ComparisonOptions = {}): Promise<Co
       sizes: sizeFigures,
       keystroke: { rows: keystrokeRows, query, sides: keystroke, ratio: ratio(keystroke['react-vault'].frameMs, keystroke['vault-connect'].frameMs) },
       targets: {
-        javascript: { target: 'at least 10× less JavaScript (gzip)', ratio: jsRatio, met: jsRatio >= 10 },
+        javascript: { target: 'at least 10× less JavaScript (gzip, whole page: all a run had loaded once settled, largest run)', ratio: jsRatio, met: jsRatio >= 10 },
         fullList1000: {
           target: 'at least 3× faster to a full list at 1,000 connections',
           ratio: at1000 ? at1000.ratio.domMs : null,
@@ -710,17 +716,24 @@ export function formatComparison(result: ComparisonResult): string {
   const rows: string[][] = [['measurement (median)', 'vault-connect', 'react-vault', 'react-vault / vault-connect']];
   const { javascript: js } = result;
   rows.push([
-    'JavaScript shipped, gzip (raw)',
-    `${kB(js['vault-connect'].gzipBytes)} (${kB(js['vault-connect'].bytes)})`,
-    `${kB(js['react-vault'].gzipBytes)} (${kB(js['react-vault'].bytes)})`,
+    'JavaScript, whole page (most any run loaded), gzip (raw)',
+    `${kB(js['vault-connect'].wholePage.gzipBytes)} (${kB(js['vault-connect'].wholePage.bytes)})`,
+    `${kB(js['react-vault'].wholePage.gzipBytes)} (${kB(js['react-vault'].wholePage.bytes)})`,
     times(js.ratio),
   ]);
   rows.push([
-    'JavaScript by the heap measurement, gzip',
+    'JavaScript when the list was complete, gzip (median)',
+    kB(js['vault-connect'].gzipBytes),
+    kB(js['react-vault'].gzipBytes),
+    times(ratio(js['react-vault'].gzipBytes, js['vault-connect'].gzipBytes)),
+  ]);
+  rows.push([
+    'JavaScript by the heap measurement, gzip (median)',
     kB(js['vault-connect'].gzipBytesAfterSettle),
     kB(js['react-vault'].gzipBytesAfterSettle),
     times(ratio(js['react-vault'].gzipBytesAfterSettle, js['vault-connect'].gzipBytesAfterSettle)),
   ]);
+  rows.push(['  vault-connect files (whole page)', js['vault-connect'].wholePage.files.map((f) => `${f.path.split('/').pop()} ${kB(f.gzipBytes)}`).join(', '), '', '']);
   for (const size of result.sizes) {
     const vc = size.sides['vault-connect'];
     const rv = size.sides['react-vault'];

@@ -275,7 +275,7 @@ const perQuery = QUERIES.map((query) => {
   const samples = keystrokeSamples.filter((s) => s.query === query);
   return { query, visible: samples[0]?.visible ?? 0, ...medians(samples) };
 });
-const worstQuery = perQuery.reduce((a, b) => (b.rafMs > a.rafMs ? b : a));
+const worstQuery = perQuery.reduce((a, b) => (b.workMs > a.workMs ? b : a));
 const render1000 = renderResults.find((r) => r.rows === 1000)?.median;
 
 type Row = [string, string, string, string, string, string];
@@ -308,12 +308,15 @@ const render100 = renderResults.find((r) => r.rows === 100)?.median;
 const targets = {
   firstPaint100: { targetMs: TARGETS.firstPaint100Ms, medianMs: render100?.firstPaintMs ?? null, met: render100 ? render100.firstPaintMs < TARGETS.firstPaint100Ms : null },
   render1000: { targetMs: TARGETS.render1000Ms, medianMs: render1000?.rafMs ?? null, met: render1000 ? render1000.rafMs < TARGETS.render1000Ms : null },
-  keystroke: { targetMs: TARGETS.keystrokeMs, medianMs: keystroke.rafMs, met: keystroke.rafMs < TARGETS.keystrokeMs, worst: worstQuery },
+  // A keystroke fits in a frame when its work (input → DOM, then that frame's style, layout and paint) takes less than
+  // one. Not "to rAF": each keystroke starts just after a frame, so the next rAF is about 16.7 ms away however little
+  // the keystroke costs (that figure is in the table too).
+  keystroke: { targetMs: TARGETS.keystrokeMs, medianMs: keystroke.workMs, met: keystroke.workMs < TARGETS.keystrokeMs, worst: worstQuery, medianToRafMs: keystroke.rafMs },
 };
 console.log('');
 console.log(
   `targets: 1,000 rows < ${TARGETS.render1000Ms} ms: ${targets.render1000.met === null ? 'not measured' : targets.render1000.met ? 'met' : 'NOT met'} (${targets.render1000.medianMs} ms); ` +
-    `keystroke < ${TARGETS.keystrokeMs} ms: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.rafMs} ms, slowest "${worstQuery.query}" ${worstQuery.rafMs} ms); ` +
+    `keystroke < ${TARGETS.keystrokeMs} ms of work: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.workMs} ms, slowest "${worstQuery.query}" ${worstQuery.workMs} ms; to the next rAF ${keystroke.rafMs} ms); ` +
     `first paint at 100 rows (warm session: token given, reply in memory) < ${TARGETS.firstPaint100Ms} ms: ${targets.firstPaint100.met === null ? 'not measured' : targets.firstPaint100.met ? 'met' : 'NOT met'} (${targets.firstPaint100.medianMs} ms)`,
 );
 

@@ -217,10 +217,11 @@ export class VaultConnect extends LitElement {
     return done;
   }
 
-  protected override updated(): void {
-    // The first click on a row needs the interactions chunk synchronously: fetch it while the user reads the list.
-    if (this.#connections.status === 'ready' && !this.#interactions) void this.#loadInteractions().catch(() => undefined);
-  }
+  /**
+   * A pointer over the list or focus in it: fetch the interactions chunk the first click needs (a page whose user only
+   * reads the list never loads it). Were it still on its way at the click, the click waits for it.
+   */
+  #prefetch = (): void => void this.#loadInteractions().catch(() => undefined);
 
   private get searchInput(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input[type="search"]');
@@ -475,7 +476,7 @@ export class VaultConnect extends LitElement {
     // One delegated listener for every row button; the buttons themselves are the keyboard targets.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
-      <div class="list" @click=${this.#onListClick} @error=${IMAGE_ERROR}>${sections}</div>
+      <div class="list" @click=${this.#onListClick} @error=${IMAGE_ERROR} @pointerover=${this.#prefetch} @focusin=${this.#prefetch}>${sections}</div>
       ${visible === 0 ? html`<div part="state" class="state">${this.#strings.noMatches(this.query.trim())}</div>` : nothing}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */

@@ -148,18 +148,19 @@ export class ConnectionsController implements ReactiveController {
         this.#readyFired = true;
         this.#host.dispatchEvent(new VaultConnectReadyEvent({ connections: this.connections }));
       }
-      // The actions chunk is needed on the first click; fetch it while the user reads the list.
       // After the same-tab fallback the callback page brings the user back here: finish that flow. Only this cheap
-      // check is on the first load; the rest is in the actions chunk.
+      // check is on the first load; the rest is in the actions chunk (otherwise fetched when the user reaches for a row).
       let resume = false;
       try {
         resume = sessionStorage.getItem('vault-connect:pending') !== null;
       } catch {
         // Storage disabled: there is no same-tab flow to finish.
       }
-      void loadRowActions()
-        .then((actions) => (resume ? actions.resumeSameTab(this.#context, (c, a, o) => this.run(c, a, o)) : undefined))
-        .catch(() => undefined);
+      if (resume) {
+        void loadRowActions()
+          .then((actions) => actions.resumeSameTab(this.#context, (c, a, o) => this.run(c, a, o)))
+          .catch(() => undefined);
+      }
     } catch (error) {
       if (controller.signal.aborted) return;
       this.error = toVaultConnectError(error);

@@ -1,6 +1,6 @@
 /**
- * What a click on a row button does, in a lazy chunk that the element prefetches as soon as its list is ready (only
- * the delegated click listener is on the first load). Everything up to `window.open` runs synchronously inside the
+ * What a click on a row button does, in a lazy chunk that the element fetches when a pointer moves over its list or
+ * focus enters it (only the delegated click listener is on the first load). Everything up to `window.open` runs synchronously inside the
  * click, so a popup opened here counts as user-initiated; focus returns to the row's button after every action, and
  * each outcome is announced in the element's live region.
  */
@@ -15,6 +15,9 @@ import type { Strings } from '../i18n/en.ts';
 import type { ActionResult, ConnectionsController } from '../state/connections-controller.ts';
 import { displayName } from './connection-row.ts';
 import { confirmInDialog } from './confirm-dialog.ts';
+
+// The actions chunk comes next (the first action awaits it after its window is open): fetch it along.
+void import('../state/row-actions.ts').catch(() => undefined);
 
 /** What the interactions may use of the element. */
 export interface InteractionHost {
