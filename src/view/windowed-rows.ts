@@ -13,7 +13,6 @@
  */
 import { html, type ReactiveController, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import { styleMap } from 'lit/directives/style-map.js';
 import { connectionKey } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
 
@@ -23,6 +22,8 @@ const ROW_GUESS = 66;
 const HEADING_GUESS = 44;
 /** Rows are drawn this far (px) above and below the viewport, so a scroll or a Tab finds them already there. */
 const OVERHANG = 600;
+/** How many rows beyond the drawn ones the focused row may be and still be kept drawn (with those in between). */
+const KEEP_FOCUSED = 60;
 
 export interface WindowedGroupsView {
   /** Whether a connection matches the search. */
@@ -35,11 +36,13 @@ export interface WindowedGroupsView {
 
 type Host = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
 
-/** One group as last drawn: its matching rows, the slice in the DOM, and where its list began. */
+/** One group as last drawn: its matching rows, the slice in the DOM, and the heights its padding stands for. */
 interface DrawnGroup {
   rows: readonly Connection[];
   first: number;
   last: number;
+  before: number;
+  after: number;
 }
 
 export class RowWindow implements ReactiveController {
@@ -93,7 +96,9 @@ export class RowWindow implements ReactiveController {
     let total = 0;
     let count = 0;
     lists.forEach((list, index) => {
-      const { first, rows } = this.#drawn[index];
+      const { first, rows, before, after } = this.#drawn[index];
+      // Through the CSSOM, which a `style-src` without 'unsafe-inline' allows (a style attribute it would refuse).
+      list.style.paddingBlock = `${before}px ${after}px`;
       let position = first;
       for (const row of list.children) {
         const key = (row as HTMLElement).dataset.key;
@@ -138,32 +143,37 @@ export class RowWindow implements ReactiveController {
       const listTop = top;
       const from = -OVERHANG - listTop;
       const to = window.innerHeight + OVERHANG - listTop;
-      let y = 0;
+      // Each row's top within its list (tops[n] is the list's height).
+      const tops = [0];
       let first = -1;
       let last = -1;
-      let before = 0;
+      let focused = -1;
       rows.forEach((connection, i) => {
         const key = connectionKey(connection);
+        const y = tops[i];
         const height = this.#heights.get(key) ?? this.#average;
-        if ((y + height > from && y < to) || key === focusedKey) {
-          if (last < 0) {
-            first = i;
-            before = y;
-          }
+        tops.push(y + height);
+        if (y + height > from && y < to) {
+          if (first < 0) first = i;
           last = i;
         }
-        y += height;
+        if (key === focusedKey) focused = i;
       });
-      let after = 0;
-      for (let i = last + 1; i < rows.length; i++) after += this.#heights.get(connectionKey(rows[i])) ?? this.#average;
-      if (rows.length > 0) top = listTop + y + this.#between;
-      this.#drawn.push({ rows, first, last });
+      // The focused row stays drawn while it is near: removing it would drop focus to the page. Far away (a mouse
+      // user scrolled on), keeping it would mean drawing every row in between.
+      if (focused >= 0 && (first < 0 || Math.abs(focused - (focused < first ? first : last)) <= KEEP_FOCUSED)) {
+        first = first < 0 ? focused : Math.min(first, focused);
+        last = Math.max(last, focused);
+      }
+      const height = tops[rows.length];
+      if (rows.length > 0) top = listTop + height + this.#between;
+      this.#drawn.push({ rows, first, last, before: first < 0 ? 0 : tops[first], after: first < 0 ? height : height - tops[last + 1] });
       const slice = first < 0 ? [] : rows.slice(first, last + 1);
       // The same section as a short list's (see `vault-connect.ts`), so parts, headings and hooks do not change.
       const titleId = `group-${index}`;
       return html`<section part="group" data-unified-api=${unifiedApi} ?hidden=${rows.length === 0} aria-labelledby=${titleId}>
         <h3 part="group-title" id=${titleId}>${view.title(unifiedApi)}</h3>
-        <ul class="windowed" style=${styleMap({ paddingBlockStart: `${first < 0 ? 0 : before}px`, paddingBlockEnd: `${after}px` })}>${repeat(
+        <ul class="windowed">${repeat(
           slice,
           connectionKey,
           (connection) => view.row(connection),

@@ -137,6 +137,20 @@ describe('a windowed list', () => {
     expect(focused.dataset.action).to.be.oneOf(['settings', 'reconnect', 'disable', 'disconnect']);
   });
 
+  it('the focused row stays drawn while it is scrolled a little away, and is let go far away', async () => {
+    const { el } = await mountWithList(list);
+    await drawn(el);
+    const button = row(el, 'svc-0').querySelector<HTMLButtonElement>('button')!;
+    button.focus();
+    window.scrollTo(0, 2500);
+    await until(() => rows(el).some((r) => r.dataset.serviceId === 'svc-80'), 'rows further down drawn');
+    expect(rows(el)[0].dataset.serviceId, 'the focused row is still there').to.equal('svc-0');
+    expect(deepActive()).to.equal(button);
+    window.scrollTo(0, 40_000);
+    await until(() => !rows(el).some((r) => r.dataset.serviceId === 'svc-0'), 'the focused row let go');
+    expect(rows(el).length, 'only rows near the viewport').to.be.lessThan(120);
+  });
+
   it('openConnection() opens a row that is not drawn', async () => {
     const modal = new FakeVaultModal();
     const { el } = await mountWithList(list, { vaultModal: modal });
