@@ -3,6 +3,7 @@ import { connectionKey } from './api/connection-status.ts';
 import { describeError, VaultConnectError } from './api/errors.ts';
 import type * as Interactions from './view/row-interactions.ts';
 import type * as Windowing from './view/windowed-rows.ts';
+import { loadWindowing, WINDOWED_FROM } from './view/windowing.ts';
 import type { InteractionHost } from './view/row-interactions.ts';
 import type { VaultreRow } from './vaultre/vaultre-row.ts';
 import type { Connection } from './api/schemas.ts';
@@ -16,11 +17,6 @@ import { displayName, onImageError, renderConnectionRow, renderSkeleton } from '
 /** Rows drawn by the first render of a list, then by each following task. */
 const FIRST_ROWS = 24;
 const MORE_ROWS = 1000;
-/**
- * A list longer than this is windowed: only the rows near the viewport are in the DOM (see `view/windowed-rows.ts`).
- * Shorter lists keep every row in the DOM, where find-in-page and the `data-service-id` hooks reach all of them.
- */
-const WINDOWED_FROM = 200;
 
 /** `error` does not bubble: the list catches its images' errors in the capture phase. */
 const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
@@ -323,7 +319,7 @@ export class VaultConnect extends LitElement {
 
   #loadWindowing(): void {
     // Should it fail to load, every row goes in the DOM, in slices: slower, but the list is whole.
-    this.#windowingLoad ??= import('./view/windowed-rows.ts')
+    this.#windowingLoad ??= loadWindowing()
       .catch(() => false as const)
       .then((module) => {
         this.#windowing = module && new module.RowWindow(this);

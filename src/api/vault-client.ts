@@ -4,6 +4,7 @@
  */
 import type * as z from 'zod/mini';
 import { VaultConnectError, toVaultConnectError } from './errors.ts';
+import { loadWindowing, WINDOWED_FROM } from '../view/windowing.ts';
 import { ConnectionListResponseSchema, ErrorEnvelopeSchema, type Connection } from './schemas.ts';
 import type { Session, SessionSource } from './session-source.ts';
 
@@ -61,6 +62,8 @@ export class VaultClient {
     let parsed: ReturnType<S['safeParse']>;
     try {
       json = await response.json();
+      // A long list: the element will window it; fetch that chunk while the reply is validated (a hint only, unchecked).
+      if (((json as { data?: unknown[] } | null)?.data?.length ?? 0) > WINDOWED_FROM) void loadWindowing().catch(() => undefined);
       // In the try too: zod can throw on a hostile value (a `length` that cannot be compared with a number).
       parsed = schema.safeParse(json) as ReturnType<S['safeParse']>;
     } catch (cause) {

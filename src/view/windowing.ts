@@ -1,0 +1,14 @@
+/**
+ * When a list is windowed, and the chunk that does it (`windowed-rows.ts`). Shared by the element, which draws the
+ * windowed list, and the Vault API client, which starts fetching the chunk as soon as a long reply is parsed, so it
+ * arrives while the reply is validated rather than after.
+ */
+
+/**
+ * A list longer than this is windowed: only the rows near the viewport are in the DOM. Shorter lists keep every row in
+ * the DOM, where find-in-page and the `data-service-id` hooks reach all of them.
+ */
+export const WINDOWED_FROM = 200;
+
+/** The windowing chunk (one request, however often it is asked for). */
+export const loadWindowing = () => import('./windowed-rows.ts');
