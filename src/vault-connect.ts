@@ -458,11 +458,13 @@ export class VaultConnect extends LitElement {
   }
 
   #row(connection: Connection, key: string, hidden: boolean): TemplateResult {
+    const rowError = this.#connections.rowErrors.get(key);
     return renderConnectionRow(connection, key, {
       strings: this.#strings,
       allow: this.#connections.allow,
       pending: this.#connections.pending.get(key),
-      error: this.#connections.rowErrors.get(key),
+      // Described at each render, so a row's error follows a change of \`locale\`.
+      error: rowError && this.describe(rowError),
       hidden,
       blocked: this.#connections.blocked.get(key)?.count ?? 0,
     });

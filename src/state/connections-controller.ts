@@ -69,7 +69,7 @@ export class ConnectionsController implements ReactiveController {
   /** The action in progress per connection key. */
   readonly pending = new Map<string, RowAction>();
   /** The last failure per connection key, shown in its row until the next action on it. */
-  readonly rowErrors = new Map<string, string>();
+  readonly rowErrors = new Map<string, VaultConnectError>();
   /** `settings.allow_actions` of the session; `undefined` allows every action. */
   allow: ReadonlySet<AllowAction> | undefined;
   /** Rows whose popup the browser blocked: the action to retry and how many times it was blocked. */
@@ -210,7 +210,7 @@ export class ConnectionsController implements ReactiveController {
         this.rowErrors.delete(key);
         return { kind: 'aborted' };
       }
-      this.rowErrors.set(key, this.#host.describe(error));
+      this.rowErrors.set(key, error);
       this.reportError(error);
       return { kind: 'failed', error };
     } finally {
@@ -250,7 +250,7 @@ export class ConnectionsController implements ReactiveController {
   popupBlocked(connection: Connection, action: RowAction, error: VaultConnectError): void {
     const key = connectionKey(connection);
     this.blocked.set(key, { action, count: (this.blocked.get(key)?.count ?? 0) + 1 });
-    this.rowErrors.set(key, this.#host.describe(error));
+    this.rowErrors.set(key, error);
     this.reportError(error);
     this.#host.requestUpdate();
   }

@@ -101,7 +101,7 @@ async function startFlow(host: InteractionHost, connection: Connection, action: 
     const error = new VaultConnectError('popup_closed', { retryable: true });
     connections.pending.delete(key);
     connections.blocked.set(key, { action, count: 1 });
-    connections.rowErrors.set(key, host.describe(error));
+    connections.rowErrors.set(key, error);
     // Announcing re-renders the element, which draws the row's new state.
     host.announce(host.describe(error));
   };

@@ -214,6 +214,22 @@ describe('locales', () => {
     expect(events.ready).to.have.length(1);
   });
 
+  it("a row's error text follows a change of locale", async () => {
+    const { el } = await mountWithList(LIST, {
+      route: (call) => (call.method === 'PATCH' ? errorResponse(500, 'Server Error', 'ServerError', 'Upstream down') : undefined),
+    });
+    button(row(el, 'salesforce'), 'disable').click();
+    await until(() => row(el, 'salesforce').querySelector('[part="row-error"]') !== null, 'the row error');
+    const message = () => text(row(el, 'salesforce').querySelector('[part="row-error"]'));
+    expect(message()).to.contain(en.errors.api_error).and.contain('Upstream down');
+    el.locale = 'nl';
+    await el.updateComplete;
+    expect(message()).to.contain(nl.errors.api_error).and.contain('Upstream down');
+    el.locale = 'en';
+    await el.updateComplete;
+    expect(message()).to.contain(en.errors.api_error);
+  });
+
   it('an unknown locale is English; a region picks its language', async () => {
     for (const [locale, expected] of [
       ['xx', en],
