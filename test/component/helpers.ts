@@ -242,6 +242,22 @@ export function connection(overrides: Partial<Connection> & { service_id: string
   };
 }
 
+/**
+ * `count` connected connections `svc-0`, `svc-1`, … named "Connector 0000", …, alternating between `accounting` (even)
+ * and `crm` (odd); the last one's name ends in " Zebra" (a search finds only it). `suffix` adds to any row's name.
+ */
+export function numberedConnections(count: number, suffix: (index: number) => string = () => ''): Connection[] {
+  return Array.from({ length: count }, (_, i) =>
+    connection({
+      service_id: `svc-${i}`,
+      name: `Connector ${String(i).padStart(4, '0')}${i === count - 1 ? ' Zebra' : ''}${suffix(i)}`,
+      unified_api: i % 2 ? 'crm' : 'accounting',
+      state: 'callable',
+      enabled: true,
+    }),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------------------------------
 // Mounting and events
 
@@ -406,6 +422,15 @@ export function text(node: Element | null | undefined): string {
 }
 
 /** The loading/empty/error panel (`part="state"`), if shown. */
+/** Types `value` into the search box (one input event) and waits for the element to update. */
+export function typeInSearch(el: VaultConnect, value: string): Promise<boolean> {
+  const input = shadow(el).querySelector<HTMLInputElement>('input[type="search"]');
+  if (!input) throw new Error('no search box');
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
+  return el.updateComplete;
+}
+
 export function statePanel(el: VaultConnect): HTMLElement | null {
   return shadow(el).querySelector<HTMLElement>('[part="state"]');
 }

@@ -5,15 +5,15 @@
  * and a change to one row does not take the others away.
  */
 import { expect } from '@open-wc/testing';
-import type { VaultConnect } from '../../src/index.ts';
 import {
-  connection,
+  numberedConnections,
   connectionResponse,
   forgedToken,
   listResponse,
   mount,
   mountWithList,
   restoreFetch,
+  typeInSearch,
   row,
   rows,
   shadow,
@@ -24,22 +24,7 @@ import {
 } from './helpers.ts';
 
 const COUNT = 200;
-const list = Array.from({ length: COUNT }, (_, i) =>
-  connection({
-    service_id: `svc-${i}`,
-    name: `Connector ${String(i).padStart(4, '0')}${i === COUNT - 1 ? ' Zebra' : ''}`,
-    unified_api: i % 2 ? 'crm' : 'accounting',
-    state: 'callable',
-    enabled: true,
-  }),
-);
-
-function search(el: VaultConnect, value: string): Promise<boolean> {
-  const input = shadow(el).querySelector<HTMLInputElement>('input[type="search"]')!;
-  input.value = value;
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  return el.updateComplete;
-}
+const list = numberedConnections(COUNT);
 
 describe('a long list', () => {
   afterEach(restoreFetch);
@@ -84,9 +69,9 @@ describe('a long list', () => {
 
   it('search finds a row at the end of the list', async () => {
     const { el } = await mountWithList(list);
-    await search(el, 'zebra');
+    await typeInSearch(el, 'zebra');
     expect(visibleRows(el).map((r) => r.dataset.serviceId)).to.deep.equal([`svc-${COUNT - 1}`]);
-    await search(el, '');
+    await typeInSearch(el, '');
     expect(visibleRows(el)).to.have.length(COUNT);
   });
 

@@ -10,10 +10,11 @@ import type { VaultConnect } from '../../src/index.ts';
 import { deepActive } from './a11y-helpers.ts';
 import {
   FakeVaultModal,
-  connection,
+  numberedConnections,
   connectionResponse,
   mountWithList,
   restoreFetch,
+  typeInSearch,
   row,
   rows,
   shadow,
@@ -24,24 +25,9 @@ import {
 
 const COUNT = 1500;
 /** Two groups of 750: accounting (even indexes) first, then crm (odd). */
-const list = Array.from({ length: COUNT }, (_, i) =>
-  connection({
-    service_id: `svc-${i}`,
-    name: `Connector ${String(i).padStart(4, '0')}${i === COUNT - 1 ? ' Zebra' : ''}${i === 4 ? ' <img src=x onerror=alert(1)>' : ''}`,
-    unified_api: i % 2 ? 'crm' : 'accounting',
-    state: 'callable',
-    enabled: true,
-  }),
-);
+const list = numberedConnections(COUNT, (i) => (i === 4 ? ' <img src=x onerror=alert(1)>' : ''));
 
-function search(el: VaultConnect, value: string): Promise<boolean> {
-  const input = shadow(el).querySelector<HTMLInputElement>('input[type="search"]')!;
-  input.value = value;
-  input.dispatchEvent(new InputEvent('input', { bubbles: true, composed: true }));
-  return el.updateComplete;
-}
-
-/** The drawn rows, once the virtualizer has drawn at least one (it draws in the microtasks after a render). */
+/** The drawn rows, once there is at least one. */
 async function drawn(el: VaultConnect): Promise<HTMLElement[]> {
   await el.updateComplete;
   await until(() => rows(el).length > 0, 'rows drawn');
@@ -108,15 +94,15 @@ describe('a windowed list', () => {
   it('search covers every row, draws only the matches and renumbers them; no match shows the panel', async () => {
     const { el } = await mountWithList(list);
     await drawn(el);
-    await search(el, 'zebra');
+    await typeInSearch(el, 'zebra');
     await until(() => rows(el).length === 1, 'one row');
     const zebra = row(el, `svc-${COUNT - 1}`);
     await until(() => zebra.getAttribute('aria-setsize') === '1', 'renumbered');
     expect(zebra.getAttribute('aria-posinset')).to.equal('1');
     expect(shadow(el).querySelector<HTMLElement>('section[data-unified-api="accounting"]')!.hidden, 'the empty group').to.equal(true);
-    await search(el, 'no such connector');
+    await typeInSearch(el, 'no such connector');
     expect(text(statePanel(el))).to.contain('no such connector');
-    await search(el, '');
+    await typeInSearch(el, '');
     await until(() => rows(el).length > 5, 'rows back');
     expect(rows(el)[0].dataset.serviceId).to.equal('svc-0');
     expect(statePanel(el)).to.equal(null);
