@@ -120,7 +120,7 @@ export class VaultConnect extends LitElement {
   #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
   /** The VaultRE row (its own chunk), once `vaultre-client-id` is set. */
   #vaultre: VaultreRow | undefined;
-  /** The row-interactions chunk once loaded (prefetched when the list is ready). */
+  /** The row-interactions chunk once loaded (fetched when a pointer or focus reaches the list; see #prefetch). */
   #interactions: typeof Interactions | undefined;
   /** Draws a long list's rows near the viewport (the windowing chunk, loaded the first time a list is long enough); `false` if it failed to load. */
   #windowing: Windowing.RowWindow | false | undefined;
@@ -285,7 +285,6 @@ export class VaultConnect extends LitElement {
     await this.updateComplete;
     (this.renderRoot.querySelector<HTMLElement>('.error button') ?? this.searchInput)?.focus();
   };
-
 
   #onListClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
