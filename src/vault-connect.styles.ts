@@ -118,11 +118,6 @@ export const styles = css`
     contain-intrinsic-size: auto 4rem;
   }
 
-  /* A windowed list (see view/windowed-rows.ts) positions its rows itself. */
-  .windowed > li {
-    width: 100%;
-  }
-
   .row + .row {
     border-block-start: 1px solid var(--vc-color-border);
   }

@@ -35,6 +35,11 @@ export function readSession(token: string): Session {
 export class SessionSource {
   #config: () => SessionConfig;
   #current: Promise<Session> | undefined;
+  /**
+   * The session in hand when it needed no request (a `token`, once `get()` has read it): the list request can then
+   * leave at once, before the element's first render, instead of after a turn of the event loop. Set here only.
+   */
+  known: Session | undefined;
 
   constructor(config: () => SessionConfig) {
     this.#config = config;
@@ -65,18 +70,18 @@ export class SessionSource {
 
   /** Drops the session in hand and asks for a new one (after the Vault API answered 401). */
   renew(signal?: AbortSignal): Promise<Session> {
-    this.#current = undefined;
+    this.#current = this.known = undefined;
     return this.get(signal);
   }
 
   /** Forgets the session in hand (the configuration changed). */
   reset(): void {
-    this.#current = undefined;
+    this.#current = this.known = undefined;
   }
 
   async #obtain(): Promise<Session> {
     const { sessionUrl, token } = this.#config();
-    if (token) return readSession(token);
+    if (token) return (this.known = readSession(token));
     if (!sessionUrl) {
       throw new VaultConnectError('session_failed');
     }

@@ -44,7 +44,7 @@ export class VaultClient {
     body: unknown,
     signal: AbortSignal | undefined,
   ): Promise<z.infer<S>> {
-    let session = await this.#session.get(signal);
+    let session = this.#session.known ?? (await this.#session.get(signal));
     let response = await this.#send(method, path, session, body, signal);
     if (response.status === 401 && this.#session.renewable) {
       session = await this.#session.renew(signal);

@@ -135,8 +135,11 @@ export class ConnectionsController implements ReactiveController {
     this.error = undefined;
     this.#host.requestUpdate();
     try {
-      const session = await this.#session.get(controller.signal);
-      const connections = await this.#client.listConnections(this.#host.unifiedApi || undefined, controller.signal);
+      // Both start now: with a \`token\` the session is read at once, and the list request leaves before the first render.
+      const [session, connections] = await Promise.all([
+        this.#session.get(controller.signal),
+        this.#client.listConnections(this.#host.unifiedApi || undefined, controller.signal),
+      ]);
       if (controller.signal.aborted) return;
       this.allow = allowedActions(session.claims.settings?.allow_actions);
       this.connections = connections;

@@ -153,6 +153,27 @@ describe('session', () => {
     }
   });
 
+  it('with a token, the list request leaves before the first render (it does not wait for the loading state)', async () => {
+    const rendered: boolean[] = [];
+    const el = document.createElement('vault-connect');
+    stubFetch((call) => (call.url.pathname === LIST ? jsonResponse({ status_code: 200, status: 'OK', data: [] }) : undefined));
+    // Noted when fetch is called (the stub itself answers a little later, once it has read the request).
+    const stubbed = window.fetch;
+    window.fetch = (input, init) => {
+      rendered.push(el.shadowRoot?.querySelector('ul[aria-busy="true"]') != null);
+      return stubbed(input, init);
+    };
+    el.unifyBaseUrl = 'https://unify.test';
+    el.token = forgedToken();
+    document.body.append(el);
+    try {
+      expect(rendered, 'requested inside append()').to.deep.equal([false]);
+      await until(() => text(statePanel(el)).includes(en.empty), 'the empty list');
+    } finally {
+      el.remove();
+    }
+  });
+
   it('refresh() while the first load is still asking session-url does not fail the list', async () => {
     const { vaultApiUrl } = await sandbox();
     const consumer = uniqueConsumer();
