@@ -158,7 +158,7 @@ describe('session', () => {
     const el = document.createElement('vault-connect');
     stubFetch((call) => (call.url.pathname === LIST ? jsonResponse({ status_code: 200, status: 'OK', data: [] }) : undefined));
     // Noted when fetch is called (the stub itself answers a little later, once it has read the request).
-    const stubbed = window.fetch;
+    const stubbed = window.fetch.bind(window);
     window.fetch = (input, init) => {
       rendered.push(el.shadowRoot?.querySelector('ul[aria-busy="true"]') != null);
       return stubbed(input, init);
