@@ -3,7 +3,7 @@
  * `<ul>` holds only the rows near the viewport, in normal flow, with padding standing in for the rows above and below,
  * so the list is as tall as all its rows and scrolls with the page. Search filters the rows handed in, so it covers
  * every row; each drawn row carries `aria-posinset` / `aria-setsize`, so a screen reader still hears "12 of 480"; the
- * row that holds focus stays drawn while it is scrolled away.
+ * row that holds focus stays drawn while it is scrolled a little away (see `KEEP_FOCUSED`).
  *
  * Why not `@lit-labs/virtualizer`: measured on the benchmark page (`bench/experiments.ts`), it drew the first rows of a
  * 1,000-row list about 70 ms later than this (it positions rows absolutely, then corrects them over several passes
