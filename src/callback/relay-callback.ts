@@ -55,6 +55,8 @@ function say(win: CallbackWindow, text: string, lang?: string): void {
   const doc = win.document;
   const body = doc.body ?? doc.documentElement.appendChild(doc.createElement('body'));
   body.textContent = text;
+  // The tab's title too: the page ships "Connecting…", in English, for the moment before it knows.
+  doc.title = text;
   if (lang) doc.documentElement.lang = lang;
 }
 

@@ -153,6 +153,15 @@ describe('relayCallback', () => {
       expect(win.document.body.textContent).to.equal('You can close this window.');
     });
 
+    it('says so in the browser’s language, in the tab’s title too', async () => {
+      const win = await callbackFrame({ state: randomState() });
+      Object.defineProperty(win.navigator, 'languages', { value: ['fr-CA', 'en'], configurable: true });
+      await relayCallback({ window: win, closeCheckMs: 10 });
+      expect(win.document.body.textContent).to.equal('Vous pouvez fermer cette fenêtre.');
+      expect(win.document.title).to.equal('Vous pouvez fermer cette fenêtre.');
+      expect(win.document.documentElement.lang).to.equal('fr');
+    });
+
     it('says so in its own words when asked', async () => {
       const win = await callbackFrame({ state: randomState() });
       await relayCallback({ window: win, closeCheckMs: 10, message: 'Vous pouvez fermer cette fenêtre.' });
