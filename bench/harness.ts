@@ -39,7 +39,8 @@ type VaultConnectElement = HTMLElement & {
 const STUB_ORIGIN = 'https://vault-api.bench.invalid';
 const ROW = '[part="connection"]';
 
-let replyText = '';
+/** The reply's bytes, as a network response would deliver them (a string body would be UTF-8 encoded at each fetch). */
+let replyBytes = new Uint8Array();
 let stubInstalled = false;
 
 function nextFrame(): Promise<number> {
@@ -82,14 +83,14 @@ function unsignedJwt(claims: Record<string, unknown>): string {
  */
 async function useStub(n: number, path = `/data/${n}.json`): Promise<Source> {
   const response = await fetch(path);
-  replyText = await response.text();
+  replyBytes = new Uint8Array(await response.arrayBuffer());
   if (!stubInstalled) {
     stubInstalled = true;
     const real = window.fetch.bind(window);
     window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
       const url = input instanceof Request ? input.url : String(input);
       if (!url.startsWith(STUB_ORIGIN)) return real(input, init);
-      return Promise.resolve(new Response(replyText, { status: 200, headers: { 'content-type': 'application/json' } }));
+      return Promise.resolve(new Response(replyBytes, { status: 200, headers: { 'content-type': 'application/json' } }));
     };
   }
   return { origin: STUB_ORIGIN, token: unsignedJwt({ application_id: 'bench-app', consumer_id: 'bench-consumer' }) };
