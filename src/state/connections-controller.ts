@@ -166,10 +166,12 @@ export class ConnectionsController implements ReactiveController {
       }
     } catch (error) {
       if (controller.signal.aborted) return;
-      this.error = toVaultConnectError(error);
+      const failure = (this.error = toVaultConnectError(error));
       this.status = 'error';
       this.#host.requestUpdate();
-      this.reportError(this.error);
+      // The event's message is the sentence the panel shows: wait for that render, which waits for the locale's strings.
+      await this.#host.updateComplete;
+      if (!controller.signal.aborted) this.reportError(failure);
     } finally {
       if (this.#load === controller) this.#load = undefined;
     }
