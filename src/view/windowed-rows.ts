@@ -59,6 +59,8 @@ export class RowWindow implements ReactiveController {
   #frame = 0;
   /** Renders in a row that found the viewport not covered: bounded, for an element that is not laid out (hidden). */
   #corrections = 0;
+  /** Whether the window's scroll and resize reach this controller: only while a windowed list is drawn. */
+  #listening = false;
 
   constructor(host: Host) {
     this.#host = host;
@@ -66,12 +68,23 @@ export class RowWindow implements ReactiveController {
   }
 
   hostConnected(): void {
-    // Capture: a scrolling ancestor's scroll does not bubble, but passes the window on its way down.
-    window.addEventListener('scroll', this, { capture: true, passive: true });
-    window.addEventListener('resize', this, { passive: true });
+    // Back in a page (moved, say) with the windowed list it had: follow the scroll again.
+    this.#listen(this.#lists().length > 0);
   }
 
   hostDisconnected(): void {
+    this.#listen(false);
+  }
+
+  #listen(on: boolean): void {
+    if (on === this.#listening) return;
+    this.#listening = on;
+    if (on) {
+      // Capture: a scrolling ancestor's scroll does not bubble, but passes the window on its way down.
+      window.addEventListener('scroll', this, { capture: true, passive: true });
+      window.addEventListener('resize', this, { passive: true });
+      return;
+    }
     window.removeEventListener('scroll', this, { capture: true });
     window.removeEventListener('resize', this);
     cancelAnimationFrame(this.#frame);
@@ -92,6 +105,8 @@ export class RowWindow implements ReactiveController {
   /** After each render: measure the drawn rows, number them, and draw again if they fall short of the viewport. */
   hostUpdated(): void {
     const lists = this.#lists();
+    // A later list that is short (or an error) is drawn without windowing: stop following the scroll until one is long.
+    this.#listen(this.#host.isConnected && lists.length > 0);
     if (lists.length !== this.#drawn.length) return;
     let total = 0;
     let count = 0;

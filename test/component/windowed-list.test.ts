@@ -12,6 +12,8 @@ import {
   FakeVaultModal,
   numberedConnections,
   connectionResponse,
+  forgedToken,
+  listResponse,
   mountWithList,
   restoreFetch,
   typeInSearch,
@@ -156,6 +158,62 @@ describe('a windowed list', () => {
     row(el, 'svc-2').querySelector<HTMLButtonElement>('button[data-action="disable"]')!.click();
     await until(() => text(row(el, 'svc-2').querySelector('[part="badge"]')) === 'Disabled', 'the badge follows the reply');
     expect(text(row(el, 'svc-0').querySelector('[part="badge"]'))).to.not.equal('Disabled');
+  });
+
+  it('follows the window\'s scroll only while a windowed list is drawn, and again once moved', async () => {
+    // The window's scroll and resize listeners that are objects (the windowing's), as they come and go.
+    const live = new Set<string>();
+    const add = window.addEventListener.bind(window);
+    const remove = window.removeEventListener.bind(window);
+    const name = (type: string, listener: unknown) => (typeof listener === 'object' && listener && (type === 'scroll' || type === 'resize') ? type : undefined);
+    window.addEventListener = function (...args: Parameters<Window['addEventListener']>) {
+      const type = name(args[0], args[1]);
+      if (type) live.add(type);
+      add(...args);
+    } as Window['addEventListener'];
+    window.removeEventListener = function (...args: Parameters<Window['removeEventListener']>) {
+      const type = name(args[0], args[1]);
+      if (type) live.delete(type);
+      remove(...args);
+    } as Window['removeEventListener'];
+    try {
+      let answer: readonly unknown[] = list;
+      const { el, events } = await mountWithList([], {
+        route: (call) => (call.method === 'GET' && call.url.pathname === '/vault/connections' ? listResponse(answer) : undefined),
+      });
+      await drawn(el);
+      expect([...live].sort(), 'a windowed list').to.deep.equal(['resize', 'scroll']);
+
+      // The next session's list is short: drawn in full, no scroll to follow.
+      answer = list.slice(0, 12);
+      el.token = forgedToken({ consumer_id: 'short-list' });
+      await until(() => rows(el).length === 12 && shadow(el).querySelector('ul.windowed') === null, 'the short list');
+      await el.updateComplete;
+      expect([...live], 'a short list').to.deep.equal([]);
+
+      // Long again, then moved in the page: still drawn as the page scrolls.
+      answer = list;
+      el.token = forgedToken({ consumer_id: 'long-again' });
+      await until(() => shadow(el).querySelector('ul.windowed') !== null && rows(el).length > 0, 'the long list again');
+      await el.updateComplete;
+      expect([...live].sort()).to.deep.equal(['resize', 'scroll']);
+      const box = document.createElement('div');
+      document.body.append(box);
+      box.append(el);
+      expect([...live].sort(), 'moved').to.deep.equal(['resize', 'scroll']);
+      await until(() => {
+        window.scrollTo(0, document.documentElement.scrollHeight);
+        return rows(el).some((r) => r.dataset.serviceId === `svc-${COUNT - 1}`);
+      }, 'the last row drawn after the move');
+      expect(events.errors).to.deep.equal([]);
+      el.remove();
+      expect([...live], 'removed').to.deep.equal([]);
+      box.remove();
+    } finally {
+      // The patches are own properties of `window`, over those of EventTarget.prototype.
+      delete (window as { addEventListener?: unknown }).addEventListener;
+      delete (window as { removeEventListener?: unknown }).removeEventListener;
+    }
   });
 
   it('is accessible', async () => {
