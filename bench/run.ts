@@ -236,6 +236,8 @@ interface RenderResult {
 }
 
 const renderResults: RenderResult[] = [];
+/** 100 rows drawn by a second element on a page where one has drawn them already (the target is judged on a fresh page). */
+const reusedPageSamples: Timing[] = [];
 const keystrokeSamples: KeystrokeTiming[] = [];
 let leaks: LeaksResult | undefined;
 try {
@@ -250,6 +252,17 @@ try {
     const m = medians(samples);
     renderResults.push({ rows: n, median: m, samples: samples.map((sample) => medians([sample])) });
     console.log(`render ${String(n).padStart(5)} rows: ${m.rafMs} ms (DOM ${m.domMs} ms, painted ${m.paintMs} ms; first rows painted ${m.firstPaintMs} ms)`);
+  }
+  // As after a single-page app's navigation back to its settings: the module, its templates, its stylesheet and its
+  // schemas have been used once on this page, so only the element's own work for this list is timed.
+  if (sizes.includes(100)) {
+    for (let run = 0; run < runs; run++) {
+      const page = await freshPage();
+      const pageSource = await data.prepare(page, 100);
+      await page.evaluate(([rows, src]) => window.vcBench.render(rows, src), [100, pageSource] as const);
+      reusedPageSamples.push(await page.evaluate(([rows, src]) => window.vcBench.render(rows, src), [100, pageSource] as const));
+      await page.close();
+    }
   }
   for (let run = 0; run < runs; run++) {
     const page = await freshPage();
@@ -285,6 +298,7 @@ const rows: Row[] = [
   ...renderResults.map((r) =>
     cells(`connected → ${r.rows.toLocaleString('en')} rows${r.median.drawnRows < r.rows ? ` (windowed: ${r.median.drawnRows} in the DOM)` : ''}`, r.median),
   ),
+  ...(reusedPageSamples.length > 0 ? [cells('connected → 100 rows, second element on the page', medians(reusedPageSamples))] : []),
   cells(`keystroke @ ${KEYSTROKE_ROWS.toLocaleString('en')} rows (median)`, keystroke),
   ...perQuery.map((q) => cells(`  "${q.query}" → ${q.visible} visible`, q)),
 ];
@@ -317,7 +331,8 @@ console.log('');
 console.log(
   `targets: 1,000 rows < ${TARGETS.render1000Ms} ms: ${targets.render1000.met === null ? 'not measured' : targets.render1000.met ? 'met' : 'NOT met'} (${targets.render1000.medianMs} ms); ` +
     `keystroke < ${TARGETS.keystrokeMs} ms of work: ${targets.keystroke.met ? 'met' : 'NOT met'} (median ${keystroke.workMs} ms, slowest "${worstQuery.query}" ${worstQuery.workMs} ms; to the next rAF ${keystroke.rafMs} ms); ` +
-    `first paint at 100 rows (warm session: token given, reply in memory) < ${TARGETS.firstPaint100Ms} ms: ${targets.firstPaint100.met === null ? 'not measured' : targets.firstPaint100.met ? 'met' : 'NOT met'} (${targets.firstPaint100.medianMs} ms)`,
+    `first paint at 100 rows (warm session: token given, reply in memory; fresh page) < ${TARGETS.firstPaint100Ms} ms: ${targets.firstPaint100.met === null ? 'not measured' : targets.firstPaint100.met ? 'met' : 'NOT met'} (${targets.firstPaint100.medianMs} ms` +
+    `${reusedPageSamples.length > 0 ? `; a second element on the same page: ${medians(reusedPageSamples).firstPaintMs} ms` : ''})`,
 );
 
 // VaultRE: the callback page's load (its timeOrigin) → the code's arrival at the host endpoint, built callback page.
@@ -352,11 +367,13 @@ const results = {
   },
   runs,
   method: {
+    renderOnReusedPage: 'the same, for a second element on a page where a first one has drawn the same 100 rows and been removed',
     render: 'fresh page per run; performance.now() before document.body.append(el); rafMs = first rAF after the shadow root holds N [part="connection"] rows (a windowed list: after ready + updateComplete, the rows near the viewport, drawnRows); domMs = when it holds them; paintMs = first task after that frame',
     keystroke: `at ${KEYSTROKE_ROWS} rows, each keystroke starting just after a frame: input.value = q, dispatch input, await el.updateComplete (domMs), one rAF (rafMs), next task (paintMs); queries ${JSON.stringify(QUERIES)} per run`,
     workMs: 'domMs + (paintMs - rafMs): the main thread\'s work without the wait for the next frame',
   },
   render: renderResults,
+  renderOnReusedPage: reusedPageSamples.length > 0 ? { rows: 100, median: medians(reusedPageSamples), samples: reusedPageSamples.map((sample) => medians([sample])) } : null,
   keystroke: { rows: KEYSTROKE_ROWS, median: keystroke, perQuery, samples: keystrokeSamples },
   targets,
   vaultreCallback,
