@@ -24,7 +24,9 @@ export default defineConfig({
       // Modules the entry shares with its lazy chunks stay in the entry (which may then export a little more),
       // instead of a common chunk the entry would import statically: the first load stays one file.
       preserveEntrySignatures: 'allow-extension',
-      output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true },
+      // `comments`: the minifier keeps tree-shaking annotations (`/* @__PURE__ */`, about a hundred of them, 0.3 kB
+      // gzipped) for a bundler downstream; this file is the finished page module, so only licence comments stay.
+      output: { chunkFileNames: 'chunks/[name]-[hash].js', minify: true, comments: { legal: true, annotation: false, jsdoc: false } },
     },
   },
 });
