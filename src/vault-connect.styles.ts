@@ -1,38 +1,45 @@
 import { css } from 'lit';
 
-/** Styles of `<vault-connect>`; every themable value is a custom property on `:host`. */
+/**
+ * Styles of `<vault-connect>`. Every themable value is a public `--vc-*` custom property, read once on `:host` into a
+ * private `--_*` one with the default as its fallback: a `--vc-*` value set on the element or inherited from any
+ * ancestor (`:root` included) wins, and the rules below read only the private names. Those are two letters each
+ * because the first load's size budget is tight: ff/fs font family/size; tx/mu text/muted text; bg background;
+ * sf surface; bd border; pr/pt primary/its text; dg danger; sb/sc success bg/fg; wb/wf warning; db/df danger badge;
+ * nb/nf neutral badge; r radius; sp spacing; fr focus ring.
+ */
 export const styles = css`
   :host {
     /* Each colour is light-dark(light, dark): \`color-scheme\` below picks one, so \`theme\` needs no second palette. */
-    --vc-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif;
-    --vc-font-size: 0.875rem;
-    --vc-color-text: light-dark(#111827, #f3f4f6);
-    --vc-color-text-muted: light-dark(#4b5563, #9ca3af);
-    --vc-color-background: light-dark(#ffffff, #111827);
-    --vc-color-surface: light-dark(#f9fafb, #1f2937);
-    --vc-color-border: light-dark(#e5e7eb, #374151);
-    --vc-color-primary: light-dark(#4338ca, #a5b4fc);
-    --vc-color-primary-text: light-dark(#ffffff, #111827);
-    --vc-color-danger: light-dark(#b91c1c, #fca5a5);
-    --vc-color-success-bg: light-dark(#dcfce7, #14532d);
-    --vc-color-success-fg: light-dark(#166534, #bbf7d0);
-    --vc-color-warning-bg: light-dark(#fef3c7, #78350f);
-    --vc-color-warning-fg: light-dark(#92400e, #fde68a);
-    --vc-color-danger-bg: light-dark(#fee2e2, #7f1d1d);
-    --vc-color-danger-fg: light-dark(#991b1b, #fecaca);
-    --vc-color-neutral-bg: light-dark(#f3f4f6, #374151);
-    --vc-color-neutral-fg: light-dark(#374151, #e5e7eb);
-    --vc-radius: 0.5rem;
-    --vc-spacing: 0.75rem;
-    --vc-focus-ring: 0 0 0 2px var(--vc-color-background), 0 0 0 4px var(--vc-color-primary);
+    --_ff: var(--vc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    --_fs: var(--vc-font-size, 0.875rem);
+    --_tx: var(--vc-color-text, light-dark(#111827, #f3f4f6));
+    --_mu: var(--vc-color-text-muted, light-dark(#4b5563, #9ca3af));
+    --_bg: var(--vc-color-background, light-dark(#ffffff, #111827));
+    --_sf: var(--vc-color-surface, light-dark(#f9fafb, #1f2937));
+    --_bd: var(--vc-color-border, light-dark(#e5e7eb, #374151));
+    --_pr: var(--vc-color-primary, light-dark(#4338ca, #a5b4fc));
+    --_pt: var(--vc-color-primary-text, light-dark(#ffffff, #111827));
+    --_dg: var(--vc-color-danger, light-dark(#b91c1c, #fca5a5));
+    --_sb: var(--vc-color-success-bg, light-dark(#dcfce7, #14532d));
+    --_sc: var(--vc-color-success-fg, light-dark(#166534, #bbf7d0));
+    --_wb: var(--vc-color-warning-bg, light-dark(#fef3c7, #78350f));
+    --_wf: var(--vc-color-warning-fg, light-dark(#92400e, #fde68a));
+    --_db: var(--vc-color-danger-bg, light-dark(#fee2e2, #7f1d1d));
+    --_df: var(--vc-color-danger-fg, light-dark(#991b1b, #fecaca));
+    --_nb: var(--vc-color-neutral-bg, light-dark(#f3f4f6, #374151));
+    --_nf: var(--vc-color-neutral-fg, light-dark(#374151, #e5e7eb));
+    --_r: var(--vc-radius, 0.5rem);
+    --_sp: var(--vc-spacing, 0.75rem);
+    --_fr: var(--vc-focus-ring, 0 0 0 2px var(--_bg), 0 0 0 4px var(--_pr));
 
     display: block;
     color-scheme: light dark;
-    font-family: var(--vc-font-family);
-    font-size: var(--vc-font-size);
+    font-family: var(--_ff);
+    font-size: var(--_fs);
     line-height: 1.4;
-    color: var(--vc-color-text);
-    background: var(--vc-color-background);
+    color: var(--_tx);
+    background: var(--_bg);
   }
 
   :host([theme='light']) {
@@ -68,9 +75,9 @@ export const styles = css`
 
   .toolbar {
     display: flex;
-    gap: var(--vc-spacing);
+    gap: var(--_sp);
     align-items: center;
-    margin-block-end: var(--vc-spacing);
+    margin-block-end: var(--_sp);
   }
 
   input[type='search'] {
@@ -78,15 +85,15 @@ export const styles = css`
     min-width: 0;
     font: inherit;
     color: inherit;
-    background: var(--vc-color-background);
+    background: var(--_bg);
     /* The box's only outline: 3:1 against the background (WCAG 1.4.11), so not the faint divider colour. */
-    border: 1px solid var(--vc-color-text-muted);
-    border-radius: var(--vc-radius);
+    border: 1px solid var(--_mu);
+    border-radius: var(--_r);
     padding: 0.5rem 0.75rem;
   }
 
   input::placeholder {
-    color: var(--vc-color-text-muted);
+    color: var(--_mu);
   }
 
   h3 {
@@ -94,16 +101,16 @@ export const styles = css`
     font-weight: 600;
     text-transform: uppercase;
     letter-spacing: 0.04em;
-    color: var(--vc-color-text-muted);
-    margin: calc(var(--vc-spacing) * 1.5) 0 calc(var(--vc-spacing) / 2);
+    color: var(--_mu);
+    margin: calc(var(--_sp) * 1.5) 0 calc(var(--_sp) / 2);
   }
 
   ul {
     list-style: none;
     margin: 0;
     padding: 0;
-    border: 1px solid var(--vc-color-border);
-    border-radius: var(--vc-radius);
+    border: 1px solid var(--_bd);
+    border-radius: var(--_r);
     overflow: hidden;
   }
 
@@ -111,15 +118,15 @@ export const styles = css`
     display: grid;
     grid-template-columns: auto 1fr auto auto;
     align-items: center;
-    gap: var(--vc-spacing);
-    padding: var(--vc-spacing);
-    background: var(--vc-color-background);
+    gap: var(--_sp);
+    padding: var(--_sp);
+    background: var(--_bg);
     content-visibility: auto;
     contain-intrinsic-size: auto 4rem;
   }
 
   .row + .row {
-    border-block-start: 1px solid var(--vc-color-border);
+    border-block-start: 1px solid var(--_bd);
   }
 
   .icon {
@@ -128,9 +135,9 @@ export const styles = css`
     place-items: center;
     width: 2.5rem;
     height: 2.5rem;
-    border-radius: var(--vc-radius);
-    background: var(--vc-color-surface);
-    border: 1px solid var(--vc-color-border);
+    border-radius: var(--_r);
+    background: var(--_sf);
+    border: 1px solid var(--_bd);
     overflow: hidden;
   }
 
@@ -140,12 +147,12 @@ export const styles = css`
     width: 100%;
     height: 100%;
     object-fit: contain;
-    background: var(--vc-color-background);
+    background: var(--_bg);
   }
 
   .monogram {
     font-weight: 600;
-    color: var(--vc-color-text-muted);
+    color: var(--_mu);
   }
 
   .text {
@@ -160,14 +167,14 @@ export const styles = css`
 
   .tag-line,
   .hint {
-    color: var(--vc-color-text-muted);
+    color: var(--_mu);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
   }
 
   .row-error {
-    color: var(--vc-color-danger);
+    color: var(--_dg);
   }
 
   .badge {
@@ -177,23 +184,23 @@ export const styles = css`
     font-weight: 600;
     padding: 0.125rem 0.5rem;
     border-radius: 999px;
-    background: var(--vc-color-neutral-bg);
-    color: var(--vc-color-neutral-fg);
+    background: var(--_nb);
+    color: var(--_nf);
   }
 
   .badge[data-tone='success'] {
-    background: var(--vc-color-success-bg);
-    color: var(--vc-color-success-fg);
+    background: var(--_sb);
+    color: var(--_sc);
   }
 
   .badge[data-tone='warning'] {
-    background: var(--vc-color-warning-bg);
-    color: var(--vc-color-warning-fg);
+    background: var(--_wb);
+    color: var(--_wf);
   }
 
   .badge[data-tone='danger'] {
-    background: var(--vc-color-danger-bg);
-    color: var(--vc-color-danger-fg);
+    background: var(--_db);
+    color: var(--_df);
   }
 
   .actions {
@@ -205,28 +212,28 @@ export const styles = css`
   }
 
   .progress {
-    color: var(--vc-color-text-muted);
+    color: var(--_mu);
   }
 
   button {
     font: inherit;
     font-weight: 500;
     cursor: pointer;
-    border-radius: var(--vc-radius);
+    border-radius: var(--_r);
     padding: 0.375rem 0.75rem;
-    border: 1px solid var(--vc-color-border);
-    background: var(--vc-color-background);
-    color: var(--vc-color-text);
+    border: 1px solid var(--_bd);
+    background: var(--_bg);
+    color: var(--_tx);
   }
 
   button.primary {
-    background: var(--vc-color-primary);
-    border-color: var(--vc-color-primary);
-    color: var(--vc-color-primary-text);
+    background: var(--_pr);
+    border-color: var(--_pr);
+    color: var(--_pt);
   }
 
   button.danger {
-    color: var(--vc-color-danger);
+    color: var(--_dg);
   }
 
   /* One hover for every button in both themes: contrast(.9) moves white and near-black alike towards grey. */
@@ -243,25 +250,25 @@ export const styles = css`
   input:focus-visible {
     /* Transparent, not none: forced-colors mode drops the shadow and paints this outline instead. */
     outline: 2px solid transparent;
-    box-shadow: var(--vc-focus-ring);
+    box-shadow: var(--_fr);
   }
 
   .state {
-    padding: calc(var(--vc-spacing) * 2);
+    padding: calc(var(--_sp) * 2);
     text-align: center;
-    color: var(--vc-color-text-muted);
-    border: 1px dashed var(--vc-color-border);
-    border-radius: var(--vc-radius);
+    color: var(--_mu);
+    border: 1px dashed var(--_bd);
+    border-radius: var(--_r);
   }
 
   .state.error {
-    color: var(--vc-color-text);
+    color: var(--_tx);
     border-style: solid;
-    border-color: var(--vc-color-danger);
+    border-color: var(--_dg);
   }
 
   .state p {
-    margin: 0 0 var(--vc-spacing);
+    margin: 0 0 var(--_sp);
   }
 
   .state strong {
@@ -275,7 +282,7 @@ export const styles = css`
     width: 40%;
     border-radius: 0.25rem;
     margin-block: 0.25rem;
-    background: var(--vc-color-surface);
+    background: var(--_sf);
   }
 
   .skeleton .bar + .bar {

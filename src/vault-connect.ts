@@ -36,8 +36,8 @@ const localize = (host: LocalizedHost, use: (strings: Strings) => void): Promise
  * Dates are formatted with `Intl`; the layout follows the page's writing direction (`dir="rtl"`).
  *
  * Theming: every default colour is `light-dark(light, dark)`, so `theme` (`light`, `dark`, or `auto` following
- * `prefers-color-scheme`) needs no second palette. Set any `--vc-*` property on the element itself (a value inherited
- * from an ancestor does not reach it: the defaults are declared on `:host`); use `light-dark()` there to give both.
+ * `prefers-color-scheme`) needs no second palette. Set any `--vc-*` property on the element or on any ancestor (design
+ * tokens on `:root` reach it; the closest value wins); use `light-dark()` there to give both.
  *
  * @tagname vault-connect
  * @summary Lists a consumer's Apideck Vault connections and lets them connect, configure, enable, disable and

@@ -15,11 +15,11 @@ export interface ConfirmText {
 const styles = css`
   dialog {
     font: inherit;
-    color: var(--vc-color-text);
-    background: var(--vc-color-background);
-    border: 1px solid var(--vc-color-border);
-    border-radius: var(--vc-radius);
-    padding: calc(var(--vc-spacing) * 1.5);
+    color: var(--_tx);
+    background: var(--_bg);
+    border: 1px solid var(--_bd);
+    border-radius: var(--_r);
+    padding: calc(var(--_sp) * 1.5);
     max-width: min(28rem, calc(100vw - 2rem));
   }
   dialog::backdrop {
@@ -30,14 +30,14 @@ const styles = css`
     margin: 0 0 0.5rem;
   }
   p {
-    margin: 0 0 var(--vc-spacing);
-    color: var(--vc-color-text-muted);
+    margin: 0 0 var(--_sp);
+    color: var(--_mu);
   }
   /* After the element's own button rules, which this sheet follows. */
   button.danger.solid {
-    background: var(--vc-color-danger);
-    border-color: var(--vc-color-danger);
-    color: var(--vc-color-background);
+    background: var(--_dg);
+    border-color: var(--_dg);
+    color: var(--_bg);
   }
   .dialog-actions {
     display: flex;

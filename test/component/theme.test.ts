@@ -215,6 +215,39 @@ describe('theme', () => {
     expect(look(el)).to.deep.equal(before);
   });
 
+  it('custom properties set on :root or any ancestor reach the element; one set on the element wins', async () => {
+    pageStyle(`
+      :root { --vc-color-primary: rgb(15, 118, 110); --vc-radius: 3px; }
+      .settings { --vc-color-text: light-dark(rgb(1, 2, 3), rgb(4, 5, 6)); --vc-spacing: 10px; }
+    `);
+    const wrapper = document.createElement('div');
+    wrapper.className = 'settings';
+    document.body.append(wrapper);
+    try {
+      const { el } = await mountWithList(LIST);
+      wrapper.append(el);
+      for (const theme of ['light', 'dark']) {
+        await setTheme(el, theme);
+        const now = look(el);
+        expect(now.primary, theme).to.equal('rgb(15, 118, 110)');
+        expect(now.text, theme).to.equal(theme === 'light' ? 'rgb(1, 2, 3)' : 'rgb(4, 5, 6)');
+        expect(getComputedStyle(shadow(el).querySelector('ul')!).borderTopLeftRadius).to.equal('3px');
+        expect(getComputedStyle(row(el, 'salesforce')).paddingTop).to.equal('10px');
+      }
+      // The focus ring's default follows the inherited primary colour.
+      const search = shadow(el).querySelector<HTMLInputElement>('input[part="search"]')!;
+      search.focus();
+      expect(getComputedStyle(search).boxShadow).to.contain('rgb(15, 118, 110)');
+      search.blur();
+      // Closer wins: a value on the element beats the inherited ones.
+      el.style.setProperty('--vc-color-primary', 'rgb(200, 0, 0)');
+      expect(look(el).primary).to.equal('rgb(200, 0, 0)');
+      el.remove();
+    } finally {
+      wrapper.remove();
+    }
+  });
+
   it('every documented part can be styled with ::part(), the dialog and its buttons included', async () => {
     const manifest = (await (await fetch('/custom-elements.json')).json()) as ManifestJson;
     const documented = documentedOf(manifest, 'cssParts');
@@ -266,7 +299,8 @@ describe('theme', () => {
   it('the documentation lists exactly the custom properties the styles declare', async () => {
     const manifest = (await (await fetch('/custom-elements.json')).json()) as ManifestJson;
     const documented = documentedOf(manifest, 'cssProperties');
-    const declared = [...new Set([...styles.cssText.matchAll(/(--vc-[a-z0-9-]+)\s*:/g)].map((m) => m[1]))];
+    // Each public property is read once, on :host, as the first argument of a var() with the default as its fallback.
+    const declared = [...new Set([...styles.cssText.matchAll(/var\((--vc-[a-z0-9-]+)\s*,/g)].map((m) => m[1]))];
     expect(declared.length).to.be.greaterThan(15);
     expect([...documented].sort()).to.deep.equal([...declared].sort());
     // Colours, radius, spacing, font, focus ring and badge colours are all among them.
