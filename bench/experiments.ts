@@ -226,6 +226,7 @@ const allVariants: Variant[] = [
   { name: 'dom-first-15', note: 'no windowing, 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/view/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;'), (files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
   { name: 'first-15', note: 'long lists: 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
   { name: 'first-12', note: 'long lists: 12 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 12;')], data: 'full' },
+  { name: 'overhang-100', note: 'measurement only: windowed lists draw 100 px beyond the viewport instead of 600', patches: [(files) => replaceIn(files, 'src/view/windowed-rows.ts', /const OVERHANG = \d+;/, 'const OVERHANG = 100;')], data: 'full' },
   { name: 'first-100', note: 'long lists: 100 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 100;')], data: 'full' },
   { name: 'slices-rest', note: 'long lists: the first slice, then every other row at once', patches: [moreRows(1e9)], data: 'full' },
   { name: 'committed-tree', note: 'src/ as in --commit (default HEAD)', patches: [committedTree], data: 'full' },
