@@ -22,6 +22,7 @@ import {
   text,
   until,
 } from './helpers.ts';
+import { storageText } from './vaultre-helpers.ts';
 
 const LIST = [
   connection({ service_id: 'salesforce', name: 'Salesforce' }),
@@ -42,9 +43,7 @@ function pageStrings(): string[] {
     }
   };
   visit(document);
-  for (const store of [localStorage, sessionStorage]) {
-    for (let i = 0; i < store.length; i++) found.push(`${store.key(i)}=${store.getItem(store.key(i) ?? '')}`);
-  }
+  found.push(storageText());
   for (const entry of performance.getEntries()) found.push(entry.name);
   return found;
 }
