@@ -1,7 +1,7 @@
 /**
  * When a list is windowed, and the chunk that does it (`windowed-rows.ts`). Shared by the element, which draws the
- * windowed list, and the Vault API client, which starts fetching the chunk as soon as a long reply is parsed, so it
- * arrives while the reply is validated rather than after.
+ * windowed list, and the Vault API client, which starts fetching the chunk with the list request, so it is in by the
+ * time a long reply is parsed.
  */
 
 /**

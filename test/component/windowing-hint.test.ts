@@ -1,29 +1,35 @@
 /**
- * A long reply starts the windowing chunk's download as soon as it is parsed, before it is validated (the chunk then
- * arrives while zod works); a short one never asks for it. Shown with a long reply that fails validation: no windowed
- * list is ever drawn, yet the chunk was asked for, and the failure is the usual `invalid_response`. (Its own file, in
- * this order: a module, once loaded, stays loaded.)
+ * The list request starts the windowing chunk's download: the chunk comes in while the reply is on its way, so a long
+ * list is drawn as soon as it is parsed instead of after one more round trip. Shown with a reply held back until the
+ * chunk has been asked for, then a short list, which is drawn as usual (every row in the DOM, not windowed). (Its own
+ * file: a module, once loaded, stays loaded, and another test could have loaded it first.)
  */
 import { expect } from '@open-wc/testing';
-import { connection, mountWithList, restoreFetch, statePanel, until } from './helpers.ts';
+import { connection, forgedToken, gate, listResponse, mount, restoreFetch, rows, STUB_API, stubFetch, until } from './helpers.ts';
 
 const requested = (name: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(name));
 
-describe('the windowing hint', () => {
+describe('the windowing chunk', () => {
   afterEach(restoreFetch);
 
-  it('a short reply does not ask for the windowing chunk', async () => {
-    await mountWithList([connection({ service_id: 'hubspot' })]);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(requested('windowed-rows')).to.equal(false);
-  });
+  it('is asked for with the list request, before the reply is in', async () => {
+    expect(requested('windowed-rows'), 'not loaded before the test').to.equal(false);
+    const reply = gate();
+    const stub = stubFetch(async (call) => {
+      if (call.url.origin !== STUB_API || call.url.pathname !== '/vault/connections') return undefined;
+      await reply.promise;
+      return listResponse([connection({ service_id: 'hubspot' }), connection({ service_id: 'pipedrive' })]);
+    });
+    const { el, events } = await mount({ token: forgedToken(), unifyBaseUrl: STUB_API });
+    await until(() => stub.count('GET', '/vault/connections') === 1, 'the list request');
+    await until(() => requested('windowed-rows'), 'the chunk asked for while the reply is held');
+    expect(events.ready).to.have.length(0);
 
-  it('a long reply asks for it once parsed, even one that then fails validation', async () => {
-    const list: unknown[] = Array.from({ length: 300 }, (_, i) => connection({ service_id: `svc-${i}` }));
-    list.push({ service_id: 42, unified_api: 'crm' });
-    const { el, events } = await mountWithList(list);
-    expect(events.errors.map((e) => e.code)).to.deep.equal(['invalid_response']);
-    expect(statePanel(el)?.getAttribute('role')).to.equal('alert');
-    await until(() => requested('windowed-rows'), 'the chunk asked for');
+    reply.open();
+    await until(() => events.ready.length > 0, 'the list');
+    await el.updateComplete;
+    expect(rows(el).map((row) => row.dataset['serviceId'])).to.deep.equal(['hubspot', 'pipedrive']);
+    expect(el.shadowRoot?.querySelector('ul.windowed'), 'a short list is not windowed').to.equal(null);
+    expect(events.errors).to.have.length(0);
   });
 });
