@@ -44,7 +44,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createSessionHandler } from '../src/server/session-handler.ts';
 import { createVaultreHandler } from '../src/server/vaultre-handler.ts';
-import { memoryStore } from '../src/server/stores.ts';
+import { memoryStore } from '../src/server/stores/memory-store.ts';
 import { toNodeHandler } from '../src/server/node-adapter.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.ts';
 import type { VaultreEmulator } from '../src/sandbox/vaultre.ts';

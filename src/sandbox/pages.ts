@@ -8,7 +8,7 @@
  * documents and the redirects on the way to them) carries `Cross-Origin-Opener-Policy: same-origin`, which severs a
  * popup from its opener exactly as a real identity provider that sets COOP does.
  */
-import { readLimited } from '../server/http.ts';
+import { readLimited } from '../server/http/read-limited.ts';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 

@@ -17,7 +17,7 @@ import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { SignJWT, errors as joseErrors, jwtVerify } from 'jose';
 import * as z from 'zod';
 import { ALLOW_ACTIONS } from '../api/vocabulary.ts';
-import { readLimited } from '../server/http.ts';
+import { readLimited } from '../server/http/read-limited.ts';
 import {
   FormBodyError,
   PAGE_CSS_PATH,

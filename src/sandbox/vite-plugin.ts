@@ -18,7 +18,7 @@ import type { AddressInfo } from 'node:net';
 import type { Plugin } from 'vite';
 import { createSessionHandler } from '../server/session-handler.ts';
 import { createVaultreHandler } from '../server/vaultre-handler.ts';
-import { memoryStore } from '../server/stores.ts';
+import { memoryStore } from '../server/stores/memory-store.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
 import { startSandbox, type Sandbox } from './index.ts';
 

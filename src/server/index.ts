@@ -2,11 +2,17 @@
  * `vault-connect/server`: Fetch-API handlers for hosts, `(request: Request) => Promise<Response>`, usable in any runtime,
  * plus a Node `http` adapter.
  */
-export { createSessionHandler, DEFAULT_UNIFY_BASE_URL } from './session-handler.ts';
-export type { SessionHandlerOptions, SessionSettings, SessionTheme, ConsumerMetadata } from './session-handler.ts';
+export { createSessionHandler } from './session-handler.ts';
+export { DEFAULT_UNIFY_BASE_URL } from './apideck.ts';
+export type { SessionHandlerOptions, SessionSettings, SessionTheme, ConsumerMetadata } from './session-options.ts';
 export { toNodeHandler, toFetchRequest, writeFetchResponse } from './node-adapter.ts';
 export type { FetchHandler, NodeAdapterOptions } from './node-adapter.ts';
-export { createVaultreHandler, DEFAULT_VAULTRE_EXCHANGE_URL } from './vaultre-handler.ts';
-export type { VaultreHandlerOptions, VaultreStatus } from './vaultre-handler.ts';
-export { memoryStore, apideckImportStore, VAULTRE_TOKEN_TYPES } from './stores.ts';
-export type { VaultreTokenStore, StoredVaultreToken, VaultreTokenType, ApideckImportStoreOptions } from './stores.ts';
+export { createVaultreHandler } from './vaultre-handler.ts';
+export { DEFAULT_VAULTRE_EXCHANGE_URL } from './vaultre-exchange.ts';
+export type { VaultreHandlerOptions } from './vaultre-options.ts';
+export type { VaultreStatus } from './vaultre-handler.ts';
+export { memoryStore } from './stores/memory-store.ts';
+export { apideckImportStore } from './stores/apideck-import-store.ts';
+export type { ApideckImportStoreOptions } from './stores/apideck-import-store.ts';
+export { VAULTRE_TOKEN_TYPES } from './stores/types.ts';
+export type { VaultreTokenStore, StoredVaultreToken, VaultreTokenType } from './stores/types.ts';

@@ -4,8 +4,9 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
+import type { FetchHandler } from './http/replies.ts';
 
-export type FetchHandler = (request: Request) => Promise<Response>;
+export type { FetchHandler } from './http/replies.ts';
 
 export interface NodeAdapterOptions {
   /** Origin used to build the absolute request URL when the request has no Host header. Default `http://localhost`. */

@@ -1,6 +1,5 @@
-/** Helpers the server handlers and stores share for validating their options. Messages never quote option values. */
-import { ZodError, type z } from 'zod';
-import { HttpError } from './http.ts';
+/** Validation helpers the server handlers and stores share: option schemas and messages, and a parse that never throws. */
+import * as z from 'zod';
 
 export function parseUrl(value: string): URL | null {
   try {
@@ -21,6 +20,22 @@ export function isLoopbackHost(hostname: string): boolean {
 }
 
 export const isFunction = (value: unknown): boolean => typeof value === 'function';
+
+/** The `allowedOrigins` option of both handlers: origins only (scheme, host and port). */
+export const allowedOriginsOption = z
+  .array(
+    z.string().refine((value) => {
+      const url = parseUrl(value);
+      return url !== null && url.origin !== 'null' && url.origin === value.replace(/\/$/, '');
+    }, 'must list origins such as "https://app.example.com" (scheme, host and port only)'),
+  )
+  .optional();
+
+/** The `timeoutMs` option of everything that calls upstream: at most two minutes. */
+export const timeoutMsOption = z.number().int().positive().max(120_000).optional();
+
+/** The `fetch` option of everything that calls upstream. */
+export const fetchOption = z.custom<typeof fetch>(isFunction, 'must be a function').optional();
 
 /** Describes the first bad option of `name`'s options by its path and zod's message; option values are never quoted. */
 export function optionsError(name: string, error: z.ZodError): Error {
@@ -47,29 +62,9 @@ export function safeParse<S extends z.ZodType>(schema: S, value: unknown): z.Zod
   try {
     return schema.safeParse(value);
   } catch {
-    return { success: false, error: new ZodError([{ code: 'custom', path: [], message: 'Invalid input', input: value }]) };
+    return { success: false, error: new z.ZodError([{ code: 'custom', path: [], message: 'Invalid input', input: value }]) };
   }
 }
 
 /** Header values: visible ASCII and spaces (no control characters, no line breaks). */
 export const HEADER_SAFE = /^[\x20-\x7e]+$/;
-
-/**
- * Who is signed in, from the host's `consumerId(request)`: nobody (empty, not a string, or it threw) is a 401, and an
- * ID that could not travel in a header is a 500. Neither message quotes the ID or the error.
- */
-export async function resolveConsumerId(
-  read: (request: Request) => string | Promise<string>,
-  request: Request,
-  messages: { notSignedIn: string; invalid: string },
-): Promise<string> {
-  let consumerId: unknown;
-  try {
-    consumerId = await read(request);
-  } catch {
-    consumerId = undefined;
-  }
-  if (typeof consumerId !== 'string' || consumerId.trim() === '') throw new HttpError(401, 'not_signed_in', messages.notSignedIn);
-  if (!HEADER_SAFE.test(consumerId)) throw new HttpError(500, 'invalid_consumer_id', messages.invalid);
-  return consumerId;
-}

@@ -15,7 +15,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createSessionHandler, createVaultreHandler, memoryStore } from '../../src/server/index.ts';
-import { isCodeRejection } from '../../src/server/vaultre-handler.ts';
+import { isCodeRejection } from '../../src/server/vaultre-exchange.ts';
 import { anyBodyText, corrupt, hostileJson, hostileString, unicodeString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
 import { codePoints, isPlainObject } from './oracles.ts';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_VAULTRE_EXCHANGE_URL, createVaultreHandler, memoryStore, toNodeHandler } from '../../src/server/index.ts';
 import type { StoredVaultreToken, VaultreHandlerOptions, VaultreTokenStore } from '../../src/server/index.ts';
-import { isCodeRejection } from '../../src/server/vaultre-handler.ts';
+import { isCodeRejection } from '../../src/server/vaultre-exchange.ts';
 
 const CLIENT_ID = 'vaultre-client-42';
 const CODE = 'vrCODEsecret7f3a9c21d4';

@@ -1,86 +1,13 @@
 /**
- * Where `createVaultreHandler` keeps each consumer's VaultRE token: the `VaultreTokenStore` interface and two ready
- * stores, `memoryStore()` (one process, for demos and tests) and `apideckImportStore()` (the token kept in Apideck Vault
- * through the Vault API's import endpoint, so any number of handler instances share it).
- *
- * A store may return the token from `get` (the handler itself never forwards it). Errors a store throws never carry the
- * token, the Apideck API key or an upstream reply's details, and nothing here logs.
+ * `apideckImportStore()`: the VaultRE token store that keeps each consumer's token in Apideck Vault, through the Vault
+ * API's import endpoint, so any number of handler instances share it. Errors never carry the token, the API key or an
+ * upstream reply's details, and nothing here logs.
  */
 import * as z from 'zod';
-import { readLimited } from './http.ts';
-import { HEADER_SAFE, isFunction, isLoopbackHost, optionsError, parseUrl } from './options.ts';
-
-/** The two kinds of VaultRE token: office-level (`oauth-authorize.cgi`) and user-level (`oauth-authorize-user.cgi`). */
-export const VAULTRE_TOKEN_TYPES = ['account', 'user'] as const;
-export type VaultreTokenType = (typeof VAULTRE_TOKEN_TYPES)[number];
-
-/** A consumer's VaultRE token as the handler stores it. */
-export interface StoredVaultreToken {
-  /** The VaultRE API token. Secret: never sent to a browser. */
-  token: string;
-  token_type: VaultreTokenType;
-  /** When the token was obtained, ISO 8601. */
-  connected_at: string;
-}
-
-/**
- * Keeps one VaultRE token per consumer. `get` answers `undefined` when the consumer has no usable token. Every method may
- * reject; the handler answers 500 `store_failed` without detail.
- */
-export interface VaultreTokenStore {
-  get(consumerId: string): Promise<StoredVaultreToken | undefined>;
-  /** Creates or replaces the consumer's token. */
-  set(consumerId: string, value: StoredVaultreToken): Promise<void>;
-  /** Forgets the consumer's token; forgetting a token that is not there is not an error. */
-  delete(consumerId: string): Promise<void>;
-}
-
-const StoredValueSchema = z.strictObject({
-  token: z.string().min(1),
-  token_type: z.enum(VAULTRE_TOKEN_TYPES),
-  connected_at: z.string().min(1),
-});
-
-/** Checks a value handed to `set`; the message never quotes the value. */
-function checkValue(storeName: string, value: unknown): StoredVaultreToken {
-  const parsed = StoredValueSchema.safeParse(value);
-  if (!parsed.success) {
-    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || 'value'))];
-    throw new Error(`${storeName}: invalid value for set() (${fields.join(', ')}).`);
-  }
-  return parsed.data;
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// memoryStore
-
-/**
- * A store in this process's memory (a `Map`), for the demo and tests. Tokens are lost on restart and not shared between
- * processes: behind a load balancer use a shared store such as `apideckImportStore()`.
- */
-export function memoryStore(): VaultreTokenStore {
-  const tokens = new Map<string, StoredVaultreToken>();
-  return {
-    get(consumerId) {
-      const value = tokens.get(consumerId);
-      return Promise.resolve(value ? { ...value } : undefined);
-    },
-    set(consumerId, value) {
-      // A throw in the executor (an invalid value) becomes the rejection.
-      return new Promise<void>((resolve) => {
-        tokens.set(consumerId, { ...checkValue('memoryStore', value) });
-        resolve();
-      });
-    },
-    delete(consumerId) {
-      tokens.delete(consumerId);
-      return Promise.resolve();
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------------
-// apideckImportStore
+import { apideckErrorMessage, apideckHeaders, unifyBase, unifyBaseUrlOption } from '../apideck.ts';
+import { HEADER_SAFE, fetchOption, optionsError, timeoutMsOption } from '../options.ts';
+import { DEFAULT_UPSTREAM_TIMEOUT_MS, callUpstream, isSuccess, redactUpstreamText } from '../upstream.ts';
+import { VAULTRE_TOKEN_TYPES, type VaultreTokenStore, checkValue } from './types.ts';
 
 export interface ApideckImportStoreOptions {
   /** Apideck API key. Server-side secret. */
@@ -99,8 +26,6 @@ export interface ApideckImportStoreOptions {
   timeoutMs?: number;
 }
 
-const DEFAULT_UNIFY_BASE_URL = 'https://unify.apideck.com';
-const DEFAULT_TIMEOUT_MS = 10_000;
 const UPSTREAM_BODY_LIMIT = 1024 * 1024;
 const UPSTREAM_MESSAGE_LIMIT = 200;
 /** Connection states in which Apideck holds usable credentials. */
@@ -114,16 +39,9 @@ const ImportStoreOptionsSchema = z.strictObject({
   appId: headerValue,
   unifiedApi: nonEmpty,
   serviceId: nonEmpty,
-  unifyBaseUrl: z
-    .string()
-    .refine((value) => {
-      const url = parseUrl(value);
-      if (url === null || url.search !== '' || url.hash !== '') return false;
-      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-    }, 'must be an https URL without query or fragment (http only for localhost)')
-    .optional(),
-  fetch: z.custom<typeof fetch>(isFunction, 'must be a function').optional(),
-  timeoutMs: z.number().int().positive().max(120_000).optional(),
+  unifyBaseUrl: unifyBaseUrlOption,
+  fetch: fetchOption,
+  timeoutMs: timeoutMsOption,
 });
 
 /** `GetConnectionResponse`, reduced to what the store reads; unknown fields are tolerated. */
@@ -135,12 +53,6 @@ const ConnectionReplySchema = z.looseObject({
     created_at: z.number().nullable().optional(),
   }),
 });
-
-const ErrorEnvelopeSchema = z.looseObject({ message: z.string() });
-
-function isTimeout(error: unknown): boolean {
-  return error instanceof Error && error.name === 'TimeoutError';
-}
 
 function epochToIso(value: number | null | undefined): string | undefined {
   if (typeof value !== 'number' || !Number.isFinite(value)) return undefined;
@@ -171,36 +83,29 @@ export function apideckImportStore(options: ApideckImportStoreOptions): VaultreT
   if (!parsed.success) throw optionsError(name, parsed.error);
   const config = parsed.data;
   const fetchImpl = config.fetch ?? globalThis.fetch.bind(globalThis);
-  const timeoutMs = config.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const base = (config.unifyBaseUrl ?? DEFAULT_UNIFY_BASE_URL).replace(/\/+$/, '');
-  const connectionUrl = `${base}/vault/connections/${encodeURIComponent(config.unifiedApi)}/${encodeURIComponent(config.serviceId)}`;
+  const timeoutMs = config.timeoutMs ?? DEFAULT_UPSTREAM_TIMEOUT_MS;
+  const connectionUrl = `${unifyBase(config.unifyBaseUrl)}/vault/connections/${encodeURIComponent(config.unifiedApi)}/${encodeURIComponent(config.serviceId)}`;
 
   function headersFor(consumerId: string, withBody: boolean): Record<string, string> {
     if (typeof consumerId !== 'string' || consumerId.trim() === '' || !HEADER_SAFE.test(consumerId)) {
       throw new Error(`${name}: the consumer ID must be a non-empty string of printable ASCII characters.`);
     }
     return {
-      authorization: `Bearer ${config.apiKey}`,
-      'x-apideck-app-id': config.appId,
-      'x-apideck-consumer-id': consumerId,
-      accept: 'application/json',
+      ...apideckHeaders(config.apiKey, config.appId, consumerId),
       ...(withBody ? { 'content-type': 'application/json' } : {}),
     };
   }
 
   /** Apideck's error message, short and single-line, with the given secrets redacted; `undefined` when unusable. */
   function upstreamMessage(reply: unknown, secrets: string[]): string | undefined {
-    const envelope = ErrorEnvelopeSchema.safeParse(reply);
-    if (!envelope.success) return undefined;
-    let message = envelope.data.message;
-    for (const secret of secrets) if (secret) message = message.split(secret).join('[redacted]');
-    // eslint-disable-next-line no-control-regex
-    message = message.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+    const text = apideckErrorMessage(reply);
+    if (text === undefined) return undefined;
+    const message = redactUpstreamText(text, secrets);
     if (message === '' || message.length > UPSTREAM_MESSAGE_LIMIT) return undefined;
     return message;
   }
 
-  async function call(
+  function call(
     operation: string,
     method: string,
     url: string,
@@ -208,35 +113,19 @@ export function apideckImportStore(options: ApideckImportStoreOptions): VaultreT
     body?: string,
   ): Promise<{ status: number; reply: unknown }> {
     const headers = headersFor(consumerId, body !== undefined);
-    let status: number;
-    let bytes: Uint8Array | null;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    try {
-      const response = await fetchImpl(url, {
-        method,
-        headers,
-        ...(body !== undefined ? { body } : {}),
-        redirect: 'manual',
-        signal: timeout,
-      });
-      status = response.status;
-      bytes = await readLimited(response.body, UPSTREAM_BODY_LIMIT);
-    } catch (error) {
-      // The underlying error may quote the request; it is not attached.
-      if (isTimeout(error) || timeout.aborted) {
-        throw new Error(`${name}: Apideck did not answer the ${operation} within ${timeoutMs / 1000} seconds.`);
-      }
-      throw new Error(`${name}: could not reach Apideck for the ${operation}.`);
-    }
-    let reply: unknown;
-    if (bytes !== null && bytes.byteLength > 0) {
-      try {
-        reply = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-      } catch {
-        reply = undefined;
-      }
-    }
-    return { status, reply };
+    return callUpstream({
+      url,
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      fetch: fetchImpl,
+      timeoutMs,
+      replyLimit: UPSTREAM_BODY_LIMIT,
+      unreachable: (timedOut) =>
+        timedOut
+          ? new Error(`${name}: Apideck did not answer the ${operation} within ${timeoutMs / 1000} seconds.`)
+          : new Error(`${name}: could not reach Apideck for the ${operation}.`),
+    });
   }
 
   function failure(operation: string, status: number, reply: unknown, secrets: string[]): Error {
@@ -248,7 +137,7 @@ export function apideckImportStore(options: ApideckImportStoreOptions): VaultreT
     async get(consumerId) {
       const { status, reply } = await call('connection read', 'GET', connectionUrl, consumerId);
       if (status === 404) return undefined;
-      if (status < 200 || status > 299) throw failure('connection read', status, reply, []);
+      if (!isSuccess(status)) throw failure('connection read', status, reply, []);
       const connection = ConnectionReplySchema.safeParse(reply);
       if (!connection.success) throw new Error(`${name}: Apideck answered the connection read with an unexpected reply.`);
       const data = connection.data.data;
@@ -272,13 +161,13 @@ export function apideckImportStore(options: ApideckImportStoreOptions): VaultreT
         settings: { api_key: checked.token, token_type: checked.token_type, connected_at: checked.connected_at },
       });
       const { status, reply } = await call('import', 'POST', `${connectionUrl}/import`, consumerId, body);
-      if (status < 200 || status > 299) throw failure('import', status, reply, [checked.token]);
+      if (!isSuccess(status)) throw failure('import', status, reply, [checked.token]);
     },
 
     async delete(consumerId) {
       const { status, reply } = await call('connection delete', 'DELETE', connectionUrl, consumerId);
       if (status === 404) return;
-      if (status < 200 || status > 299) throw failure('connection delete', status, reply, []);
+      if (!isSuccess(status)) throw failure('connection delete', status, reply, []);
     },
   };
 }

@@ -1,0 +1,49 @@
+/**
+ * Where `createVaultreHandler` keeps each consumer's VaultRE token: the `VaultreTokenStore` interface every store
+ * implements, the value it keeps, and the check a store runs on that value before keeping it.
+ *
+ * A store may return the token from `get` (the handler itself never forwards it). Errors a store throws never carry the
+ * token, the Apideck API key or an upstream reply's details, and no store logs.
+ */
+import * as z from 'zod';
+
+/** The two kinds of VaultRE token: office-level (`oauth-authorize.cgi`) and user-level (`oauth-authorize-user.cgi`). */
+export const VAULTRE_TOKEN_TYPES = ['account', 'user'] as const;
+export type VaultreTokenType = (typeof VAULTRE_TOKEN_TYPES)[number];
+
+/** A consumer's VaultRE token as the handler stores it. */
+export interface StoredVaultreToken {
+  /** The VaultRE API token. Secret: never sent to a browser. */
+  token: string;
+  token_type: VaultreTokenType;
+  /** When the token was obtained, ISO 8601. */
+  connected_at: string;
+}
+
+/**
+ * Keeps one VaultRE token per consumer. `get` answers `undefined` when the consumer has no usable token. Every method may
+ * reject; the handler answers 500 `store_failed` without detail.
+ */
+export interface VaultreTokenStore {
+  get(consumerId: string): Promise<StoredVaultreToken | undefined>;
+  /** Creates or replaces the consumer's token. */
+  set(consumerId: string, value: StoredVaultreToken): Promise<void>;
+  /** Forgets the consumer's token; forgetting a token that is not there is not an error. */
+  delete(consumerId: string): Promise<void>;
+}
+
+const StoredValueSchema = z.strictObject({
+  token: z.string().min(1),
+  token_type: z.enum(VAULTRE_TOKEN_TYPES),
+  connected_at: z.string().min(1),
+});
+
+/** Checks a value handed to `set`; the message never quotes the value. */
+export function checkValue(storeName: string, value: unknown): StoredVaultreToken {
+  const parsed = StoredValueSchema.safeParse(value);
+  if (!parsed.success) {
+    const fields = [...new Set(parsed.error.issues.map((issue) => issue.path.map(String).join('.') || 'value'))];
+    throw new Error(`${storeName}: invalid value for set() (${fields.join(', ')}).`);
+  }
+  return parsed.data;
+}
