@@ -1,11 +1,11 @@
 // Component tests in headless Chromium (Debian's, never a downloaded one), TypeScript through esbuild,
 // with the sandbox's Vault API started on 127.0.0.1 for the tests that talk to a real server, and React and Vue served
-// as ES modules (framework-plugin.ts) for the tests that render the element with them.
+// as ES modules (support/framework-plugin.ts) for the tests that render the element with them.
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { requireChrome, chromeArgs } from './scripts/find-chrome.mjs';
-import { sandboxPlugin } from './test/component/sandbox-plugin.ts';
-import { frameworkPlugin } from './test/component/framework-plugin.ts';
+import { sandboxPlugin } from './test/component/support/sandbox-plugin.ts';
+import { frameworkPlugin } from './test/component/support/framework-plugin.ts';
 
 export default {
   files: ['test/component/**/*.test.ts'],

@@ -16,7 +16,7 @@ import {
   stubFetch,
   type Gate,
   until,
-} from './helpers.ts';
+} from './support/helpers.ts';
 
 describe('accessibility (axe)', () => {
   let held: Gate | undefined;

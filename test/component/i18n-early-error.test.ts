@@ -6,7 +6,7 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../src/i18n/en.ts';
 import nl from '../../src/i18n/nl.ts';
-import { STUB_API, forgedToken, mount, restoreFetch, statePanel, stubFetch, text } from './helpers.ts';
+import { STUB_API, forgedToken, mount, restoreFetch, statePanel, stubFetch, text } from './support/helpers.ts';
 
 afterEach(() => restoreFetch());
 

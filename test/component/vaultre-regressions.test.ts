@@ -4,9 +4,9 @@
  */
 import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../src/flows/popup/redirect-fallback.ts';
-import { fakePopup } from './popup/helpers.ts';
-import { button, restoreFetch, row, shadow, text, until } from './helpers.ts';
-import { CALLBACK_URL, EXCHANGE_PATH, mountVaultre, settledRow, spyOpen, stubHost, vaultreRow, type OpenSpy } from './vaultre-helpers.ts';
+import { fakePopup } from './support/popup-helpers.ts';
+import { button, restoreFetch, row, shadow, text, until } from './support/helpers.ts';
+import { CALLBACK_URL, EXCHANGE_PATH, mountVaultre, settledRow, spyOpen, stubHost, vaultreRow, type OpenSpy } from './support/vaultre-helpers.ts';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

@@ -5,7 +5,7 @@
  * file: a module, once loaded, stays loaded, and another test could have loaded it first.)
  */
 import { expect } from '@open-wc/testing';
-import { connection, forgedToken, gate, listResponse, mount, restoreFetch, rows, STUB_API, stubFetch, until } from './helpers.ts';
+import { connection, forgedToken, gate, listResponse, mount, restoreFetch, rows, STUB_API, stubFetch, until } from './support/helpers.ts';
 
 const requested = (name: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(name));
 

@@ -6,7 +6,7 @@ const scale = Number(process.env.FUZZ_SCALE ?? 10);
 
 export default {
   ...base,
-  files: ['test/component/fuzz-*.test.ts'],
+  files: ['test/component/fuzz/**/*.test.ts'],
   testFramework: { config: { timeout: 600_000 } },
   testRunnerHtml: (testFramework) =>
     `<html><head><script>window.FUZZ_SCALE = ${JSON.stringify(scale)};</script></head>` +

@@ -9,7 +9,7 @@ import {
 import { openPopup } from '../../../src/flows/popup/open-popup.ts';
 import { randomState } from '../../../src/flows/popup/random-state.ts';
 import { PENDING_KEY } from '../../../src/flows/popup/redirect-fallback.ts';
-import { callbackMessage } from './helpers.ts';
+import { callbackMessage } from '../support/popup-helpers.ts';
 
 function decode(state: string): Uint8Array {
   const binary = atob(state.replace(/-/g, '+').replace(/_/g, '/') + '=='.slice(0, (4 - (state.length % 4)) % 4));

@@ -19,7 +19,7 @@ import {
   storageFrom,
   trackBroadcastChannels,
   within,
-} from './helpers.ts';
+} from '../support/popup-helpers.ts';
 
 /** How long "nothing happened" is watched for: every channel delivers within a few ms. */
 const QUIET_MS = 120;

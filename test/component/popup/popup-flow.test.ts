@@ -18,7 +18,7 @@ import {
   trackBroadcastChannels,
   until,
   within,
-} from './helpers.ts';
+} from '../support/popup-helpers.ts';
 
 const PROVIDER = 'https://provider.example/authorize?client_id=abc';
 

@@ -15,7 +15,7 @@ import {
   takeRedirectResult,
   type PendingRedirect,
 } from '../../../src/flows/popup/redirect-fallback.ts';
-import { OriginalBroadcastChannel, delay, fixtureUrl, frame, removeFrames, until, within } from './helpers.ts';
+import { OriginalBroadcastChannel, delay, fixtureUrl, frame, removeFrames, until, within } from '../support/popup-helpers.ts';
 
 type RealmWindow = Window & typeof globalThis;
 

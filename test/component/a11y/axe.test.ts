@@ -1,0 +1,234 @@
+/**
+ * axe-core finds nothing, and text meets WCAG AA contrast, in every state the element can be in — each in
+ * `theme="light"` and `theme="dark"` (and `theme="auto"` under an emulated dark preference): the list in every status
+ * (with hostile names), loading, empty, no search matches, the list error, waiting for a session, a busy row and a
+ * failed row, a row whose popup was blocked (retry and same-tab buttons), the confirmation dialog, and the VaultRE row
+ * idle, checking, waiting for the popup, exchanging, connected, denied, expired, failed and blocked.
+ */
+import { expect } from '@open-wc/testing';
+import { emulateMedia } from '@web/test-runner-commands';
+import type { VaultConnect } from '../../../src/index.ts';
+import { expectAccessibleInBothThemes, backgroundOf, fakeCode, startVaultreFlow, vaultreReturns, type VaultreFlow } from '../support/a11y-helpers.ts';
+import {
+  STUB_API,
+  badge,
+  button,
+  connection,
+  dialog,
+  errorResponse,
+  forgedToken,
+  gate,
+  jsonResponse,
+  mount,
+  mountWithList,
+  restoreFetch,
+  row,
+  rows,
+  shadow,
+  stubFetch,
+  text,
+  type Gate,
+  until,
+} from '../support/helpers.ts';
+import { removeFrames } from '../support/popup-helpers.ts';
+import { mountVaultre, settledRow, spyOpen, stubHost, vaultreRow, type OpenSpy } from '../support/vaultre-helpers.ts';
+
+/** One connection per status, with names a hostile API could send. */
+const EVERY_STATUS = [
+  connection({ service_id: 'salesforce' }),
+  connection({ service_id: 'hubspot', state: 'available', name: '<img src=x onerror=alert(1)>' }),
+  connection({ service_id: 'pipedrive', state: 'callable', enabled: false }),
+  connection({ service_id: 'zoho-crm', state: 'added', tag_line: 'A very long tag line '.repeat(20) }),
+  connection({ service_id: 'close', state: 'authorized', name: '‮ɹǝʌıɹpǝdıd' }),
+  connection({ service_id: 'copper', state: 'invalid' }),
+  connection({ service_id: 'insightly', state: 'available', integration_state: 'needs_configuration' }),
+  connection({ service_id: 'quickbooks', unified_api: 'accounting', icon: 'https://example.invalid/broken.png' }),
+];
+
+let held: Gate | undefined;
+let opened: OpenSpy | undefined;
+let flow: VaultreFlow | undefined;
+
+afterEach(async () => {
+  held?.open();
+  held = undefined;
+  opened?.restore();
+  opened = undefined;
+  flow?.opened.restore();
+  flow?.el.cancel();
+  flow = undefined;
+  removeFrames();
+  restoreFetch();
+  sessionStorage.clear();
+  await emulateMedia({ colorScheme: 'light', reducedMotion: 'no-preference' });
+});
+
+function typeInSearch(el: VaultConnect, value: string): void {
+  const input = shadow(el).querySelector<HTMLInputElement>('input[type="search"]')!;
+  input.value = value;
+  input.dispatchEvent(new InputEvent('input'));
+}
+
+describe('axe and contrast in every state, light and dark', () => {
+  it('the list in every status, hostile names included', async () => {
+    const { el } = await mountWithList(EVERY_STATUS);
+    const statuses = rows(el).map((r) => badge(r).dataset.status);
+    expect(new Set(statuses)).to.have.keys([
+      'connected',
+      'not_connected',
+      'disabled',
+      'unauthorized',
+      'input_required',
+      'invalid',
+      'needs_configuration',
+    ]);
+    await expectAccessibleInBothThemes(el, 'every status');
+  });
+
+  it('theme="auto" follows an emulated dark preference', async () => {
+    const { el } = await mountWithList(EVERY_STATUS.slice(0, 3));
+    await emulateMedia({ colorScheme: 'dark' });
+    const [r, g, b] = backgroundOf(el);
+    expect(r + g + b, 'a dark background').to.be.lessThan(150);
+    await expect(el).to.be.accessible();
+  });
+
+  it('loading', async () => {
+    held = gate();
+    const pending = held.promise;
+    stubFetch((call) => (call.url.origin === STUB_API ? pending.then(() => errorResponse(500, 'x', 'x', 'x')) : undefined));
+    const { el } = await mount({ token: forgedToken(), unifyBaseUrl: STUB_API });
+    expect(shadow(el).querySelector('.skeleton')).to.not.equal(null);
+    await expectAccessibleInBothThemes(el, 'loading');
+  });
+
+  it('empty', async () => {
+    const { el } = await mountWithList([]);
+    expect(text(shadow(el).querySelector('[part="state"]'))).to.equal('No integrations are available yet.');
+    await expectAccessibleInBothThemes(el, 'empty');
+  });
+
+  it('no search matches (a hostile query)', async () => {
+    const { el } = await mountWithList(EVERY_STATUS);
+    typeInSearch(el, '"><script>alert(1)</script>');
+    await el.updateComplete;
+    expect(text(shadow(el).querySelector('[part="state"]'))).to.contain('No integrations match');
+    await expectAccessibleInBothThemes(el, 'no matches');
+  });
+
+  it('the list error, and waiting for a session', async () => {
+    const { el } = await mountWithList([], {
+      route: (call) => (call.url.origin === STUB_API ? errorResponse(500, 'Internal Server Error', 'UnexpectedError', '<b>boom</b>') : undefined),
+    });
+    expect(shadow(el).querySelector('[part="state"] [data-action="retry"]')).to.not.equal(null);
+    await expectAccessibleInBothThemes(el, 'error');
+    const { el: waiting } = await mount({ unifyBaseUrl: STUB_API });
+    await expectAccessibleInBothThemes(waiting, 'waiting for a session');
+  });
+
+  it('a busy row beside a failed row', async () => {
+    held = gate();
+    const pending = held.promise;
+    const { el, events } = await mountWithList([connection({ service_id: 'salesforce' }), connection({ service_id: 'hubspot' })], {
+      route: (call) => {
+        if (call.method !== 'PATCH') return undefined;
+        return call.url.pathname.endsWith('/hubspot')
+          ? errorResponse(422, 'Unprocessable Entity', 'InvalidStateError', 'Nope')
+          : pending.then(() => errorResponse(500, 'x', 'x', 'x'));
+      },
+    });
+    button(row(el, 'hubspot'), 'disable').click();
+    await events.waitFor('vault-connect-error');
+    button(row(el, 'salesforce'), 'disable').click();
+    await until(() => row(el, 'salesforce').getAttribute('aria-busy') === 'true', 'the row is busy');
+    await el.updateComplete;
+    expect(row(el, 'hubspot').querySelector('[part="row-error"]')).to.not.equal(null);
+    await expectAccessibleInBothThemes(el, 'busy and failed rows');
+  });
+
+  it('a row whose popup was blocked: retry, then also "Continue in this tab"', async () => {
+    const { el, events } = await mountWithList([connection({ service_id: 'hubspot', state: 'available' })]);
+    el.openMode = 'popup';
+    el.callbackUrl = '/callback.html';
+    opened = spyOpen(() => null);
+    button(row(el, 'hubspot'), 'connect').click();
+    await events.waitFor('vault-connect-error');
+    await until(() => row(el, 'hubspot').querySelector('[data-action="retry"]'), 'the retry button');
+    await expectAccessibleInBothThemes(el, 'blocked once');
+    button(row(el, 'hubspot'), 'retry').click();
+    await events.waitFor('vault-connect-error', 2);
+    await until(() => row(el, 'hubspot').querySelector('[data-same-tab]'), 'the same-tab button');
+    await expectAccessibleInBothThemes(el, 'blocked twice');
+  });
+
+  it('the confirmation dialog open', async () => {
+    const { el } = await mountWithList(EVERY_STATUS.slice(0, 2));
+    button(row(el, 'salesforce'), 'disconnect').click();
+    const d = await dialog(el);
+    await until(() => d.open, 'the dialog opens');
+    await expectAccessibleInBothThemes(el, 'dialog');
+    d.close();
+  });
+});
+
+describe('axe and contrast for the VaultRE row in each state, light and dark', () => {
+  it('checking, then idle (beside the list)', async () => {
+    const status = gate();
+    held = status;
+    stubHost({ status: status.promise.then(() => jsonResponse({ connected: false })) });
+    const { el } = await mountVaultre();
+    await vaultreRow(el);
+    expect(row(el, 'vaultre').getAttribute('aria-busy')).to.equal('true');
+    await expectAccessibleInBothThemes(el, 'VaultRE checking');
+    status.open();
+    await settledRow(el);
+    await expectAccessibleInBothThemes(el, 'VaultRE idle');
+  });
+
+  it('waiting for the popup, beside the Apideck list', async () => {
+    flow = await startVaultreFlow({ list: EVERY_STATUS.slice(0, 2) });
+    expect(text(row(flow.el, 'vaultre').querySelector('.progress'))).to.equal('Waiting for VaultRE…');
+    await expectAccessibleInBothThemes(flow.el, 'VaultRE waiting');
+  });
+
+  it('exchanging, then connected', async () => {
+    const exchange = gate();
+    held = exchange;
+    flow = await startVaultreFlow({ exchange: () => exchange.promise.then(() => jsonResponse({ connected: true, connected_at: '2024-05-01T10:00:00.000Z' })) });
+    vaultreReturns(flow, { reason: 'success', code: fakeCode() });
+    const { el } = flow;
+    await until(() => text(row(el, 'vaultre').querySelector('.progress')) === 'Connecting…', 'exchanging');
+    await expectAccessibleInBothThemes(el, 'VaultRE exchanging');
+    exchange.open();
+    await until(() => text(badge(row(el, 'vaultre'))) === 'Connected', 'connected');
+    await expectAccessibleInBothThemes(el, 'VaultRE connected');
+  });
+
+  for (const [outcome, setup, message] of [
+    ['denied', {}, 'Access was denied.'],
+    ['expired', { exchange: () => jsonResponse({ error: 'code_expired' }, 400) }, 'The authorization expired. Please try again.'],
+    ['failed', { exchange: () => jsonResponse({ error: 'store_failed', message: '<i>disk full</i>' }, 500) }, 'The connection could not be completed'],
+  ] as const) {
+    it(outcome, async () => {
+      flow = await startVaultreFlow(setup);
+      vaultreReturns(flow, outcome === 'denied' ? { reason: 'User denied request' } : { reason: 'success', code: fakeCode() });
+      await flow.events.waitFor('vault-connect-error');
+      await flow.el.updateComplete;
+      expect(text(row(flow.el, 'vaultre').querySelector('[part="row-error"]'))).to.contain(message);
+      expect(row(flow.el, 'vaultre').querySelector('[data-action="retry"]')).to.not.equal(null);
+      await expectAccessibleInBothThemes(flow.el, `VaultRE ${outcome}`);
+    });
+  }
+
+  it('blocked twice: retry and "Continue in this tab"', async () => {
+    stubHost();
+    opened = spyOpen(() => null);
+    const { el, events } = await mountVaultre();
+    button(await settledRow(el), 'connect').click();
+    await events.waitFor('vault-connect-error');
+    button(row(el, 'vaultre'), 'retry').click();
+    await events.waitFor('vault-connect-error', 2);
+    await until(() => row(el, 'vaultre').querySelector('[data-same-tab]'), 'the same-tab button');
+    await expectAccessibleInBothThemes(el, 'VaultRE blocked');
+  });
+});
