@@ -3,6 +3,10 @@
  * the others. Search covers every row, the `data-service-id` hooks and the row buttons work on the drawn rows, keyboard
  * users can Tab past the first drawn rows, `openConnection()` reaches a row that is not drawn, and each drawn row says
  * where it is in its group (`aria-posinset` / `aria-setsize`).
+ *
+ * The list request starts the windowing chunk's download: the chunk comes in while the reply is on its way, so a long
+ * list is drawn as soon as it is parsed instead of after one more round trip. Shown with a reply held back until the
+ * chunk has been asked for, then a short list, which is drawn as usual (every row in the DOM, not windowed).
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -10,12 +14,17 @@ import type { VaultConnect } from '../../../src/index.ts';
 import { deepActive } from '../support/a11y-helpers.ts';
 import {
   FakeVaultModal,
+  STUB_API,
   numberedConnections,
+  connection,
   connectionResponse,
   forgedToken,
+  gate,
   listResponse,
+  mount,
   mountWithList,
   restoreFetch,
+  stubFetch,
   typeInSearch,
   row,
   rows,
@@ -35,6 +44,34 @@ async function drawn(el: VaultConnect): Promise<HTMLElement[]> {
   await until(() => rows(el).length > 0, 'rows drawn');
   return rows(el);
 }
+
+const requested = (name: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(name));
+
+// First in the file: a module, once loaded, stays loaded, and every list request (a short list's too) asks for the chunk.
+describe('loading the windowing chunk', () => {
+  afterEach(restoreFetch);
+
+  it('is asked for with the list request, before the reply is in', async () => {
+    expect(requested('windowed-rows'), 'not loaded before the test').to.equal(false);
+    const reply = gate();
+    const stub = stubFetch(async (call) => {
+      if (call.url.origin !== STUB_API || call.url.pathname !== '/vault/connections') return undefined;
+      await reply.promise;
+      return listResponse([connection({ service_id: 'hubspot' }), connection({ service_id: 'pipedrive' })]);
+    });
+    const { el, events } = await mount({ token: forgedToken(), unifyBaseUrl: STUB_API });
+    await until(() => stub.count('GET', '/vault/connections') === 1, 'the list request');
+    await until(() => requested('windowed-rows'), 'the chunk asked for while the reply is held');
+    expect(events.ready).to.have.length(0);
+
+    reply.open();
+    await until(() => events.ready.length > 0, 'the list');
+    await el.updateComplete;
+    expect(rows(el).map((row) => row.dataset['serviceId'])).to.deep.equal(['hubspot', 'pipedrive']);
+    expect(el.shadowRoot?.querySelector('ul.windowed'), 'a short list is not windowed').to.equal(null);
+    expect(events.errors).to.have.length(0);
+  });
+});
 
 describe('a windowed list', () => {
   afterEach(() => {
