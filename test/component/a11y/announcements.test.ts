@@ -75,7 +75,7 @@ async function said(heard: () => string[], expected: string[]): Promise<void> {
   expect(heard()).to.deep.equal(expected);
 }
 
-describe('the live region', () => {
+describe('<vault-connect> announcements in the live region', () => {
   it('is there, polite, empty and exposed (visually hidden, not aria-hidden) before anything happens', async () => {
     const { el } = await mountWithList(LIST);
     const region = liveRegion(el);
@@ -167,7 +167,7 @@ describe('the live region', () => {
   });
 });
 
-describe('the live region during VaultRE flows', () => {
+describe('<vault-connect> announcements during VaultRE flows', () => {
   /** Starts a VaultRE flow and listens from the moment before the click. */
   async function start(options: Parameters<typeof startVaultreFlow>[0] = {}): Promise<{ flow: VaultreFlow; heard: () => string[] }> {
     let heard: () => string[] = () => [];

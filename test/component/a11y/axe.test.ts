@@ -72,7 +72,7 @@ function typeInSearch(el: VaultConnect, value: string): void {
 }
 
 // `held` and the fetch stub are released by the file's afterEach.
-describe('axe in every state, as chai-a11y-axe sees it', () => {
+describe('<vault-connect> axe in every state, as chai-a11y-axe sees it', () => {
   it('the list (against the sandbox, every status and action)', async () => {
     const { el } = await mountSandbox();
     await expect(el).to.be.accessible();
@@ -155,7 +155,7 @@ describe('axe in every state, as chai-a11y-axe sees it', () => {
   });
 });
 
-describe('axe and contrast in every state, light and dark', () => {
+describe('<vault-connect> axe and contrast in every state, light and dark', () => {
   it('the list in every status, hostile names included', async () => {
     const { el } = await mountWithList(EVERY_STATUS);
     const statuses = rows(el).map((r) => badge(r).dataset.status);
@@ -257,7 +257,7 @@ describe('axe and contrast in every state, light and dark', () => {
   });
 });
 
-describe('axe and contrast for the VaultRE row in each state, light and dark', () => {
+describe('<vault-connect> axe and contrast for the VaultRE row in each state, light and dark', () => {
   it('checking, then idle (beside the list)', async () => {
     const status = gate();
     held = status;

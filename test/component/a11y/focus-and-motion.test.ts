@@ -50,7 +50,7 @@ function expectRing(el: VaultConnect, theme: string): void {
   focused.focus();
 }
 
-describe('the focus ring', () => {
+describe('<vault-connect> focus ring', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`shows on the search box and on every kind of button (${theme})`, async () => {
       const api = fakeApi(LIST);
@@ -98,7 +98,7 @@ function motion(el: VaultConnect): string[] {
   return found;
 }
 
-describe('prefers-reduced-motion: reduce', () => {
+describe('<vault-connect> under prefers-reduced-motion: reduce', () => {
   it('the detector sees motion when there is some (so the checks below can fail)', async () => {
     const { el } = await mountWithList(LIST);
     const sheet = new CSSStyleSheet();

@@ -85,7 +85,7 @@ async function openDialogWith(el: VaultConnect, key: 'Enter' | 'Space'): Promise
   return d;
 }
 
-describe('keyboard only', () => {
+describe('<vault-connect> with the keyboard only', () => {
   it('Tab reaches the labelled search box, then every row button in order; Shift+Tab goes back; typing filters', async () => {
     const { el } = await mountWithList(LIST);
     focusNothing();

@@ -45,7 +45,7 @@ function flowButtonsDisabled(el: VaultConnect): boolean[] {
   return [opens.every((b) => b.disabled), others.some((b) => b.disabled)];
 }
 
-describe('the embedded Vault modal (fake vaultModal, sandbox API)', () => {
+describe('<vault-connect> embedded Vault modal (fake vaultModal, sandbox API)', () => {
   afterEach(restoreFetch);
 
   it('connect opens it with the session token, unified API, service id and locale', async () => {

@@ -7,7 +7,7 @@ import { connection, mountWithList, restoreFetch, row, until } from '../support/
 
 const requested = (name: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(name));
 
-describe('prefetching the row interactions', () => {
+describe('<vault-connect> prefetching the row interactions', () => {
   afterEach(restoreFetch);
 
   it('waits for a pointer over the list, then fetches the interactions and the actions', async () => {

@@ -51,7 +51,7 @@ async function openDisconnectDialog(el: VaultConnect, serviceId: string): Promis
   return d;
 }
 
-describe('row actions (against the sandbox)', () => {
+describe('<vault-connect> row actions against the sandbox', () => {
   afterEach(restoreFetch);
 
   it('disable: PATCHes {enabled:false}, shows progress while pending, then draws the API’s reply and fires vault-connection-change', async () => {

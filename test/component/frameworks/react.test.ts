@@ -244,7 +244,7 @@ describe('vault-connect/react', () => {
   });
 });
 
-describe('React 19 without the wrapper', () => {
+describe('<vault-connect> in React 19 without the wrapper', () => {
   it('sets known properties as properties and listens with on<event-name> props', async () => {
     const { vaultApiUrl } = await sandbox();
     const token = forgedToken();

@@ -108,7 +108,7 @@ afterEach(() => {
 });
 
 // First in the file: in a page where another test has loaded the Dutch chunk already, the race cannot happen.
-describe('an error before the locale has loaded', () => {
+describe('<vault-connect> with an error before the locale has loaded', () => {
   it('fires its event in the locale, with the sentence the panel shows', async () => {
     const calls: string[] = [];
     stubFetch((call) => {
@@ -128,7 +128,7 @@ describe('an error before the locale has loaded', () => {
   });
 });
 
-describe('locales', () => {
+describe('<vault-connect> in each locale', () => {
   for (const locale of LOCALES) {
     const t = TABLES[locale];
 
@@ -272,7 +272,7 @@ describe('locales', () => {
   });
 });
 
-describe('strings', () => {
+describe('<vault-connect> with strings overridden', () => {
   it('overrides any string, over the locale, and re-renders when set', async () => {
     const { el } = await mountWithList(LIST, { locale: 'de' });
     el.strings = {
@@ -342,7 +342,7 @@ describe('strings', () => {
   });
 });
 
-describe('the Vault modal', () => {
+describe('<vault-connect> locale handed to the Vault modal', () => {
   it('is opened in the element’s locale', async () => {
     const modal = new FakeVaultModal();
     const { el } = await mountWithList(LIST, { locale: 'fr', vaultModal: modal });
@@ -352,7 +352,7 @@ describe('the Vault modal', () => {
   });
 });
 
-describe('the VaultRE row', () => {
+describe('<vault-connect> VaultRE row in each locale', () => {
   const connectedAt = '2024-05-01T10:00:00.000Z';
 
   async function mountVaultreIn(locale: string): Promise<VaultConnect> {

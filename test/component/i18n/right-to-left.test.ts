@@ -89,7 +89,7 @@ afterEach(() => {
   restoreFetch();
 });
 
-describe('right to left', () => {
+describe('<vault-connect> right to left', () => {
   it('dir="rtl" on the page mirrors every row: icon and name right, badge and actions left', async () => {
     document.documentElement.dir = 'rtl';
     const el = await mountList();

@@ -240,7 +240,7 @@ function expectBack(actual: LeakCounts, expected: LeakCounts, mark: ReadonlySet<
   expect(actual, `${label}; registered since and still there:\n  ${leftovers(mark, watched)}`).to.deep.equal(expected);
 }
 
-describe('leaks (counts)', function () {
+describe('<vault-connect> leaves nothing behind (resource counts)', function () {
   this.timeout(60_000);
   let env: Setup;
   const unhandled: string[] = [];

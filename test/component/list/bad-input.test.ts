@@ -50,7 +50,7 @@ function expectErrorPanel(el: VaultConnect, events: EventLog, message: string): 
   expect(events.errors[0].message).to.contain(message);
 }
 
-describe('bad input from the Vault API', () => {
+describe('<vault-connect> list with bad input from the Vault API', () => {
   afterEach(restoreFetch);
 
   it('a reply that is not JSON → invalid_response', async () => {
@@ -132,7 +132,7 @@ describe('bad input from the Vault API', () => {
   });
 });
 
-describe('hostile values in connections', () => {
+describe('<vault-connect> list with hostile values in connections', () => {
   afterEach(restoreFetch);
 
   const MARKUP = '<img src=x onerror=alert(1)>';
@@ -198,7 +198,7 @@ describe('hostile values in connections', () => {
   });
 });
 
-describe('bad input from the session endpoint', () => {
+describe('<vault-connect> with bad input from the session endpoint', () => {
   afterEach(restoreFetch);
 
   async function mountSession(reply: () => Response | Promise<Response>): Promise<{ el: VaultConnect; events: EventLog; calls: number }> {

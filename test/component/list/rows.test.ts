@@ -25,9 +25,9 @@ const SEED: Record<string, string[]> = {
 };
 const TITLES: Record<string, string> = { crm: 'CRM', accounting: 'Accounting', hris: 'HRIS', ats: 'ATS', 'file-storage': 'File storage' };
 
-describe('list (against the sandbox)', () => {
-  afterEach(restoreFetch);
+afterEach(restoreFetch);
 
+describe('<vault-connect> list against the sandbox', () => {
   it('renders a row per connection, grouped by unified API, and fires vault-connect-ready once with the API’s list', async () => {
     const consumer = uniqueConsumer();
     const { el, events } = await mountSandbox({ consumer });
@@ -76,7 +76,9 @@ describe('list (against the sandbox)', () => {
     expect(events.ready).to.have.length(1);
     expect(events.errors).to.deep.equal([]);
   });
+});
 
+describe('<vault-connect> list with unified-api', () => {
   it('unified-api="crm" asks the API for crm only and shows only the crm group', async () => {
     const spy = stubFetch();
     const { el, events } = await mountSandbox({ unifiedApi: 'crm' });
@@ -103,7 +105,9 @@ describe('list (against the sandbox)', () => {
     expect(events.ready).to.have.length(1);
     expect(events.errors).to.deep.equal([]);
   });
+});
 
+describe('<vault-connect> list requests', () => {
   it('sends the Vault API the session’s JWT with Apideck’s headers, and asks session-url with POST {} once', async () => {
     const spy = stubFetch();
     const consumer = uniqueConsumer();

@@ -27,7 +27,7 @@ function visibleGroups(el: VaultConnect): string[] {
   return [...shadow(el).querySelectorAll<HTMLElement>('[part="group"]')].filter((g) => !g.hidden).map((g) => g.dataset.unifiedApi ?? '');
 }
 
-describe('search (against the sandbox)', () => {
+describe('<vault-connect> search against the sandbox', () => {
   it('is labelled, and filters rows by name, case-insensitively, hiding groups left empty', async () => {
     const { el, events } = await mountSandbox();
     const input = searchBox(el);

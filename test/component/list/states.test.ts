@@ -18,7 +18,7 @@ import {
   until,
 } from '../support/helpers.ts';
 
-describe('loading, empty and error states', () => {
+describe('<vault-connect> loading, empty and error states', () => {
   afterEach(restoreFetch);
 
   it('shows a loading skeleton while the list request is pending', async () => {

@@ -95,7 +95,7 @@ const CASES: { name: string; conn: Connection; status: string; label: string; to
   },
 ];
 
-describe('status badges (Apideck’s precedence)', () => {
+describe('<vault-connect> status badges (Apideck’s precedence)', () => {
   afterEach(restoreFetch);
 
   it('draws every status with its label, tone and actions, and reports the list in vault-connect-ready', async () => {

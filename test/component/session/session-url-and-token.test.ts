@@ -26,9 +26,9 @@ import type { VaultConnect } from '../../../src/index.ts';
 const SESSION = '/__sandbox/session';
 const LIST = '/vault/connections';
 
-describe('session', () => {
-  afterEach(restoreFetch);
+afterEach(restoreFetch);
 
+describe('<vault-connect> session when the Vault API answers 401', () => {
   it('after the sessions expire, refresh() gets a 401, asks session-url once more, retries once and renders', async () => {
     const spy = stubFetch();
     // A sandbox of its own: expiring every session must not touch the test files running beside this one.
@@ -90,17 +90,9 @@ describe('session', () => {
     await el.updateComplete;
     expect(text(statePanel(el))).to.contain(en.errors.session_failed);
   });
+});
 
-  it('a valid token given directly lists that consumer’s connections', async () => {
-    const { vaultApiUrl } = await sandbox();
-    const consumer = uniqueConsumer();
-    await sandboxApi(consumer, 'PATCH', '/vault/connections/crm/salesforce', { enabled: false });
-    const { el, events } = await mount({ token: await sandboxToken(consumer), unifyBaseUrl: vaultApiUrl });
-    await events.waitFor('vault-connect-ready');
-    await el.updateComplete;
-    expect(badge(row(el, 'salesforce')).dataset.status).to.equal('disabled');
-  });
-
+describe('<vault-connect> session from session-url', () => {
   it('accepts Apideck’s own envelope {data: {session_token}} from session-url', async () => {
     const { vaultApiUrl } = await sandbox();
     const consumer = uniqueConsumer();
@@ -133,6 +125,18 @@ describe('session', () => {
     el.setAttribute('session-url', sessionUrl(other));
     await until(() => rows(el).length === 22 && badge(row(el, 'salesforce')).dataset.status === 'disabled', 'the other consumer’s list');
     expect(events.errors).to.deep.equal([]);
+  });
+});
+
+describe('<vault-connect> session from a token given directly', () => {
+  it('a valid token given directly lists that consumer’s connections', async () => {
+    const { vaultApiUrl } = await sandbox();
+    const consumer = uniqueConsumer();
+    await sandboxApi(consumer, 'PATCH', '/vault/connections/crm/salesforce', { enabled: false });
+    const { el, events } = await mount({ token: await sandboxToken(consumer), unifyBaseUrl: vaultApiUrl });
+    await events.waitFor('vault-connect-ready');
+    await el.updateComplete;
+    expect(badge(row(el, 'salesforce')).dataset.status).to.equal('disabled');
   });
 
   it('a token set right after append, in the same task (plain DOM code does this), is used', async () => {
@@ -173,7 +177,9 @@ describe('session', () => {
       el.remove();
     }
   });
+});
 
+describe('<vault-connect> session while session-url is still answering', () => {
   it('refresh() while the first load is still asking session-url does not fail the list', async () => {
     const { vaultApiUrl } = await sandbox();
     const consumer = uniqueConsumer();

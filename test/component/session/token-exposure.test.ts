@@ -64,7 +64,7 @@ function recordConsole(): { lines: string[]; restore(): void } {
   };
 }
 
-describe('the session token', () => {
+describe('<vault-connect> session token', () => {
   afterEach(() => restoreFetch());
 
   it('is never rendered, stored, put in a URL or logged', async () => {

@@ -101,13 +101,13 @@ function pageStyle(text: string): void {
   pageStyles.push(style);
 }
 
-describe('theme', () => {
-  afterEach(async () => {
-    restoreFetch();
-    for (const style of pageStyles.splice(0)) style.remove();
-    await emulateMedia({ colorScheme: 'light' });
-  });
+afterEach(async () => {
+  restoreFetch();
+  for (const style of pageStyles.splice(0)) style.remove();
+  await emulateMedia({ colorScheme: 'light' });
+});
 
+describe('<vault-connect> theme', () => {
   it('light and dark differ in every themed colour, and each reads as its theme', async () => {
     const { el } = await mountWithList(LIST);
     const { light, dark } = await references(el);
@@ -172,7 +172,9 @@ describe('theme', () => {
       }
     }
   });
+});
 
+describe('<vault-connect> custom properties and parts', () => {
   it('custom properties set on the element override the defaults, in both themes', async () => {
     pageStyle(`
       vault-connect.brand {

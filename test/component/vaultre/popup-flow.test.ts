@@ -90,7 +90,7 @@ function expectNoSecret(el: VaultConnect, ...secrets: string[]): void {
   }
 }
 
-describe('the VaultRE popup flow', () => {
+describe('<vault-connect> VaultRE popup flow when the user approves', () => {
   it('approve: posts {code, state, token_type, redirect_uri} at once, fires vaultre-connect with the reply, shows Connected', async () => {
     const reply = { connected: true, token_type: 'account', connected_at: '2024-05-01T10:00:00.000Z', extra: 'kept' };
     const flow = await startFlow({ exchange: jsonResponse(reply) });
@@ -135,6 +135,25 @@ describe('the VaultRE popup flow', () => {
     expect(text(row(el, 'vaultre').querySelector('[part="tag-line"]'))).to.equal('Access as your own VaultRE user.');
   });
 
+  it('shows progress while the host exchanges, with the buttons disabled', async () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const { el, popup, state, vaultre } = await startFlow({
+      exchange: async () => {
+        await held;
+        return jsonResponse({ connected: true });
+      },
+    });
+    returnTo(popup, CALLBACK_URL, { reason: 'success', code: fakeCode(), state });
+    await until(() => text(row(el, 'vaultre').querySelector('[role="status"]')) === 'Connecting…', 'Connecting… is shown');
+    expect(row(el, 'vaultre').getAttribute('aria-busy')).to.equal('true');
+    expect(button(row(el, 'vaultre'), 'connect').disabled).to.equal(true);
+    release();
+    await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
+  });
+});
+
+describe('<vault-connect> VaultRE popup flow when the return is a denial, wrong or forged', () => {
   it('deny: access_denied, a calm message, nothing posted, connect again possible', async () => {
     const { el, popup, state, host, events, vaultre } = await startFlow();
     returnTo(popup, CALLBACK_URL, { reason: 'User denied request', state });
@@ -195,7 +214,9 @@ describe('the VaultRE popup flow', () => {
     await el.updateComplete;
     expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
   });
+});
 
+describe('<vault-connect> VaultRE popup flow when the exchange fails', () => {
   it('code_expired: a retry starts a NEW authorization (new state) and the old code is never posted again', async () => {
     const { el, popup, state, host, events, vaultre } = await startFlow({
       popups: 2,
@@ -299,24 +320,9 @@ describe('the VaultRE popup flow', () => {
     await el.updateComplete;
     expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
   });
+});
 
-  it('shows progress while the host exchanges, with the buttons disabled', async () => {
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    const { el, popup, state, vaultre } = await startFlow({
-      exchange: async () => {
-        await held;
-        return jsonResponse({ connected: true });
-      },
-    });
-    returnTo(popup, CALLBACK_URL, { reason: 'success', code: fakeCode(), state });
-    await until(() => text(row(el, 'vaultre').querySelector('[role="status"]')) === 'Connecting…', 'Connecting… is shown');
-    expect(row(el, 'vaultre').getAttribute('aria-busy')).to.equal('true');
-    expect(button(row(el, 'vaultre'), 'connect').disabled).to.equal(true);
-    release();
-    await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
-  });
-
+describe('<vault-connect> VaultRE popup flow when it ends early', () => {
   it('cancel() closes the popup and reports nothing', async () => {
     const { el, popup, host, events } = await startFlow();
     const closing = watchClose(popup);
@@ -368,7 +374,9 @@ describe('the VaultRE popup flow', () => {
     expect(host.postBodies().map((body) => body.code)).to.deep.equal([code]);
     expect(events.errors).to.deep.equal([]);
   });
+});
 
+describe('<vault-connect> VaultRE popup flow started by connectVaultre()', () => {
   it('connectVaultre() runs the same flow and settles when it ends', async () => {
     const opened = await popups();
     const host = stubHost();
@@ -386,7 +394,7 @@ describe('the VaultRE popup flow', () => {
   });
 });
 
-describe('the VaultRE popup flow in a real popup window', () => {
+describe('<vault-connect> VaultRE popup flow in a real popup window', () => {
   /** Connect with `window.open` spied on (real windows); the popup is on the stand-in authorize page. */
   async function startReal(exchange?: Response) {
     const spy = spyOpen();

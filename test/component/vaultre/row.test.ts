@@ -79,7 +79,7 @@ describe('vaultreAuthorizeUrl', () => {
   });
 });
 
-describe('the VaultRE row', () => {
+describe('<vault-connect> VaultRE row', () => {
   it('is not there without vaultre-client-id', async () => {
     stubHost();
     const { el } = await mountVaultre({ clientId: null });
@@ -201,7 +201,7 @@ describe('the VaultRE row', () => {
   });
 });
 
-describe('the VaultRE connect button', () => {
+describe('<vault-connect> VaultRE connect button', () => {
   it('opens the authorize page for the attributes: client_id, redirect_uri as given, response_type=code, a 22-char state', async () => {
     stubHost();
     const redirect = 'demo.com/some-stuff/auth?exampleparameter=value1';
@@ -275,7 +275,7 @@ describe('the VaultRE connect button', () => {
   });
 });
 
-describe('disconnecting VaultRE', () => {
+describe('<vault-connect> VaultRE row when disconnecting', () => {
   it('asks first; Cancel keeps the connection, Confirm sends DELETE and shows Not connected', async () => {
     const host = stubHost({ status: jsonResponse({ connected: true, token_type: 'account', connected_at: '2024-05-01T10:00:00.000Z' }) });
     const { el, events } = await mountVaultre();
@@ -319,7 +319,7 @@ describe('disconnecting VaultRE', () => {
   });
 });
 
-describe('the VaultRE row with a missing or unexpected attribute', () => {
+describe('<vault-connect> VaultRE row with a missing or unexpected attribute', () => {
   // The token type is normalised once (anything but `user` is `account`) for the page, the hint and the POST body.
   it('an unknown vaultre-token-type is treated as "account" everywhere, so the POST matches the page VaultRE showed', async () => {
     const host = stubHost();
@@ -364,7 +364,7 @@ describe('the VaultRE row with a missing or unexpected attribute', () => {
   });
 });
 
-describe('the VaultRE row back from the same-tab fallback', () => {
+describe('<vault-connect> VaultRE row back from the same-tab fallback', () => {
   // #resume() keeps the callback page's network failure as network_error.
   it('same-tab fallback: a network failure while the callback page posted is reported as network_error', async () => {
     stubHost();

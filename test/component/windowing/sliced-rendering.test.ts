@@ -26,7 +26,7 @@ import {
 const COUNT = 200;
 const list = numberedConnections(COUNT);
 
-describe('a long list', () => {
+describe('<vault-connect> long list drawn in slices', () => {
   afterEach(restoreFetch);
 
   it('draws the first slice in the first render, then every row; ready and updateComplete wait for the last one', async () => {

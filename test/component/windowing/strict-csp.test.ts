@@ -5,7 +5,7 @@
 import { expect } from '@open-wc/testing';
 import { connection, mountWithList, restoreFetch, rows, shadow, until } from '../support/helpers.ts';
 
-describe('a windowed list under a strict style-src', () => {
+describe('<vault-connect> windowed list under a strict style-src', () => {
   afterEach(restoreFetch);
 
   it('sets its padding without a violation', async () => {

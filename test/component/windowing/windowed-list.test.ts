@@ -48,7 +48,7 @@ async function drawn(el: VaultConnect): Promise<HTMLElement[]> {
 const requested = (name: string) => performance.getEntriesByType('resource').some((entry) => entry.name.includes(name));
 
 // First in the file: a module, once loaded, stays loaded, and every list request (a short list's too) asks for the chunk.
-describe('loading the windowing chunk', () => {
+describe('<vault-connect> loading the windowing chunk', () => {
   afterEach(restoreFetch);
 
   it('is asked for with the list request, before the reply is in', async () => {
@@ -73,7 +73,7 @@ describe('loading the windowing chunk', () => {
   });
 });
 
-describe('a windowed list', () => {
+describe('<vault-connect> windowed list', () => {
   afterEach(() => {
     restoreFetch();
     window.scrollTo(0, 0);
