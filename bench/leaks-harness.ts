@@ -9,9 +9,10 @@
  * - `window.open`: a stand-in popup (an object the element navigates and closes); only the last one is kept;
  * - `vaultModal`: a modal in the manner of `@apideck/vault-js` (an iframe and a `message` listener per open, both
  *   removed on close).
- * Cycles are the component test's (`test/component/leaks.test.ts`): a flow started through the public API and cancelled
- * with `el.cancel()` at once, once open, or after a short delay; attach/detach of new elements (loaded, still
- * loading, or drawing a 1,000-row list in slices) and of one reused element in the middle of each kind of flow.
+ * Cycles are the component test's (`test/component/leaks/resource-counts.test.ts`): a flow started through the public
+ * API and cancelled with `el.cancel()` at once, once open, or after a short delay; attach/detach of new elements
+ * (loaded, still loading, or drawing a 1,000-row list in slices) and of one reused element in the middle of each kind
+ * of flow.
  */
 
 type Flow = 'modal' | 'hosted' | 'direct' | 'vaultre';

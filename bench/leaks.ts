@@ -1,7 +1,7 @@
 /**
- * Leaks, as heap figures: the component test's cycles (`test/component/leaks.test.ts` counts listeners, timers,
- * channels, iframes, popups and storage keys) run in a page with the built element, and the JavaScript heap is read
- * through the Chrome DevTools Protocol before and after.
+ * Leaks, as heap figures: the component test's cycles (`test/component/leaks/resource-counts.test.ts` counts listeners,
+ * timers, channels, iframes, popups and storage keys) run in a page with the built element, and the JavaScript heap is
+ * read through the Chrome DevTools Protocol before and after.
  *
  *   node --import tsx bench/leaks.ts [--cycles=200] [--attach-cycles=100] [--warmup=3] [--retain=0] [--dist]
  *

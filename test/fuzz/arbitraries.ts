@@ -1,7 +1,7 @@
 /**
  * fast-check arbitraries shared by the fuzz tests, in Node (`test/fuzz/*.test.ts`) and in Chromium
- * (`test/component/fuzz-*.test.ts`): hostile strings, JSON-ish values, and a way to corrupt a valid value one field at a
- * time. Nothing here reads `process` (the browser has none); run settings live in `config.ts`.
+ * (`test/component/fuzz/*.test.ts`): hostile strings, JSON-ish values, and a way to corrupt a valid value one field at
+ * a time. Nothing here reads `process` (the browser has none); run settings live in `config.ts`.
  */
 import fc from 'fast-check';
 

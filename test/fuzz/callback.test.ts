@@ -10,7 +10,7 @@
  * - `readPendingRedirect` / `readRedirectResult` turn any stored text into a valid entry or `undefined`.
  *
  * The listener's acceptance rules (origins, channels, de-duplication) need a browser's `window`: see
- * test/component/fuzz-callback-listener.test.ts.
+ * test/component/fuzz/callback-listener.test.ts.
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -8,7 +8,7 @@
  * `network_error` (or an uncaught exception in a message listener) and the handlers answered 500 instead of 400/502.
  *
  * (The other bug found, a lone surrogate in `unified_api` breaking the whole render, needs a browser: see
- * test/component/fuzz-render.test.ts.)
+ * test/component/fuzz/render.test.ts.)
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -298,7 +298,7 @@ describe('fuzz: Vault API replies', () => {
     // A row's unified_api and service_id come from the list reply (which accepts any non-empty JSON string) and go into
     // the next request's path. A string with a lone surrogate cannot be percent-encoded: the request fails with the
     // platform's URIError before anything is sent, which the element's action runner turns into an error event (see
-    // test/component/fuzz-render.test.ts); every well-formed string reaches the API.
+    // test/component/fuzz/render.test.ts); every well-formed string reaches the API.
     await fc.assert(
       fc.asyncProperty(nonEmptyHostileString({ huge: false }), nonEmptyHostileString({ huge: false }), async (unifiedApi, serviceId) => {
         const data = { service_id: serviceId, unified_api: unifiedApi };

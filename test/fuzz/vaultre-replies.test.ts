@@ -10,7 +10,7 @@
  *
  * The row runs here in Node against a minimal stand-in of the browser globals it touches (window, location, storage,
  * a popup object); the callback arrives as a `message` event from the callback page's origin, as in a browser. Rendering
- * into a real shadow root is covered in test/component/fuzz-render.test.ts.
+ * into a real shadow root is covered in test/component/fuzz/render.test.ts.
  */
 import { afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
