@@ -212,10 +212,10 @@ function consumerRule(spec: RequestSpec): Expected | undefined {
 }
 
 /**
- * The CSRF rule both handlers share (`checkRequestOrigin` in src/server/http.ts), as documented there: without `Origin`,
- * only when `Sec-Fetch-Site` is absent, `same-origin` or `none`; with the list, a listed origin; without it, the
- * browser's `Sec-Fetch-Site` decides (`same-origin`/`none`), or without that header the `Origin` must be the request
- * URL's own (an https `Origin` also matching an http URL).
+ * The CSRF rule both handlers share (`checkRequestOrigin` in src/server/http/request-checks.ts), as documented there:
+ * without `Origin`, only when `Sec-Fetch-Site` is absent, `same-origin` or `none`; with the list, a listed origin;
+ * without it, the browser's `Sec-Fetch-Site` decides (`same-origin`/`none`), or without that header the `Origin` must be
+ * the request URL's own (an https `Origin` also matching an http URL).
  */
 function originAllowed(request: Request, list: readonly string[] | undefined): boolean {
   const origin = request.headers.get('origin');
