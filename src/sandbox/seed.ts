@@ -11,8 +11,6 @@ import { deriveHealth, syncFormFieldValues } from './seed/rules.ts';
 import { syntheticDefinition } from './seed/synthetic.ts';
 
 export { SEED_UNIFIED_APIS } from './seed/connection.ts';
-// Until the Vault API emulator imports them from seed/rules.ts.
-export { deriveHealth, missingAuthorizationSettings, missingRequiredSettings, syncFormFieldValues } from './seed/rules.ts';
 export type { Connection, FormField, FormFieldType, SeedUnifiedApi, SimpleFormFieldOption } from './seed/connection.ts';
 
 export interface SeedOptions {
