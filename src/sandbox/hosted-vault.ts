@@ -14,11 +14,12 @@
  * Apideck's API from the browser, so it lands in the same in-memory store the element reads. The pages are plain forms
  * with no script (see `pages.ts`); an invalid or expired `jwt` gets a 401 page.
  */
+import type { FetchHandler } from '../server/node-adapter.ts';
+import { inputType, statusLabel } from './connection-labels.ts';
 import type { Connection, SessionClaims, VaultApi } from './vault-api.ts';
 import {
   FormBodyError,
   PAGE_CSS_PATH,
-  type FetchHandler,
   appendQuery,
   cssResponse,
   escapeHtml,
@@ -46,36 +47,6 @@ interface ApiResult<T> {
   status: number;
   data?: T;
   message?: string;
-}
-
-/** Apideck's status labels, in their order of precedence (as in the modal page). */
-function statusLabel(c: Connection): string {
-  if (c.integration_state === 'needs_configuration') return 'Needs configuration';
-  if (c.state === 'invalid') return 'Invalid configuration';
-  if (c.state === 'available') return 'Not connected';
-  if (!c.enabled) return 'Disabled';
-  if (c.health === 'pending_confirmation') return 'Awaiting confirmation';
-  if (c.state === 'added') return 'Unauthorized';
-  if (c.state === 'authorized') return 'Input required';
-  return 'Connected';
-}
-
-function inputType(type: string, sensitive: boolean): string {
-  if (sensitive) return 'password';
-  switch (type) {
-    case 'email':
-    case 'url':
-    case 'tel':
-    case 'number':
-    case 'date':
-    case 'time':
-    case 'password':
-      return type;
-    case 'datetime':
-      return 'datetime-local';
-    default:
-      return 'text';
-  }
 }
 
 function hasValue(value: unknown): boolean {

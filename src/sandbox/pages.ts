@@ -3,17 +3,15 @@
  * approval page. They are plain HTML forms with no script at all; every value that comes from a request or from a
  * connection is HTML-escaped; styles come from one stylesheet each origin serves at {@link PAGE_CSS_PATH}; and each page
  * carries a Content-Security-Policy with no inline script or style.
- *
- * The COOP switch: {@link withCoop} wraps an emulator's handler so that, while it is on, every page it serves (HTML
- * documents and the redirects on the way to them) carries `Cross-Origin-Opener-Policy: same-origin`, which severs a
- * popup from its opener exactly as a real identity provider that sets COOP does.
  */
+import { readFileSync } from 'node:fs';
 import { readLimited } from '../server/http/read-limited.ts';
-
-export type FetchHandler = (request: Request) => Promise<Response>;
 
 /** Where every sandbox origin that serves pages serves their stylesheet. */
 export const PAGE_CSS_PATH = '/__sandbox/page.css';
+
+/** That stylesheet (`pages.css`). */
+export const PAGE_CSS = readFileSync(new URL('./pages.css', import.meta.url), 'utf8');
 
 /**
  * The policy of a server-rendered sandbox page: nothing but the origin's stylesheet and `data:`/`https:` images.
@@ -136,75 +134,3 @@ export function appendQuery(url: string, pair: string): string {
   const separator = !base.includes('?') ? '?' : base.endsWith('?') || base.endsWith('&') ? '' : '&';
   return `${base}${separator}${pair}${hash}`;
 }
-
-/** Whether a response is a page for COOP purposes: an HTML document or a redirect on the way to one. */
-function isPage(response: Response): boolean {
-  if (response.status >= 300 && response.status < 400) return true;
-  return (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/html');
-}
-
-/**
- * The COOP switch: while `enabled()` is true, every page the handler serves carries
- * `Cross-Origin-Opener-Policy: same-origin`; while it is false, none does.
- */
-export function withCoop(handler: FetchHandler, enabled: () => boolean): FetchHandler {
-  return async (request) => {
-    const response = await handler(request);
-    if (!enabled() || !isPage(response)) return response;
-    // Responses made with `Response.redirect()` have immutable headers; copy into a fresh one.
-    const headers = new Headers(response.headers);
-    headers.set('cross-origin-opener-policy', 'same-origin');
-    return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
-  };
-}
-
-export const PAGE_CSS = `:root {
-  color-scheme: light dark;
-  --primary: #5c51ce;
-  --bg: #f4f5f8;
-  --card: #ffffff;
-  --fg: #1f2430;
-  --muted: #5f6677;
-  --border: #d5d8e0;
-  --danger: #c4262e;
-  font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
-}
-@media (prefers-color-scheme: dark) {
-  :root { --bg: #12141a; --card: #1c1f26; --fg: #eef0f4; --muted: #a3a9b7; --border: #3a3f4b; --danger: #ff6b70; }
-}
-body { margin: 0; min-height: 100vh; background: var(--bg); color: var(--fg); display: grid; place-items: start center; }
-.card {
-  box-sizing: border-box; width: min(32rem, calc(100vw - 2rem)); margin: 2rem 1rem; padding: 1.5rem;
-  background: var(--card); border: 1px solid var(--border); border-radius: 12px;
-}
-h1 { font-size: 1.3rem; margin: 0 0 0.75rem; }
-h2 { font-size: 1rem; margin: 1.25rem 0 0.5rem; }
-p { margin: 0.5rem 0; line-height: 1.45; }
-.muted { color: var(--muted); }
-.small { font-size: 0.85rem; }
-.error { color: var(--danger); font-weight: 600; }
-.notice { border-left: 4px solid var(--primary); padding: 0.5rem 0.75rem; background: color-mix(in srgb, var(--primary) 10%, transparent); }
-.brand { display: flex; gap: 0.75rem; align-items: center; margin-bottom: 1rem; }
-.brand img { border-radius: 8px; }
-.user { display: flex; justify-content: space-between; gap: 1rem; font-size: 0.9rem; color: var(--muted); margin-bottom: 1rem; }
-dl { display: grid; grid-template-columns: max-content 1fr; gap: 0.25rem 1rem; margin: 0.75rem 0; }
-dt { color: var(--muted); }
-dd { margin: 0; overflow-wrap: anywhere; }
-ul.list { list-style: none; padding: 0; margin: 0; display: grid; gap: 0.25rem; }
-ul.list a { display: flex; justify-content: space-between; gap: 1rem; padding: 0.5rem; border: 1px solid var(--border); border-radius: 6px; color: inherit; text-decoration: none; }
-.actions { display: flex; flex-wrap: wrap; gap: 0.5rem; margin-top: 1rem; }
-.actions form { margin: 0; }
-.field { display: grid; gap: 0.25rem; margin-bottom: 0.75rem; }
-.field label { font-weight: 600; font-size: 0.9rem; }
-.checkbox { display: flex; gap: 0.5rem; align-items: center; margin-bottom: 0.75rem; }
-input, select, textarea {
-  font: inherit; padding: 0.4rem 0.5rem; border: 1px solid var(--border); border-radius: 6px; background: var(--card); color: var(--fg);
-}
-button {
-  font: inherit; cursor: pointer; padding: 0.45rem 0.9rem; border-radius: 6px;
-  border: 1px solid var(--primary); background: var(--primary); color: #fff;
-}
-button.secondary { background: transparent; color: var(--fg); border-color: var(--border); }
-a { color: var(--primary); }
-:focus-visible { outline: 3px solid var(--primary); outline-offset: 2px; }
-`;

@@ -18,10 +18,11 @@
  *   an exchange from a browser fails as it does in production.
  */
 import { randomBytes } from 'node:crypto';
+import { randomState } from '../flows/popup/random-state.ts';
+import type { FetchHandler } from '../server/node-adapter.ts';
 import {
   FormBodyError,
   PAGE_CSS_PATH,
-  type FetchHandler,
   appendQuery,
   cssResponse,
   escapeHtml,
@@ -168,7 +169,7 @@ export function createVaultreEmulator(options: VaultreEmulatorOptions): VaultreE
     if (responseType !== 'code') return errorPage('response_type must be code.');
 
     prune();
-    const id = randomBytes(18).toString('base64url');
+    const id = randomState();
     approvals.set(id, { clientId, redirectUri, state: state ?? undefined, tokenType, expiresAt: now() + APPROVAL_TTL_MS });
     const office = tokenType === 'account';
     const access = office
