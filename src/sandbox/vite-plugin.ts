@@ -21,6 +21,7 @@ import { createVaultreHandler } from '../server/vaultre-handler.ts';
 import { memoryStore } from '../server/stores/memory-store.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
 import { startSandbox, type Sandbox } from './index.ts';
+import { vaultModalAssets } from './vault-modal-build.ts';
 
 /** The demo's callback page, relative to its origin (served by Vite from `demo/callback.html`). */
 export const CALLBACK_PATH = '/demo/callback.html';
@@ -77,6 +78,8 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
       if (!real) {
         sandbox = await startSandbox({ coop: env.SANDBOX_COOP === '1' });
         options.onSandbox?.(sandbox);
+        // Built now rather than on the first modal open; a failure is said here and retried on the page's next request.
+        vaultModalAssets().catch((error: unknown) => console.error('vault-connect sandbox: the Vault modal page could not be built.', error));
       }
       const sb = sandbox;
 
