@@ -20,7 +20,7 @@ import { createSessionHandler } from '../server/session-handler.ts';
 import { createVaultreHandler } from '../server/vaultre-handler.ts';
 import { memoryStore } from '../server/stores/memory-store.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
-import { startSandbox, type Sandbox } from './index.ts';
+import { startSandbox, type Sandbox } from './start-sandbox.ts';
 import { vaultModalAssets } from './vault-modal-build.ts';
 
 /** The demo's callback page, relative to its origin (served by Vite from `demo/callback.html`). */
