@@ -1,5 +1,6 @@
 /** Shared set-up for the sandbox tests: a Vault API emulator on a controllable clock, called without any port. */
-import { type VaultApi, createVaultApi } from '../../src/sandbox/vault-api.ts';
+import assert from 'node:assert/strict';
+import { type Connection, type VaultApi, createVaultApi } from '../../src/sandbox/vault-api.ts';
 
 export const API_KEY = 'test-api-key-5f1c';
 export const APP_ID = 'test-app';
@@ -66,3 +67,30 @@ export type Json = Record<string, unknown> & { data?: unknown };
 export async function body(response: Response): Promise<Json> {
   return (await response.json()) as Json;
 }
+
+export type Envelope = { status_code: number; error: string; type_name: string; message: string; detail: unknown; ref: string };
+
+/** Asserts Apideck's error envelope with this status (and type). */
+export async function expectError(response: Response, status: number, typeName?: string): Promise<Envelope> {
+  const json = (await response.json()) as Envelope;
+  assert.equal(response.status, status, `expected ${status}, got ${response.status}: ${JSON.stringify(json)}`);
+  assert.equal(response.headers.get('content-type'), 'application/json');
+  assert.equal(json.status_code, status);
+  assert.equal(typeof json.error, 'string');
+  assert.equal(typeof json.message, 'string');
+  assert.ok(typeof json.detail === 'string' || (typeof json.detail === 'object' && json.detail !== null));
+  assert.match(json.ref, /^https:\/\/developers\.apideck\.com\/errors#/);
+  if (typeName) assert.equal(json.type_name, typeName);
+  return json;
+}
+
+/** Asserts a 200 `{status_code, status, data}` reply and returns its connection. */
+export async function connection(response: Response): Promise<Connection> {
+  const json = await body(response);
+  assert.equal(response.status, 200, JSON.stringify(json));
+  assert.equal(json.status_code, 200);
+  assert.equal(json.status, 'OK');
+  return json.data as Connection;
+}
+
+export const json = (value: unknown) => JSON.stringify(value);
