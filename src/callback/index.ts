@@ -3,4 +3,4 @@
  * (through `dist/callback-page.js`, so a strict Content-Security-Policy without inline scripts is fine).
  */
 export { relayCallback, type RelayCallbackOptions, type RelayMode, type RelayOutcome } from './relay-callback.ts';
-export type { CallbackMessage, CallbackParams } from '../flows/popup/callback-message.ts';
+export type { CallbackMessage, CallbackParams } from '../internal/popup/callback-message.ts';

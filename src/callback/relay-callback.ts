@@ -20,8 +20,8 @@ import {
   paramsOf,
   type CallbackMessage,
   type CallbackParams,
-} from '../flows/popup/callback-message.ts';
-import { randomState } from '../flows/popup/random-state.ts';
+} from '../internal/popup/callback-message.ts';
+import { randomState } from '../internal/popup/random-state.ts';
 import { closeMessage } from '../i18n/callback.ts';
 import {
   RESULT_KEY,
@@ -29,7 +29,8 @@ import {
   readRedirectResult,
   type PendingRedirect,
   type RedirectResult,
-} from '../flows/popup/redirect-fallback.ts';
+} from '../internal/popup/redirect-fallback.ts';
+import { VaultreClient } from '../internal/vaultre/vaultre-client.ts';
 
 export interface RelayCallbackOptions {
   /** The callback page's window. Default: `window`. */
@@ -90,40 +91,11 @@ function sameOrigin(win: CallbackWindow, url: string): boolean {
   }
 }
 
-function text(value: unknown): string | undefined {
-  return typeof value === 'string' ? value.slice(0, 4096) : undefined;
-}
-
-/** Posts the VaultRE code to the host's exchange endpoint and keeps only the outcome. */
+/** Posts the VaultRE code to the host's exchange endpoint (the one VaultRE client) and keeps only the outcome. */
 async function exchange(win: CallbackWindow, pending: PendingRedirect, code: string, state: string): Promise<RedirectResult> {
-  const id = pending.id;
-  let response: Response;
-  try {
-    response = await win.fetch(pending.exchangeUrl ?? '', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ code, state, token_type: pending.tokenType ?? 'account', redirect_uri: pending.redirectUri }),
-    });
-  } catch {
-    return { type: 'exchange', id, ok: false, status: 0, error: 'network_error' };
-  }
-  let body: unknown;
-  try {
-    body = await response.json();
-  } catch {
-    body = undefined;
-  }
-  if (response.ok && body !== undefined) return { type: 'exchange', id, ok: true, body };
-  const fields = typeof body === 'object' && body !== null ? (body as Record<string, unknown>) : {};
-  return {
-    type: 'exchange',
-    id,
-    ok: false,
-    status: response.status,
-    ...(text(fields.error) !== undefined ? { error: text(fields.error) } : response.ok ? { error: 'invalid_response' } : {}),
-    ...(text(fields.message) !== undefined ? { message: text(fields.message) } : {}),
-  };
+  const client = new VaultreClient(pending.exchangeUrl ?? '', (input, init) => win.fetch(input, init));
+  const outcome = await client.exchange({ code, state, tokenType: pending.tokenType ?? 'account', redirectUri: pending.redirectUri });
+  return { type: 'exchange', id: pending.id, ...outcome };
 }
 
 /** The same-tab fallback: store the outcome for the element, then return to the page that started the flow. */

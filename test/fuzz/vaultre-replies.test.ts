@@ -16,10 +16,10 @@ import { afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nothing } from 'lit';
-import { VaultConnectError, describeError } from '../../src/api/errors.ts';
-import { CALLBACK_MESSAGE_TYPE } from '../../src/flows/popup/callback-message.ts';
+import { VaultConnectError, describeError } from '../../src/internal/api/errors.ts';
+import { CALLBACK_MESSAGE_TYPE } from '../../src/internal/popup/callback-message.ts';
 import { en } from '../../src/i18n/en.ts';
-import { VaultreRow, type VaultreHost } from '../../src/vaultre/vaultre-row.ts';
+import { VaultreRow, type VaultreHost } from '../../src/internal/vaultre/vaultre-row.ts';
 import { anyBodyText, corrupt, hostileJson, hostileString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
 import { isErrorCode, isPlainObject, isVaultreStatus } from './oracles.ts';
@@ -211,7 +211,7 @@ describe('fuzz: VaultRE host replies (element side)', () => {
         } else {
           assert.deepEqual(row.status, { connected: false });
           assertError(host, row, reply.kind === 'throw' ? 'network_error' : ok ? 'invalid_response' : 'api_error');
-          if (reply.kind === 'reply' && !ok) assert.equal(row.error?.retryable, reply.status >= 500);
+          if (reply.kind === 'reply' && !ok) assert.equal(row.error?.retryable, reply.status >= 500 || reply.status === 429);
         }
         assertRenders(row);
         await assertNoStrayErrors();
@@ -275,6 +275,7 @@ describe('fuzz: VaultRE host replies (element side)', () => {
               const message = hostShape && typeof fields.message === 'string' ? fields.message.slice(0, 200) : undefined;
               assert.equal(row.error?.detail, message ?? `(${reply.status})`);
               assert.equal(row.error?.status, reply.status);
+              assert.equal(row.error?.retryable, reply.status >= 500 || reply.status === 429, 'a 5xx or 429 is worth trying again');
             }
           }
         }

@@ -6,8 +6,8 @@
  * missing exchange URL, removing `vaultre-client-id`, and a same-tab network failure. Each comment names the fix.
  */
 import { expect } from '@open-wc/testing';
-import { PENDING_KEY, RESULT_KEY } from '../../../src/flows/popup/redirect-fallback.ts';
-import { vaultreAuthorizeUrl } from '../../../src/vaultre/vaultre-row.ts';
+import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
+import { vaultreAuthorizeUrl } from '../../../src/internal/vaultre/authorize-url.ts';
 import { fakePopup } from '../support/popup-helpers.ts';
 import {
   actionsOf,

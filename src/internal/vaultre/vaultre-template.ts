@@ -1,0 +1,69 @@
+/**
+ * The VaultRE row's markup: the same parts and hooks as an Apideck row (`data-service-id="vaultre"`), its own group.
+ * Its clicks go to the row's own handler (the list's delegated handler ignores rows without `data-key`).
+ */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { VaultConnectError } from '../api/errors.ts';
+import type { Strings } from '../../i18n/en.ts';
+import type { VaultreStrings } from '../../i18n/vaultre-en.ts';
+
+/** What the row shows. */
+export interface VaultreRowView {
+  strings: Strings;
+  /** The row's own strings. */
+  text: VaultreStrings;
+  connected: boolean;
+  /** The buttons are disabled (the status loads, or a code is being exchanged or the token forgotten). */
+  busy: boolean;
+  /** What is in progress, if anything. */
+  progress: string | undefined;
+  /** The tag line: since when it is connected, or what the token type means. */
+  hint: string;
+  error: VaultConnectError | undefined;
+  /** The error as the user reads it. */
+  errorText: string | undefined;
+  /** How many times the browser blocked the popup in a row: once offers a retry, twice also this tab. */
+  blocked: number;
+  onClick: (event: Event) => void;
+}
+
+export function renderVaultreRow(view: VaultreRowView): TemplateResult {
+  const { strings, text, connected, busy, error } = view;
+  const badge = connected ? 'connected' : 'not_connected';
+  const actions = connected ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
+  /* eslint-disable lit-a11y/click-events-have-key-events -- the row's buttons are the keyboard targets */
+  return html`<section part="group" data-unified-api="vaultre" aria-labelledby="group-vaultre" @click=${view.onClick}>
+    <h3 part="group-title" id="group-vaultre">${text.group}</h3>
+    <ul>
+      <li part="connection" class="row" data-service-id="vaultre" aria-labelledby="name-vaultre" aria-busy=${String(busy)}>
+        <span part="icon" class="icon" aria-hidden="true"><span class="monogram">V</span></span>
+        <span class="text">
+          <span part="name" class="name" id="name-vaultre">${text.name}</span>
+          <span part="tag-line" class="tag-line">${view.hint}</span>
+          ${view.errorText ? html`<span part="row-error" class="row-error">${view.errorText}</span>` : nothing}
+        </span>
+        <span part="badge" class="badge" data-status=${badge} data-tone=${connected ? 'success' : 'neutral'}>${strings.status[badge]}</span>
+        <span part="actions" class="actions">
+          ${view.progress ? html`<span class="progress" role="status">${view.progress}</span>` : nothing}
+          ${actions.map(
+            (action) => html`<button
+              part="button button-${action}"
+              class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
+              type="button"
+              data-action=${action}
+              aria-label=${strings.actionLabel(strings.action[action], text.name)}
+              ?disabled=${busy}
+            >${strings.action[action]}</button>`,
+          )}
+          ${error?.retryable || error?.code === 'access_denied' || view.blocked > 0
+            ? html`<button part="button button-retry" class="secondary" type="button" data-action="retry" ?disabled=${busy}>${strings.action.retry}</button>`
+            : nothing}
+          ${view.blocked > 1
+            ? html`<button part="button button-retry" class="secondary" type="button" data-action="retry" data-same-tab>${strings.continueInThisTab}</button>`
+            : nothing}
+        </span>
+      </li>
+    </ul>
+  </section>`;
+  /* eslint-enable lit-a11y/click-events-have-key-events */
+}
