@@ -1,6 +1,6 @@
 // The demo page: points <vault-connect> at the sandbox (or the real Apideck) and logs the element's events.
 import '../src/index.ts';
-import { OPEN_MODES, type OpenMode } from '../src/api/vocabulary.ts';
+import { OPEN_MODES, type OpenMode } from '../src/internal/api/vocabulary.ts';
 import { createSandboxVaultModal } from '../src/sandbox/browser/sandbox-vault-modal.ts';
 import type { DemoConfig } from '../src/sandbox/vite-plugin.ts';
 

@@ -7,9 +7,9 @@ import { VaultConnect } from './vault-connect.ts';
 export { VaultConnect };
 export * from './events/index.ts';
 export { VaultreConnectEvent } from './events/vaultre-connect.ts';
-export { VaultConnectError } from './api/errors.ts';
-export type { Connection } from './api/schemas.ts';
-export type { VaultModal, VaultModalOptions } from './flows/vault-modal.ts';
+export { VaultConnectError } from './internal/api/errors.ts';
+export type { Connection } from './internal/api/schemas.ts';
+export type { VaultModal, VaultModalOptions } from './internal/actions/vault-modal.ts';
 export type { DeepPartial, StringOverrides } from './i18n/localize.ts';
 export type { Strings } from './i18n/en.ts';
 export type { VaultreStrings } from './i18n/vaultre-en.ts';
@@ -20,7 +20,7 @@ export type {
   OpenMode,
   RowAction,
   Theme,
-} from './api/vocabulary.ts';
+} from './internal/api/vocabulary.ts';
 
 if (typeof customElements !== 'undefined' && !customElements.get('vault-connect')) {
   customElements.define('vault-connect', VaultConnect);

@@ -1,33 +1,18 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { connectionKey } from './api/connection-status.ts';
-import { describeError, VaultConnectError } from './api/errors.ts';
-import type * as Interactions from './view/row-interactions.ts';
-import type * as Windowing from './view/windowed-rows.ts';
-import { loadWindowing, WINDOWED_FROM } from './view/windowing.ts';
-import type { InteractionHost } from './view/row-interactions.ts';
-import type { VaultreRow } from './vaultre/vaultre-row.ts';
-import type { Connection } from './api/schemas.ts';
-import type { Locale, OpenMode, RowAction, Theme } from './api/vocabulary.ts';
-import type { VaultModal } from './flows/vault-modal.ts';
-import { en, type Strings } from './i18n/en.ts';
-import type { LocalizedHost, StringOverrides } from './i18n/localize.ts';
-import { ConnectionsController } from './state/connections-controller.ts';
-import { displayName, onImageError, renderConnectionRow, renderSkeleton } from './view/connection-row.ts';
-
-/** Rows drawn by the first render of a list, then by each following task. */
-const FIRST_ROWS = 24;
-const MORE_ROWS = 1000;
-
-/** `error` does not bubble: the list catches its images' errors in the capture phase. */
-const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
+import { VaultConnectError } from './internal/api/errors.ts';
+import type { Locale, OpenMode, Theme } from './internal/api/vocabulary.ts';
+import type { VaultModal } from './internal/actions/vault-modal.ts';
+import { Announcer } from './internal/controllers/announcer.ts';
+import { ConnectionsController } from './internal/controllers/connections-controller.ts';
+import { ListController, type ListView } from './internal/controllers/list-controller.ts';
+import { LocalizeController } from './internal/controllers/localize-controller.ts';
+import { LazyInteractions } from './internal/controllers/lazy-interactions.ts';
+import { IMAGE_ERROR, renderConnectionRow } from './internal/templates/connection-row.ts';
+import { renderEmpty, renderLoadError, renderLoading, renderNoMatches, renderWaiting } from './internal/templates/list-states.ts';
+import { groupTitle } from './internal/templates/group-section.ts';
+import type { VaultreRow } from './internal/vaultre/vaultre-row.ts';
+import type { StringOverrides } from './i18n/localize.ts';
 import { styles } from './vault-connect.styles.ts';
-
-/** Prepares the strings in the localizer chunk (loaded once; should it fail to load, English until it does). */
-const localize = (host: LocalizedHost, use: (strings: Strings) => void): Promise<void> =>
-  import('./i18n/localize.ts').then(
-    (module) => module.prepare(host, use),
-    () => undefined,
-  );
 
 /**
  * Languages: `locale` picks the strings (English is built in; `nl`, `de`, `fr` and `es` load as small chunks), and the
@@ -91,7 +76,6 @@ export class VaultConnect extends LitElement {
 
   // Lit's static properties rather than decorators: the decorator helpers cost first-load bytes (see the size budget).
   static override properties = {
-    announcement: { state: true },
     sessionUrl: { attribute: 'session-url' },
     token: { attribute: false },
     vaultModal: { attribute: false },
@@ -111,25 +95,40 @@ export class VaultConnect extends LitElement {
     theme: { reflect: true },
   };
 
-  readonly #connections = new ConnectionsController(this);
-  /** The strings to render: the locale's, with `strings` merged over them (see `scheduleUpdate`). */
-  #strings: Strings = en;
-  /** Lower-cased names for search, computed once per connection object. */
-  readonly #searchText = new WeakMap<Connection, string>();
-  /** Rows grouped by unified API, recomputed only when the list changes. */
-  #groups: { source: readonly Connection[]; groups: [string, Connection[]][] } | undefined;
+  readonly #localize = new LocalizeController(this);
+  readonly #announcer = new Announcer(this);
+  /** What the lazy parts use of the element: its strings, its live region, its search box. */
+  readonly #services = {
+    strings: () => this.#localize.strings,
+    announce: (text: string) => this.#announcer.announce(text),
+    describe: (error: VaultConnectError) => this.#localize.describe(error),
+    fallbackFocus: () => this.#searchInput,
+  };
+  readonly #connections: ConnectionsController = new ConnectionsController(this, {
+    describe: this.#services.describe,
+    reloaded: () => this.#interactions.clearErrors(),
+    resume: () => this.#interactions.resume(),
+  });
+  readonly #interactions = new LazyInteractions(this, this.#connections, this.#services);
+  readonly #list = new ListController(this);
   /** The VaultRE row (its own chunk), once `vaultre-client-id` is set. */
   #vaultre: VaultreRow | undefined;
-  /** The row-interactions chunk once loaded (fetched when a pointer or focus reaches the list; see #prefetch). */
-  #interactions: typeof Interactions | undefined;
-  /** Draws a long list's rows near the viewport (the windowing chunk, loaded the first time a list is long enough); `false` if it failed to load. */
-  #windowing: Windowing.RowWindow | false | undefined;
-  /** Set while the windowing chunk loads: `updateComplete` waits for it. */
-  #windowingLoad: Promise<void> | undefined;
-
-  /** The search text. */
-  private query = '';
-  private announcement = '';
+  /** How the list draws a row and a group's heading. */
+  readonly #view: ListView = {
+    row: (connection, key, hidden) => {
+      const activity = this.#interactions.activity(key);
+      return renderConnectionRow(connection, key, {
+        strings: this.#localize.strings,
+        allow: this.#connections.allow,
+        pending: activity?.pending,
+        // Described at each render, so a row's error follows a change of `locale`.
+        error: activity?.error && this.#localize.describe(activity.error),
+        hidden,
+        blocked: activity?.blocked ?? 0,
+      });
+    },
+    title: (unifiedApi) => groupTitle(this.#localize.strings, unifiedApi),
+  };
 
   /** Host endpoint that returns a Vault session token (`POST`, `credentials: 'same-origin'`, body `{}`). */
   sessionUrl: string | undefined;
@@ -198,83 +197,26 @@ export class VaultConnect extends LitElement {
     if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
   }
 
-  /** How many rows the list draws; grows by \`MORE_ROWS\` a task until every row is in (see \`#renderBody\`). */
-  #rowBudget = FIRST_ROWS;
-  #moreRows: number | undefined;
-
   /** Settles once every row of a long list is drawn, not only its first slice. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    let done = await super.getUpdateComplete();
-    // `done` is false when the update asked for another (a windowed list measuring its rows): wait for that one too.
-    while ((this.#moreRows !== undefined || this.#windowingLoad || !done) && this.isConnected) {
-      await (this.#windowingLoad ?? new Promise((resolve) => setTimeout(resolve)));
-      done = await super.getUpdateComplete();
-    }
-    return done;
+    return this.#list.drawn(await super.getUpdateComplete(), () => super.getUpdateComplete());
   }
 
   /**
-   * A pointer over the list or focus in it: fetch the interactions chunk the first click needs (a page whose user only
-   * reads the list never loads it). Were it still on its way at the click, the click waits for it.
+   * Holds each update while `locale` or `strings` asks for strings not in yet (see `LocalizeController.prepare`), so
+   * the element never shows a flash of another language; built-in English updates at once.
    */
-  #prefetch = (): void => void this.#loadInteractions().catch(() => undefined);
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const strings = this.#localize.prepare();
+    return strings ? strings.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+  }
 
-  private get searchInput(): HTMLInputElement | null {
+  get #searchInput(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input[type="search"]');
   }
 
-  /**
-   * Prepares the strings before each update when `locale` or `strings` asks for more than built-in English: the
-   * localizer chunk, and the locale's table, load the first time. The update (and `updateComplete`) waits for them, so
-   * the element never shows a flash of another language; they are fetched alongside the session request.
-   */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (this.locale !== 'en' || this.strings) {
-      return localize(this, (strings) => (this.#strings = strings)).then(() => super.scheduleUpdate());
-    }
-    this.#strings = en;
-    // English, built in: the update runs at once, as without this override.
-    return super.scheduleUpdate();
-  }
-
-  #announce(text: string): void {
-    // Re-announce an identical message by clearing first.
-    this.announcement = '';
-    void this.updateComplete.then(() => {
-      this.announcement = text;
-    });
-  }
-
-  #matches(connection: Connection, needle: string): boolean {
-    if (!needle) return true;
-    let text = this.#searchText.get(connection);
-    if (text === undefined) {
-      text = displayName(connection).toLocaleLowerCase();
-      this.#searchText.set(connection, text);
-    }
-    return text.includes(needle);
-  }
-
-  #grouped(connections: readonly Connection[]): [string, Connection[]][] {
-    if (this.#groups?.source === connections) return this.#groups.groups;
-    const groups = new Map<string, Connection[]>();
-    for (const connection of connections) {
-      const list = groups.get(connection.unified_api);
-      if (list) list.push(connection);
-      else groups.set(connection.unified_api, [connection]);
-    }
-    const result = [...groups];
-    this.#groups = { source: connections, groups: result };
-    return result;
-  }
-
-  #groupTitle(unifiedApi: string): string {
-    const titles = this.#strings.unifiedApi;
-    return (Object.hasOwn(titles, unifiedApi) && titles[unifiedApi]) || unifiedApi.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
-  }
-
   #onSearch = (event: Event): void => {
-    this.query = (event.target as HTMLInputElement).value;
+    this.#list.query = (event.target as HTMLInputElement).value;
     // A short list hides the rows that do not match; a windowed one draws only those that do.
     this.requestUpdate();
   };
@@ -283,81 +225,14 @@ export class VaultConnect extends LitElement {
   #retryList = async (): Promise<void> => {
     await this.refresh();
     await this.updateComplete;
-    (this.renderRoot.querySelector<HTMLElement>('.error button') ?? this.searchInput)?.focus();
+    (this.renderRoot.querySelector<HTMLElement>('.error button') ?? this.#searchInput)?.focus();
   };
-
-  #onListClick = (event: Event): void => {
-    const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
-    const row = button?.closest<HTMLElement>('[data-key]');
-    if (!button || !row || button.disabled) return;
-    const connection = this.#connections.connections.find((c) => connectionKey(c) === row.dataset.key);
-    if (!connection) return;
-    void this.#runRowAction(connection, button.dataset.action as RowAction, 'sameTab' in button.dataset);
-  };
-
-  /**
-   * Hands a row action to the interactions chunk. It is prefetched once the list is ready, so this normally runs
-   * synchronously into the click (a popup must open there); were it still on its way, a popup may be blocked, and
-   * the row then offers a retry.
-   */
-  async #runRowAction(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
-    const interactions = this.#interactions ?? (await this.#loadInteractions());
-    return interactions.runRowAction(this.#interactionHost, connection, action, sameTab);
-  }
 
   async #loadVaultre(): Promise<VaultreRow> {
-    const { VaultreRow } = await import('./vaultre/vaultre-row.ts');
-    this.#vaultre ??= new VaultreRow(this, {
-      strings: () => this.#strings,
-      announce: (text) => this.#announce(text),
-      describe: (error) => this.describe(error),
-    });
+    const { VaultreRow } = await import('./internal/vaultre/vaultre-row.ts');
+    this.#vaultre ??= new VaultreRow(this, this.#services);
     this.requestUpdate();
     return this.#vaultre;
-  }
-
-  #loadWindowing(): void {
-    // Should it fail to load, every row goes in the DOM, in slices: slower, but the list is whole.
-    this.#windowingLoad ??= loadWindowing()
-      .catch(() => false as const)
-      .then((module) => {
-        this.#windowing = module && new module.RowWindow(this);
-        this.#windowingLoad = undefined;
-        this.requestUpdate();
-      });
-  }
-
-  async #loadInteractions(): Promise<typeof Interactions> {
-    this.#interactions ??= await import('./view/row-interactions.ts');
-    return this.#interactions;
-  }
-
-  /** What the interactions chunk may use of the element. */
-  get #interactionHost(): InteractionHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the host object reads the element's live values
-    const element = this;
-    return {
-      connections: this.#connections,
-      get openMode() {
-        return element.openMode;
-      },
-      get callbackUrl() {
-        return element.callbackUrl;
-      },
-      renderRoot: this.renderRoot as ShadowRoot,
-      get updateComplete() {
-        return element.updateComplete;
-      },
-      strings: this.#strings,
-      announce: (text) => this.#announce(text),
-      describe: (error) => this.describe(error),
-      fallbackFocus: () => this.searchInput,
-    };
-  }
-
-  /** The sentence the user reads for an error, in the element's locale. @internal */
-  describe(error: VaultConnectError): string {
-    return describeError(error, this.#strings.errors);
   }
 
   /** Reloads the list from the Vault API. Settles when the list (or the error) is shown. */
@@ -372,13 +247,13 @@ export class VaultConnect extends LitElement {
   async openConnection(serviceId: string, unifiedApi?: string): Promise<void> {
     if (this.#connections.status !== 'ready') await this.#connections.load();
     const connection = this.#connections.find(serviceId, unifiedApi);
-    if (connection) await this.#runRowAction(connection, connection.state === 'available' ? 'connect' : 'settings');
+    if (connection) await this.#interactions.run(connection, connection.state === 'available' ? 'connect' : 'settings');
     else this.#connections.reportError(new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` }));
   }
 
   /** Ends the flow in progress (`aborted`): the modal or popup closes and the flow's promise settles. */
   cancel(): void {
-    this.#connections.cancel();
+    this.#interactions.cancel();
     this.#vaultre?.cancel();
   }
 
@@ -392,109 +267,32 @@ export class VaultConnect extends LitElement {
 
   #renderBody(): TemplateResult | typeof nothing {
     const { status, error, connections } = this.#connections;
-    const strings = this.#strings;
-    if (status === 'idle' && !this.#connections.sessionConfigured) {
-      // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
-      return this.vaultreClientId ? nothing : html`<div part="state" class="state">${strings.waitingForSession}</div>`;
-    }
-    if (status === 'error' && error) {
-      return html`<div part="state" class="state error" role="alert">
-        <strong>${strings.errorTitle}</strong>
-        <p>${this.describe(error)}</p>
-        <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${this.#retryList}>
-          ${strings.action.retry}
-        </button>
-      </div>`;
-    }
-    // A long list shows the skeleton until the windowing chunk is in (it loads in a few milliseconds).
-    const windowed = connections.length > WINDOWED_FROM && this.#windowing !== false;
-    if (windowed && !this.#windowing) this.#loadWindowing();
-    if (status !== 'ready' || (windowed && !this.#windowing)) {
-      this.#rowBudget = FIRST_ROWS;
-      return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
-    }
-    if (connections.length === 0) {
-      return html`<div part="state" class="state">${strings.empty}</div>`;
-    }
-    const needle = this.query.trim().toLocaleLowerCase();
-    const groups = this.#grouped(connections);
-    if (this.#windowing && windowed) {
-      const { sections, visible } = this.#windowing.sections(groups, needle, {
-        matches: (c) => this.#matches(c, needle),
-        row: (c) => this.#row(c, connectionKey(c), false),
-        title: (unifiedApi) => this.#groupTitle(unifiedApi),
-      });
-      return this.#renderList(sections, visible);
-    }
-    let visible = 0;
-    let budget = this.#rowBudget;
-    const sections = groups.map(([unifiedApi, rows], index) => {
-      let shown = 0;
-      // A plain map, not \`repeat\`: rows keep their order, and search hides rows instead of removing them.
-      const items = rows.map((connection) => {
-          const key = connectionKey(connection);
-          const hidden = !this.#matches(connection, needle);
-          if (!hidden) shown++;
-          return budget-- > 0 ? this.#row(connection, key, hidden) : nothing;
-        });
-      visible += shown;
-      // By position, not by name: any string can be a unified API (encodeURIComponent threw on a lone surrogate).
-      const titleId = `group-${index}`;
-      return html`<section part="group" data-unified-api=${unifiedApi} ?hidden=${shown === 0} aria-labelledby=${titleId}>
-        <h3 part="group-title" id=${titleId}>${this.#groupTitle(unifiedApi)}</h3>
-        <ul>${items}</ul>
-      </section>`;
-    });
-    // A long list renders in slices, one task each, so the first screenful paints at once and input stays responsive.
-    // The next slice waits for the frame that paints this one (a task queued from requestAnimationFrame runs after
-    // it): a plain timeout would run first and hold the first paint back until every row is in.
-    if (budget < 0) this.#moreRows ??= requestAnimationFrame(() => setTimeout(() => {
-      this.#moreRows = undefined;
-      this.#rowBudget += MORE_ROWS;
-      this.requestUpdate();
-    }));
-    return this.#renderList(sections, visible);
-  }
-
-  #row(connection: Connection, key: string, hidden: boolean): TemplateResult {
-    const rowError = this.#connections.rowErrors.get(key);
-    return renderConnectionRow(connection, key, {
-      strings: this.#strings,
-      allow: this.#connections.allow,
-      pending: this.#connections.pending.get(key),
-      // Described at each render, so a row's error follows a change of \`locale\`.
-      error: rowError && this.describe(rowError),
-      hidden,
-      blocked: this.#connections.blocked.get(key)?.count ?? 0,
-    });
-  }
-
-  #renderList(sections: TemplateResult[], visible: number): TemplateResult {
+    const strings = this.#localize.strings;
+    // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
+    if (status === 'idle' && !this.#connections.sessionConfigured) return this.vaultreClientId ? nothing : renderWaiting(strings);
+    if (status === 'error' && error) return renderLoadError(strings, this.#localize.describe(error), this.#retryList);
+    const list = this.#list.draw(connections, status === 'ready', this.#view);
+    if (!list) return renderLoading(strings);
+    if (connections.length === 0) return renderEmpty(strings);
+    const interactions = this.#interactions;
     // One delegated listener for every row button; the buttons themselves are the keyboard targets.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
-      <div class="list" @click=${this.#onListClick} @error=${IMAGE_ERROR} @pointerover=${this.#prefetch} @focusin=${this.#prefetch}>${sections}</div>
-      ${visible === 0 ? html`<div part="state" class="state">${this.#strings.noMatches(this.query.trim())}</div>` : nothing}
+      <div class="list" @click=${interactions.onClick} @error=${IMAGE_ERROR} @pointerover=${interactions.prefetch} @focusin=${interactions.prefetch}>${list.sections}</div>
+      ${renderNoMatches(strings, this.#list.query.trim(), list.visible)}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */
   }
 
   override render(): TemplateResult {
-    const strings = this.#strings;
+    const strings = this.#localize.strings;
     return html`
       <div class="toolbar">
-        <input
-          part="search"
-          type="search"
-          aria-label=${strings.searchLabel}
-          placeholder=${strings.searchPlaceholder}
-          .value=${this.query}
-          @input=${this.#onSearch}
-          ?disabled=${this.#connections.status !== 'ready'}
-        />
+        <input part="search" type="search" aria-label=${strings.searchLabel} placeholder=${strings.searchPlaceholder}
+          .value=${this.#list.query} @input=${this.#onSearch} ?disabled=${this.#connections.status !== 'ready'} />
       </div>
       ${(this.vaultreClientId && this.#vaultre?.render()) || nothing}${this.#renderBody()}
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      ${this.#announcer.render()}
     `;
   }
 }

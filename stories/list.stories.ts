@@ -1,8 +1,8 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
-import { connectionStatus } from '../src/api/connection-status.ts';
-import type { Connection } from '../src/api/schemas.ts';
-import type { ConnectionStatus, RowAction } from '../src/api/vocabulary.ts';
+import { connectionStatus } from '../src/internal/api/connection-status.ts';
+import type { Connection } from '../src/internal/api/schemas.ts';
+import type { ConnectionStatus, RowAction } from '../src/internal/api/vocabulary.ts';
 import { FIXTURE_CONNECTIONS } from './support/mock-vault.ts';
 import { actionsOf, clearText, inShadow, readyElement, shadowOf, statusOf, visibleRows, WAIT } from './support/play.ts';
 import { baseMeta, type VaultConnectArgs } from './support/story.ts';

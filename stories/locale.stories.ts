@@ -1,6 +1,6 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, waitFor } from 'storybook/test';
-import type { Locale } from '../src/api/vocabulary.ts';
+import type { Locale } from '../src/internal/api/vocabulary.ts';
 import { en } from '../src/i18n/en.ts';
 import { FIXTURE_CONNECTIONS } from './support/mock-vault.ts';
 import { inShadow, readyElement, visibleRows, WAIT } from './support/play.ts';

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../api/vocabulary.ts';
+import type { ErrorCode } from '../internal/api/vocabulary.ts';
 
 export interface VaultConnectErrorDetail {
   code: ErrorCode;

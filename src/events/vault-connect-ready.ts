@@ -1,4 +1,4 @@
-import type { Connection } from '../api/schemas.ts';
+import type { Connection } from '../internal/api/schemas.ts';
 /** Fired once, when the first list of connections has rendered. */
 export class VaultConnectReadyEvent extends CustomEvent<{ connections: readonly Connection[] }> {
   constructor(detail: { connections: readonly Connection[] }) {

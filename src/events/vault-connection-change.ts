@@ -1,4 +1,4 @@
-import type { Connection } from '../api/schemas.ts';
+import type { Connection } from '../internal/api/schemas.ts';
 /** A connection changed. The value is always re-read from the Vault API, never taken from a message. */
 export class VaultConnectionChangeEvent extends CustomEvent<{ connection: Connection }> {
   constructor(detail: { connection: Connection }) {

@@ -1,4 +1,4 @@
-import type { Connection } from '../api/schemas.ts';
+import type { Connection } from '../internal/api/schemas.ts';
 /** A connection was deleted (disconnected). The value is what the Vault API reports after the delete. */
 export class VaultConnectionDeleteEvent extends CustomEvent<{ connection: Connection }> {
   constructor(detail: { connection: Connection }) {

@@ -2,7 +2,7 @@
  * What the callback page says when it cannot close itself. The page has no `locale` attribute to read (it is the
  * `redirect_uri`, reached from another site), so it follows the browser's languages, in order of preference.
  */
-import type { Locale } from '../api/vocabulary.ts';
+import type { Locale } from '../internal/api/vocabulary.ts';
 
 export const CLOSE_MESSAGES = {
   en: 'You can close this window.',

@@ -2,7 +2,7 @@
  * English strings, the reference locale: every other locale must have exactly these keys (a test checks it).
  * Functions take the values they interpolate; counts and dates go through `Intl` in the caller.
  */
-import type { ConnectionStatus, ErrorCode, RowAction } from '../api/vocabulary.ts';
+import type { ConnectionStatus, ErrorCode, RowAction } from '../internal/api/vocabulary.ts';
 
 export const en = {
   searchLabel: 'Search integrations',

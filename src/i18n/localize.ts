@@ -1,9 +1,10 @@
 /**
- * Picks the element's strings. Built-in English is all the first load has: the element imports this module only once
- * `locale` or `strings` asks for more, and each of `nl`, `de`, `fr` and `es` is a chunk of its own, loaded when asked
- * for. The host's `strings` property is merged over the locale's table.
+ * Picks strings: one loader for every family of tables (the element's here, the VaultRE row's in `vaultre-tables.ts`).
+ * Built-in English is all the first load has: the element imports this module only once `locale` or `strings` asks for
+ * more, and each of `nl`, `de`, `fr` and `es` is a chunk of its own, loaded when asked for. The host's `strings`
+ * property is merged over the locale's table.
  */
-import type { Locale } from '../api/vocabulary.ts';
+import type { Locale } from '../internal/api/vocabulary.ts';
 import { en, type Strings } from './en.ts';
 import type { VaultreStrings } from './vaultre-en.ts';
 
@@ -15,18 +16,43 @@ export type DeepPartial<T> = {
 /** The `strings` property: any of the element's strings, plus the VaultRE row's under `vaultre`. */
 export type StringOverrides = DeepPartial<Strings> & { vaultre?: DeepPartial<VaultreStrings> };
 
-/** The lazy tables, each its own chunk. */
-const LOADERS = {
-  nl: () => import('./nl.ts'),
-  de: () => import('./de.ts'),
-  fr: () => import('./fr.ts'),
-  es: () => import('./es.ts'),
+/** A family of string tables: English built in, every other locale a lazy chunk, and the tables loaded so far. */
+export interface TableFamily<T> {
+  readonly loaders: Record<Exclude<Locale, 'en'>, () => Promise<{ default: T }>>;
+  readonly loaded: Map<Locale, T>;
+}
+
+/** The element's own tables. */
+const ELEMENT_TABLES: TableFamily<Strings> = {
+  loaders: {
+    nl: () => import('./nl.ts'),
+    de: () => import('./de.ts'),
+    fr: () => import('./fr.ts'),
+    es: () => import('./es.ts'),
+  },
+  loaded: new Map([['en', en]]),
 };
 
 /** `locale` as one of ours: `fr-CA` → `fr`; anything else (unknown, empty, hostile) → `en`. */
 export function language(locale: unknown): Locale {
   const lang = String(locale).split(/[-_]/)[0].toLowerCase();
-  return Object.hasOwn(LOADERS, lang) ? (lang as Locale) : 'en';
+  return Object.hasOwn(ELEMENT_TABLES.loaders, lang) ? (lang as Locale) : 'en';
+}
+
+/**
+ * The table of `family` for `lang` if it is in; otherwise a promise that settles with it once it is in, or with
+ * `fallback` when it fails to load (it is asked for again next time).
+ */
+export function tableOf<T, F>(family: TableFamily<T>, lang: Locale, fallback: F): T | Promise<T | F> {
+  const table = family.loaded.get(lang);
+  if (table) return table;
+  return family.loaders[lang as Exclude<Locale, 'en'>]().then(
+    (module) => {
+      family.loaded.set(lang, module.default);
+      return module.default;
+    },
+    () => fallback,
+  );
 }
 
 /**
@@ -45,8 +71,6 @@ export function mergeStrings<T extends object>(table: T, overrides: unknown, ope
   return merged as T;
 }
 
-const loaded = new Map<Locale, Strings>([['en', en]]);
-
 /** What the localizer reads of its element. */
 export interface LocalizedHost {
   readonly locale: string;
@@ -60,18 +84,9 @@ export interface LocalizedHost {
  * English. Never rejects.
  */
 export function prepare(host: LocalizedHost, use: (strings: Strings) => void): Promise<void> | void {
-  const lang = language(host.locale);
-  const table = loaded.get(lang);
-  if (!table) {
-    return LOADERS[lang as keyof typeof LOADERS]().then(
-      (module) => {
-        loaded.set(lang, module.default);
-        return prepare(host, use);
-      },
-      // English this time; the next update asks again.
-      () => use(mergeStrings(en, host.strings)),
-    );
-  }
+  const table = tableOf(ELEMENT_TABLES, language(host.locale), undefined);
   // Cheap (a few dozen keys, and none without overrides), so done on every update rather than remembered.
-  use(mergeStrings(table, host.strings));
+  if (!(table instanceof Promise)) return use(mergeStrings(table, host.strings));
+  // Once in, again: `locale` may have changed meanwhile. A table that failed to load is English this time.
+  return table.then((loaded) => (loaded ? prepare(host, use) : use(mergeStrings(en, host.strings))));
 }

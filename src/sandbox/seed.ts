@@ -3,7 +3,7 @@
  * (`seed/catalogue.ts`), plus synthetic connectors for benchmarks. No Node imports: the module loads in a browser too
  * (the stories use it).
  */
-import { randomState } from '../flows/popup/random-state.ts';
+import { randomState } from '../internal/popup/random-state.ts';
 import { CONNECTORS, type ConnectorDefinition } from './seed/catalogue.ts';
 import type { Connection } from './seed/connection.ts';
 import { iconDataUrl, logoDataUrl } from './seed/icons.ts';

@@ -18,7 +18,7 @@
  *   an exchange from a browser fails as it does in production.
  */
 import { randomBytes } from 'node:crypto';
-import { randomState } from '../flows/popup/random-state.ts';
+import { randomState } from '../internal/popup/random-state.ts';
 import type { FetchHandler } from '../server/node-adapter.ts';
 import {
   FormBodyError,

@@ -16,7 +16,7 @@
  * popup blocker does.
  */
 import { html, nothing, render, type TemplateResult } from 'lit';
-import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, type CallbackMessage } from '../../src/flows/popup/callback-message.ts';
+import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, type CallbackMessage } from '../../src/internal/popup/callback-message.ts';
 import type { MockVault } from './mock-vault.ts';
 
 export interface FakePopupScenario {

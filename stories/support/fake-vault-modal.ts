@@ -5,7 +5,7 @@
  * as with the real modal: the element re-reads the connection from the (mock) API.
  */
 import { html, nothing, render } from 'lit';
-import type { VaultModal, VaultModalOptions } from '../../src/flows/vault-modal.ts';
+import type { VaultModal, VaultModalOptions } from '../../src/internal/actions/vault-modal.ts';
 import type { MockVault } from './mock-vault.ts';
 
 export type ModalLog = (name: string, detail?: unknown) => void;

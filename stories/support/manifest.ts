@@ -6,7 +6,7 @@
 import type { ArgTypes } from '@storybook/web-components-vite';
 import type { InputType } from 'storybook/internal/types';
 import manifest from '../../custom-elements.json';
-import { LOCALES, OPEN_MODES, THEMES } from '../../src/api/vocabulary.ts';
+import { LOCALES, OPEN_MODES, THEMES } from '../../src/internal/api/vocabulary.ts';
 
 interface ManifestType {
   text?: string;

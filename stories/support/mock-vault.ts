@@ -8,7 +8,7 @@
  * `GET|PATCH|DELETE /vault/connections/{unified_api}/{service_id}`, in Apideck's `{status_code, status, data}` replies
  * and error envelopes.
  */
-import type { Connection } from '../../src/api/schemas.ts';
+import type { Connection } from '../../src/internal/api/schemas.ts';
 import { FIXTURE_APPLICATION_ID, FIXTURE_CONNECTIONS, FIXTURE_VAULT_API_URL } from '../fixtures/connections.ts';
 
 /** What the list request does. */

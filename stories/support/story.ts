@@ -10,8 +10,8 @@ import { Directive, directive, PartType, type ElementPart, type PartInfo } from 
 import { action } from 'storybook/actions';
 import type { ArgTypes, Decorator, Meta, StoryContext } from '@storybook/web-components-vite';
 import '../../src/index.ts';
-import type { VaultModal } from '../../src/flows/vault-modal.ts';
-import type { Locale, OpenMode, Theme } from '../../src/api/vocabulary.ts';
+import type { VaultModal } from '../../src/internal/actions/vault-modal.ts';
+import type { Locale, OpenMode, Theme } from '../../src/internal/api/vocabulary.ts';
 import { createFakeVaultModal } from './fake-vault-modal.ts';
 import { installFakePopups, type FakePopups, type FakePopupScenario } from './fake-popup.ts';
 import { ATTRIBUTES, CSS_PROPERTIES, manifestArgTypes, PROPERTIES, TAG_NAME } from './manifest.ts';

@@ -1,5 +1,5 @@
 /**
- * Unit-level: the URL `open-mode="direct"` opens (`directUrl` in `src/flows/popup-actions.ts`). It must keep the
+ * Unit-level: the URL `open-mode="direct"` opens (`directUrl` in `src/internal/actions/direct-authorize.ts`). It must keep the
  * connection's `authorize_url` as it is (origin, path, its own parameters), carry our `redirect_uri` encoded exactly once
  * (Apideck's own UI forgets to encode it) and a `nonce`, and refuse an `authorize_url` off the Vault API's origin or
  * not `https:` (plain `http:` only on a loopback host).
@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { VaultConnectError } from '../../src/api/errors.ts';
-import type { Connection } from '../../src/api/schemas.ts';
-import { directUrl } from '../../src/flows/popup-actions.ts';
+import { VaultConnectError } from '../../src/internal/api/errors.ts';
+import type { Connection } from '../../src/internal/api/schemas.ts';
+import { directUrl } from '../../src/internal/actions/direct-authorize.ts';
 
 const UNIFY = 'https://unify.apideck.com';
 const HOST_PAGE = 'https://app.example.com/settings/integrations?tab=crm';

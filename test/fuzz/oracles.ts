@@ -2,7 +2,7 @@
  * The contracts the fuzz tests check the parsers against, written out by hand from the OpenAPI spec and DESIGN.md, with
  * no zod: a second, independent reading of each shape. A fuzz case passes when the code under test and the oracle agree.
  */
-import { AUTH_TYPES, CONNECTION_STATES, ERROR_CODES, INTEGRATION_STATES } from '../../src/api/vocabulary.ts';
+import { AUTH_TYPES, CONNECTION_STATES, ERROR_CODES, INTEGRATION_STATES } from '../../src/internal/api/vocabulary.ts';
 
 type Dict = Record<string, unknown>;
 

@@ -12,11 +12,11 @@
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { VaultConnectError } from '../../src/api/errors.ts';
-import { SessionSource, readSession } from '../../src/api/session-source.ts';
-import { VaultClient } from '../../src/api/vault-client.ts';
-import { CALLBACK_MESSAGE_TYPE, parseCallbackMessage } from '../../src/flows/popup/callback-message.ts';
-import { PENDING_KEY, RESULT_KEY, readPendingRedirect, readRedirectResult } from '../../src/flows/popup/redirect-fallback.ts';
+import { VaultConnectError } from '../../src/internal/api/errors.ts';
+import { SessionSource, readSession } from '../../src/internal/api/session-source.ts';
+import { VaultClient } from '../../src/internal/api/vault-client.ts';
+import { CALLBACK_MESSAGE_TYPE, parseCallbackMessage } from '../../src/internal/popup/callback-message.ts';
+import { PENDING_KEY, RESULT_KEY, readPendingRedirect, readRedirectResult } from '../../src/internal/popup/redirect-fallback.ts';
 import { createSessionHandler, createVaultreHandler, memoryStore } from '../../src/server/index.ts';
 import { POISON, jwtOf } from './arbitraries.ts';
 

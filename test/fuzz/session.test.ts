@@ -9,8 +9,8 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { VaultConnectError } from '../../src/api/errors.ts';
-import { SessionSource, readSession, type Session } from '../../src/api/session-source.ts';
+import { VaultConnectError } from '../../src/internal/api/errors.ts';
+import { SessionSource, readSession, type Session } from '../../src/internal/api/session-source.ts';
 import { anyBodyText, base64url, corrupt, hostileJson, hostileString, jwtOf, nonEmptyHostileString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
 import { isErrorCode, isSessionClaims, sessionTokenIn } from './oracles.ts';

@@ -8,11 +8,11 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { deleteConnection, getConnection } from '../../src/api/connection-requests.ts';
-import { VaultConnectError } from '../../src/api/errors.ts';
-import { SessionSource } from '../../src/api/session-source.ts';
-import { VaultClient } from '../../src/api/vault-client.ts';
-import { AUTH_TYPES, CONNECTION_STATES, INTEGRATION_STATES } from '../../src/api/vocabulary.ts';
+import { deleteConnection, getConnection } from '../../src/internal/api/connection-requests.ts';
+import { VaultConnectError } from '../../src/internal/api/errors.ts';
+import { SessionSource } from '../../src/internal/api/session-source.ts';
+import { VaultClient } from '../../src/internal/api/vault-client.ts';
+import { AUTH_TYPES, CONNECTION_STATES, INTEGRATION_STATES } from '../../src/internal/api/vocabulary.ts';
 import { anyBodyText, corrupt, hostileJson, hostileString, jwtOf, nonEmptyHostileString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
 import { isConnectionEnvelope, isConnectionList, isErrorCode, isPlainObject } from './oracles.ts';

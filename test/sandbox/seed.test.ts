@@ -1,7 +1,7 @@
 /** The seed: every connection valid and every state, auth type and unified API covered; fresh copies each time. */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { AUTH_TYPES, CONNECTION_STATES } from '../../src/api/vocabulary.ts';
+import { AUTH_TYPES, CONNECTION_STATES } from '../../src/internal/api/vocabulary.ts';
 import { SEED_CONNECTOR_COUNT, SEED_UNIFIED_APIS, seedConnections } from '../../src/sandbox/seed.ts';
 import { APP_ID, VAULT_API_URL } from './helpers.ts';
 

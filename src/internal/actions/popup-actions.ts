@@ -3,25 +3,22 @@
  * - `hosted`: Hosted Vault at `{vault-url}/integrations/{unified_api}/{service_id}?jwt=…`. It returns to the session's
  *   `redirect_uri` (the callback page) with `authorizedConnection=<service_id>` and nothing else: such a message can
  *   only trigger a re-read from the API, never carry data.
- * - `direct`: the connection's `authorize_url`, only when it is `https:` (`http:` only on loopback) on the Vault API's
- *   origin, with `redirect_uri` (the absolute callback URL) and a fresh 128-bit `nonce` set through `URLSearchParams`
- *   (encoded exactly once). A return carrying `confirm_token` for our nonce is confirmed with `POST …/confirm`.
+ * - `direct`: the connection's `authorize_url` (see `direct-authorize.ts`).
  * - `token`: `client_credentials` and `password` grants, `POST …/token`, no window.
  * and the same-tab fallback for when the browser blocks the popup twice.
  */
-import { authorizeToken, confirmConnection, getConnection } from '../api/connection-requests.ts';
+import { authorizeToken, getConnection } from '../api/connection-requests.ts';
 import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
-import type { ActionResult } from '../state/connections-controller.ts';
-import { refreshAfterHint, type ActionContext } from '../state/row-actions.ts';
-import { VaultConnectionChangeEvent } from '../events/vault-connection-change.ts';
-import type { CallbackMessage } from './popup/callback-message.ts';
-import type { MatchResult, MessageProvenance } from './popup/callback-listener.ts';
-import { runPopupFlow } from './popup/popup-flow.ts';
-import { randomState } from './popup/random-state.ts';
-import { startRedirectFlow, type PendingRedirect, type RedirectResult } from './popup/redirect-fallback.ts';
-
-export const DEFAULT_VAULT_URL = 'https://vault.apideck.com';
+import { VaultConnectionChangeEvent } from '../../events/vault-connection-change.ts';
+import type { CallbackMessage } from '../popup/callback-message.ts';
+import type { MatchResult } from '../popup/callback-listener.ts';
+import { runPopupFlow } from '../popup/popup-flow.ts';
+import { randomState } from '../popup/random-state.ts';
+import { startRedirectFlow, type PendingRedirect, type RedirectResult } from '../popup/redirect-fallback.ts';
+import { refreshed } from './connection-refresh.ts';
+import { directUrl, finishDirect, matchDirect } from './direct-authorize.ts';
+import type { ActionContext, ActionResult } from './types.ts';
 
 export interface PopupActionOptions {
   plan: 'hosted' | 'direct' | 'token';
@@ -44,74 +41,10 @@ async function hostedUrl(ctx: ActionContext, connection: Connection, vaultUrl: s
   return url.href;
 }
 
-/** Hosts where an authorization page may be plain `http:` (the sandbox's emulators); everywhere else only `https:`. */
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
-
-/**
- * The connection's `authorize_url` with our `redirect_uri` and `nonce`. Refused (`invalid_response`) unless it is on the
- * Vault API's origin, so a tampered reply cannot send the user elsewhere, and is `https:` (plain `http:` only on a
- * loopback host), so neither a `blob:` URL that inherits that origin nor an `http:` Vault API off this machine passes.
- */
-export function directUrl(connection: Connection, unifyBaseUrl: string, callbackUrl: string, nonce: string): string {
-  let authorize: URL;
-  try {
-    authorize = new URL(connection.authorize_url ?? '');
-  } catch {
-    throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
-  }
-  const secure =
-    authorize.protocol === 'https:' || (authorize.protocol === 'http:' && LOOPBACK_HOSTS.includes(authorize.hostname));
-  if (!secure || authorize.origin !== new URL(unifyBaseUrl).origin) {
-    throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
-  }
-  authorize.searchParams.set('redirect_uri', new URL(callbackUrl, location.href).href);
-  authorize.searchParams.set('nonce', nonce);
-  return authorize.href;
-}
-
 /** Accepts Hosted Vault's return for this connection; anything else is not ours. */
 function matchHosted(connection: Connection) {
   return (message: CallbackMessage): MatchResult =>
     message.query.authorizedConnection === connection.service_id ? 'accept' : 'ignore';
-}
-
-/**
- * Accepts the return that carries our nonce. A different nonce is a mismatch (which ends the flow only when it comes
- * from our own popup). A return with no nonce at all (a denial, or an account without CSRF protection) counts only
- * when our own popup sent it.
- */
-function matchDirect(nonce: string) {
-  return (message: CallbackMessage, provenance: MessageProvenance): MatchResult => {
-    const returned = message.fragment.nonce;
-    if (returned === nonce) return 'accept';
-    if (returned !== undefined) return 'mismatch';
-    return provenance.fromPopup ? 'accept' : 'ignore';
-  };
-}
-
-/** Confirms a CSRF-protected authorization, re-reads the connection and reports what changed. */
-async function finishDirect(
-  ctx: ActionContext,
-  connection: Connection,
-  query: Record<string, string>,
-  fragment: Record<string, string>,
-  nonce: string,
-  signal: AbortSignal,
-): Promise<ActionResult> {
-  if (query.error) {
-    throw new VaultConnectError(query.error === 'access_denied' ? 'access_denied' : 'api_error', {
-      detail: query.error === 'access_denied' ? undefined : query.error.slice(0, 200),
-    });
-  }
-  if (fragment.confirm_token && fragment.nonce === nonce && (!fragment.service_id || fragment.service_id === connection.service_id)) {
-    await confirmConnection(ctx.client(), connection.unified_api, connection.service_id, fragment.confirm_token, signal);
-  }
-  return refreshed(ctx, connection, signal);
-}
-
-async function refreshed(ctx: ActionContext, connection: Connection, signal: AbortSignal): Promise<ActionResult> {
-  const fresh = await refreshAfterHint(ctx, connection, signal);
-  return fresh ? { kind: 'updated', connection: fresh } : { kind: 'unchanged' };
 }
 
 export async function runPopupAction(

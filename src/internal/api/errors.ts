@@ -22,6 +22,11 @@ export class VaultConnectError extends Error {
   }
 }
 
+/** Whether an HTTP status is worth trying again: the server is down or busy (5xx), or asks us to slow down (429). */
+export function isRetryableStatus(status: number): boolean {
+  return status >= 500 || status === 429;
+}
+
 /** Wraps anything thrown into a `VaultConnectError`: an abort is `aborted`, a failed fetch `network_error`. */
 export function toVaultConnectError(error: unknown): VaultConnectError {
   if (error instanceof VaultConnectError) return error;

@@ -4,7 +4,7 @@
  * API verifies every request anyway.
  */
 import { jwtDecode } from 'jwt-decode';
-import { VaultConnectError, toVaultConnectError } from './errors.ts';
+import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
 import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
 
 export interface Session {
@@ -98,7 +98,7 @@ export class SessionSource {
     }
     if (!response.ok) {
       throw new VaultConnectError('session_failed', {
-        retryable: response.status >= 500 || response.status === 429,
+        retryable: isRetryableStatus(response.status),
         status: response.status,
       });
     }

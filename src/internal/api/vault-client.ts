@@ -3,12 +3,9 @@
  * with the zod/mini schemas; a 401 renews the session once and retries once.
  */
 import type * as z from 'zod/mini';
-import { VaultConnectError, toVaultConnectError } from './errors.ts';
-import { loadWindowing } from '../view/windowing.ts';
+import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
 import { ConnectionListResponseSchema, ErrorEnvelopeSchema, type Connection } from './schemas.ts';
 import type { Session, SessionSource } from './session-source.ts';
-
-export const DEFAULT_UNIFY_BASE_URL = 'https://unify.apideck.com';
 
 export type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
 
@@ -24,10 +21,6 @@ export class VaultClient {
   /** `GET /vault/connections`, filtered by unified API when given. */
   async listConnections(unifiedApi?: string, signal?: AbortSignal): Promise<Connection[]> {
     const query = unifiedApi ? `?api=${encodeURIComponent(unifiedApi)}` : '';
-    // The windowing chunk (2.5 kB) downloads while the list is on its way: a long list is then drawn as soon as it is
-    // parsed. Waiting for the reply to know the list's length put the chunk's download after it (about 20 ms later at
-    // 1,000 rows); a short list loads the chunk without using it. One request, however often this runs.
-    void loadWindowing().catch(() => undefined);
     const reply = await this.request('GET', `/vault/connections${query}`, ConnectionListResponseSchema, undefined, signal);
     return reply.data;
   }
@@ -102,7 +95,6 @@ export class VaultClient {
   }
 }
 
-
 /** Turns a non-2xx reply into an `api_error` whose detail is Apideck's own message (when it sends one) and the status. */
 async function apiError(response: Response): Promise<VaultConnectError> {
   let message: string | undefined;
@@ -116,6 +108,6 @@ async function apiError(response: Response): Promise<VaultConnectError> {
   return new VaultConnectError('api_error', {
     detail: `${message ?? 'HTTP'} (${status})`,
     status,
-    retryable: status >= 500 || status === 429,
+    retryable: isRetryableStatus(status),
   });
 }

@@ -184,15 +184,12 @@ export class RowWindow implements ReactiveController {
       if (rows.length > 0) top = listTop + height + this.#between;
       this.#drawn.push({ rows, first, last, before: first < 0 ? 0 : tops[first], after: first < 0 ? height : height - tops[last + 1] });
       const slice = first < 0 ? [] : rows.slice(first, last + 1);
-      // The same section as a short list's (see `vault-connect.ts`), so parts, headings and hooks do not change.
+      // The same section as a short list's (`renderGroup`), so parts, headings and hooks do not change; a template of
+      // its own, so a list that stops being windowed gets a fresh `<ul>` without the padding set here.
       const titleId = `group-${index}`;
       return html`<section part="group" data-unified-api=${unifiedApi} ?hidden=${rows.length === 0} aria-labelledby=${titleId}>
         <h3 part="group-title" id=${titleId}>${view.title(unifiedApi)}</h3>
-        <ul class="windowed">${repeat(
-          slice,
-          connectionKey,
-          (connection) => view.row(connection),
-        )}</ul>
+        <ul class="windowed">${repeat(slice, connectionKey, (connection) => view.row(connection))}</ul>
       </section>`;
     });
     return { sections, visible };

@@ -1,7 +1,7 @@
 /**
- * When a list is windowed, and the chunk that does it (`windowed-rows.ts`). Shared by the element, which draws the
- * windowed list, and the Vault API client, which starts fetching the chunk with the list request, so it is in by the
- * time a long reply is parsed.
+ * When a list is windowed, and the chunk that does it (`windowed-rows.ts`). Shared by the list controller, which draws
+ * the windowed list, and the connections controller, which starts fetching the chunk with the list request, so it is
+ * in by the time a long reply is parsed.
  */
 
 /**

@@ -9,7 +9,7 @@
  * result, a replayed or unknown state), and `mismatch` rejects with `state_mismatch` only when the message came by
  * `postMessage` from this flow's own popup — a wrong state from another tab or element must not end this flow.
  */
-import { VaultConnectError } from '../../api/errors.ts';
+import { VaultConnectError } from '../api/errors.ts';
 import {
   CALLBACK_CHANNEL,
   CALLBACK_STORAGE_KEY,

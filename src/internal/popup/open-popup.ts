@@ -3,7 +3,8 @@
  * This file is part of the first load: keep it tiny. The popup engine (`popup-flow.ts`) is imported lazily afterwards and
  * navigates the window.
  */
-import { VaultConnectError } from '../../api/errors.ts';
+import { VaultConnectError } from '../api/errors.ts';
+import { PENDING_KEY } from './redirect-keys.ts';
 
 export interface PopupSize {
   width: number;
@@ -21,7 +22,7 @@ export function openPopup(name: string, size: PopupSize = { width: 500, height: 
   let popup: Window | null = null;
   try {
     // A popup gets a copy of this tab's sessionStorage: never hand it a stale same-tab (redirect) flow.
-    sessionStorage.removeItem('vault-connect:pending');
+    sessionStorage.removeItem(PENDING_KEY);
   } catch {
     // Storage disabled: nothing to clear.
   }

@@ -15,7 +15,7 @@
  * - a `mismatch` from the popup itself rejects `state_mismatch` (see `listenForCallback`).
  * Every listener, timer and channel it adds is released when it settles.
  */
-import { VaultConnectError, toVaultConnectError } from '../../api/errors.ts';
+import { VaultConnectError, toVaultConnectError } from '../api/errors.ts';
 import type { CallbackMessage } from './callback-message.ts';
 import { listenForCallback, type CallbackListenerOptions } from './callback-listener.ts';
 import { ResourceScope } from './resources.ts';

@@ -8,9 +8,9 @@
  */
 import * as z from 'zod/mini';
 import { CallbackParamsSchema, type CallbackParams } from './callback-message.ts';
+import { PENDING_KEY, RESULT_KEY } from './redirect-keys.ts';
 
-export const PENDING_KEY = 'vault-connect:pending';
-export const RESULT_KEY = 'vault-connect:result';
+export { PENDING_KEY, RESULT_KEY };
 /** How long a same-tab flow may take before its entries are discarded. */
 export const REDIRECT_MAX_AGE_MS = 15 * 60_000;
 

@@ -15,11 +15,11 @@ export interface ConfirmText {
 const styles = css`
   dialog {
     font: inherit;
-    color: var(--_tx);
-    background: var(--_bg);
-    border: 1px solid var(--_bd);
-    border-radius: var(--_r);
-    padding: calc(var(--_sp) * 1.5);
+    color: var(--_color-text);
+    background: var(--_color-background);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius);
+    padding: calc(var(--_spacing) * 1.5);
     max-width: min(28rem, calc(100vw - 2rem));
   }
   dialog::backdrop {
@@ -30,14 +30,14 @@ const styles = css`
     margin: 0 0 0.5rem;
   }
   p {
-    margin: 0 0 var(--_sp);
-    color: var(--_mu);
+    margin: 0 0 var(--_spacing);
+    color: var(--_color-text-muted);
   }
   /* After the element's own button rules, which this sheet follows. */
   button.danger.solid {
-    background: var(--_dg);
-    border-color: var(--_dg);
-    color: var(--_bg);
+    background: var(--_color-danger);
+    border-color: var(--_color-danger);
+    color: var(--_color-background);
   }
   .dialog-actions {
     display: flex;

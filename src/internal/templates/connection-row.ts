@@ -1,12 +1,12 @@
 /**
  * One row of the list. Text from the API goes through Lit text bindings (escaped); images only from safe URLs.
- * Clicks are handled by one delegated listener on the list (see `vault-connect.ts`), so a row creates no closures.
+ * Clicks are handled by one delegated listener on the list (see `lazy-interactions.ts`), so a row creates no closures.
  */
 import { html, nothing, type TemplateResult } from 'lit';
 import { connectionStatus, rowActions, safeImageUrl, STATUS_TONES, type RowButtonAction } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { AllowAction, RowAction } from '../api/vocabulary.ts';
-import type { Strings } from '../i18n/en.ts';
+import type { Strings } from '../../i18n/en.ts';
 
 export interface RowContext {
   readonly strings: Strings;
@@ -30,9 +30,12 @@ function monogram(name: string): string {
  * Hides a broken image so the monogram under it shows through. One capturing listener on the list (`error` does not
  * bubble) instead of one per image: a thousand rows then add no listeners.
  */
-export function onImageError(event: Event): void {
+function onImageError(event: Event): void {
   if (event.target instanceof HTMLImageElement) event.target.hidden = true;
 }
+
+/** The list's listener for its images' `error` (which does not bubble: caught in the capture phase). */
+export const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
 
 /** A row's action button: only the label, the text and `disabled` differ between rows with the same action. */
 function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean): TemplateResult {

@@ -5,7 +5,7 @@
  * vault-js it accepts messages only from that origin and that iframe.
  */
 import * as z from 'zod/mini';
-import type { VaultModal, VaultModalOptions } from '../../flows/vault-modal.ts';
+import type { VaultModal, VaultModalOptions } from '../../internal/actions/vault-modal.ts';
 
 const HintSchema = z.object({
   type: z.enum(['on-connection-change', 'on-connection-delete']),

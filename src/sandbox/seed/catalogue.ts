@@ -3,7 +3,7 @@
  * connection state, an integration that needs configuration, a disabled connection and every auth type the element
  * handles. Pure data; `seed.ts` turns each definition into a `Connection`.
  */
-import type { AuthType, ConnectionState, IntegrationState, OAuthGrantType } from '../../api/vocabulary.ts';
+import type { AuthType, ConnectionState, IntegrationState, OAuthGrantType } from '../../internal/api/vocabulary.ts';
 import type { FormField, SeedUnifiedApi } from './connection.ts';
 import { apiKeyField, clientIdField, clientSecretField, field, passwordField, usernameField } from './form-fields.ts';
 

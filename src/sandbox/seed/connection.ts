@@ -10,7 +10,7 @@ import type {
   ConnectorStatus,
   IntegrationState,
   OAuthGrantType,
-} from '../../api/vocabulary.ts';
+} from '../../internal/api/vocabulary.ts';
 
 /** `FormField.type` in the OpenAPI spec. */
 export const FORM_FIELD_TYPES = [

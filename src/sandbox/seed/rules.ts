@@ -2,7 +2,7 @@
  * Apideck's rules for a connection's settings and `health`, shared by the seed and the Vault API emulator (and so by
  * Hosted Vault, which goes through it). Browser-safe.
  */
-import type { ConnectionHealth } from '../../api/vocabulary.ts';
+import type { ConnectionHealth } from '../../internal/api/vocabulary.ts';
 import type { Connection } from './connection.ts';
 
 /** Whether a setting counts as filled in. */

@@ -1,5 +1,5 @@
 /** Synthetic connectors ("Connector 0001", …) appended to the catalogue for benchmarks, spread over states and APIs. */
-import type { ConnectionState } from '../../api/vocabulary.ts';
+import type { ConnectionState } from '../../internal/api/vocabulary.ts';
 import type { ConnectorDefinition } from './catalogue.ts';
 import { SEED_UNIFIED_APIS } from './connection.ts';
 import { apiKeyField, field, passwordField, usernameField } from './form-fields.ts';

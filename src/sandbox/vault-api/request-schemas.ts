@@ -1,6 +1,6 @@
 /** The Vault API's request bodies, written from the OpenAPI spec; `parseWith()` (errors.ts) turns a failure into a 400. */
 import * as z from 'zod';
-import { ALLOW_ACTIONS } from '../../api/vocabulary.ts';
+import { ALLOW_ACTIONS } from '../../internal/api/vocabulary.ts';
 
 const record = z.record(z.string(), z.unknown());
 

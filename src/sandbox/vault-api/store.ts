@@ -3,7 +3,7 @@
  * `state` of every `authorize_url` handed out, and the confirm tokens of CSRF-protected authorizations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { randomState } from '../../flows/popup/random-state.ts';
+import { randomState } from '../../internal/popup/random-state.ts';
 import { seedConnections } from '../seed.ts';
 import { VaultApiError, connectionNotFound } from './errors.ts';
 import { type ConnectionRecord, credentialedState, isOAuth, pristineForm, requireAuthorizable } from './records.ts';

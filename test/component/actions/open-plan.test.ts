@@ -4,8 +4,8 @@
  * the modal and leaves the rest of the list alone.
  */
 import { expect } from '@open-wc/testing';
-import type { Connection } from '../../../src/api/schemas.ts';
-import { planOpen } from '../../../src/flows/open-plan.ts';
+import type { Connection } from '../../../src/internal/api/schemas.ts';
+import { planOpen } from '../../../src/internal/actions/open-plan.ts';
 import { connection, mountWithList, restoreFetch, row, rows } from '../support/helpers.ts';
 
 const CALLBACK = 'https://host.test/callback';

@@ -10,10 +10,10 @@
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { VaultConnectError } from '../../../src/api/errors.ts';
-import { listenForCallback, type MatchResult, type MessageProvenance } from '../../../src/flows/popup/callback-listener.ts';
-import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY, type CallbackMessage } from '../../../src/flows/popup/callback-message.ts';
-import { popupFlowResources } from '../../../src/flows/popup/resources.ts';
+import { VaultConnectError } from '../../../src/internal/api/errors.ts';
+import { listenForCallback, type MatchResult, type MessageProvenance } from '../../../src/internal/popup/callback-listener.ts';
+import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY, type CallbackMessage } from '../../../src/internal/popup/callback-message.ts';
+import { popupFlowResources } from '../../../src/internal/popup/resources.ts';
 import { POISON, anyValue, corrupt, hostileKey, hostileString } from '../../fuzz/arbitraries.ts';
 import { isCallbackMessage } from '../../fuzz/oracles.ts';
 

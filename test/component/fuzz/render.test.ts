@@ -10,8 +10,8 @@
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { safeImageUrl } from '../../../src/api/connection-status.ts';
-import { AUTH_TYPES, CONNECTION_STATES, INTEGRATION_STATES } from '../../../src/api/vocabulary.ts';
+import { safeImageUrl } from '../../../src/internal/api/connection-status.ts';
+import { AUTH_TYPES, CONNECTION_STATES, INTEGRATION_STATES } from '../../../src/internal/api/vocabulary.ts';
 import { en } from '../../../src/i18n/en.ts';
 import type { VaultConnect } from '../../../src/index.ts';
 import { PAYLOADS, hostileString, nonEmptyHostileString } from '../../fuzz/arbitraries.ts';

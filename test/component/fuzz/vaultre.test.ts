@@ -11,8 +11,8 @@
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
-import { ERROR_CODES } from '../../../src/api/vocabulary.ts';
-import { CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY } from '../../../src/flows/popup/callback-message.ts';
+import { ERROR_CODES } from '../../../src/internal/api/vocabulary.ts';
+import { CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY } from '../../../src/internal/popup/callback-message.ts';
 import { anyBodyText, hostileJson, hostileString } from '../../fuzz/arbitraries.ts';
 import { jsonResponse, restoreFetch, row, shadow, until } from '../support/helpers.ts';
 import { mountVaultre, settledRow, spyOpen, stubHost, type OpenSpy } from '../support/vaultre-helpers.ts';

@@ -6,7 +6,7 @@
  * strings are still a chunk on its way. The event's message must be the Dutch sentence the panel shows, not English.
  */
 import { expect, fixture, html } from '@open-wc/testing';
-import { LOCALES, type Locale } from '../../../src/api/vocabulary.ts';
+import { LOCALES, type Locale } from '../../../src/internal/api/vocabulary.ts';
 import de from '../../../src/i18n/de.ts';
 import { en, type Strings } from '../../../src/i18n/en.ts';
 import es from '../../../src/i18n/es.ts';

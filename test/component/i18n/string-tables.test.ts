@@ -4,7 +4,7 @@
  * hostile input.
  */
 import { expect } from '@open-wc/testing';
-import { LOCALES, type Locale } from '../../../src/api/vocabulary.ts';
+import { LOCALES, type Locale } from '../../../src/internal/api/vocabulary.ts';
 import { CLOSE_MESSAGES, closeMessage } from '../../../src/i18n/callback.ts';
 import de from '../../../src/i18n/de.ts';
 import { en, type Strings } from '../../../src/i18n/en.ts';

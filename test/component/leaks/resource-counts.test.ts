@@ -21,7 +21,7 @@
 import { probe } from '../support/leak-probe.ts';
 import { expect } from '@open-wc/testing';
 import type { VaultConnect, VaultModal, VaultModalOptions } from '../../../src/index.ts';
-import { popupFlowResources } from '../../../src/flows/popup/resources.ts';
+import { popupFlowResources } from '../../../src/internal/popup/resources.ts';
 import { createSandboxVaultModal } from '../../../src/sandbox/browser/sandbox-vault-modal.ts';
 import type { LeakCounts } from '../support/leak-instrumentation.ts';
 import {

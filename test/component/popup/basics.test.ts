@@ -1,14 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { VaultConnectError } from '../../../src/api/errors.ts';
+import { VaultConnectError } from '../../../src/internal/api/errors.ts';
 import {
   CallbackMessageSchema,
   MAX_PARAMS,
   MAX_VALUE_LENGTH,
   paramsOf,
-} from '../../../src/flows/popup/callback-message.ts';
-import { openPopup } from '../../../src/flows/popup/open-popup.ts';
-import { randomState } from '../../../src/flows/popup/random-state.ts';
-import { PENDING_KEY } from '../../../src/flows/popup/redirect-fallback.ts';
+} from '../../../src/internal/popup/callback-message.ts';
+import { openPopup } from '../../../src/internal/popup/open-popup.ts';
+import { randomState } from '../../../src/internal/popup/random-state.ts';
+import { PENDING_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
 import { callbackMessage } from '../support/popup-helpers.ts';
 
 function decode(state: string): Uint8Array {

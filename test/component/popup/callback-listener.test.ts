@@ -1,14 +1,14 @@
 import { expect } from '@open-wc/testing';
-import { VaultConnectError } from '../../../src/api/errors.ts';
-import { CALLBACK_STORAGE_KEY, type CallbackMessage } from '../../../src/flows/popup/callback-message.ts';
+import { VaultConnectError } from '../../../src/internal/api/errors.ts';
+import { CALLBACK_STORAGE_KEY, type CallbackMessage } from '../../../src/internal/popup/callback-message.ts';
 import {
   listenForCallback,
   type CallbackListener,
   type MatchResult,
   type MessageProvenance,
-} from '../../../src/flows/popup/callback-listener.ts';
-import { popupFlowResources } from '../../../src/flows/popup/popup-flow.ts';
-import { randomState } from '../../../src/flows/popup/random-state.ts';
+} from '../../../src/internal/popup/callback-listener.ts';
+import { popupFlowResources } from '../../../src/internal/popup/popup-flow.ts';
+import { randomState } from '../../../src/internal/popup/random-state.ts';
 import {
   broadcast,
   callbackMessage,

@@ -1,10 +1,10 @@
 import { expect } from '@open-wc/testing';
-import { VaultConnectError } from '../../../src/api/errors.ts';
-import type { CallbackMessage } from '../../../src/flows/popup/callback-message.ts';
-import type { MatchResult } from '../../../src/flows/popup/callback-listener.ts';
-import { openPopup } from '../../../src/flows/popup/open-popup.ts';
-import { popupFlowResources, runPopupFlow, type PopupFlowOptions } from '../../../src/flows/popup/popup-flow.ts';
-import { randomState } from '../../../src/flows/popup/random-state.ts';
+import { VaultConnectError } from '../../../src/internal/api/errors.ts';
+import type { CallbackMessage } from '../../../src/internal/popup/callback-message.ts';
+import type { MatchResult } from '../../../src/internal/popup/callback-listener.ts';
+import { openPopup } from '../../../src/internal/popup/open-popup.ts';
+import { popupFlowResources, runPopupFlow, type PopupFlowOptions } from '../../../src/internal/popup/popup-flow.ts';
+import { randomState } from '../../../src/internal/popup/random-state.ts';
 import {
   broadcast,
   callbackMessage,

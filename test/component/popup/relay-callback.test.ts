@@ -5,16 +5,16 @@ import {
   CALLBACK_STORAGE_KEY,
   parseCallbackMessage,
   type CallbackMessage,
-} from '../../../src/flows/popup/callback-message.ts';
-import { listenForCallback } from '../../../src/flows/popup/callback-listener.ts';
-import { randomState } from '../../../src/flows/popup/random-state.ts';
+} from '../../../src/internal/popup/callback-message.ts';
+import { listenForCallback } from '../../../src/internal/popup/callback-listener.ts';
+import { randomState } from '../../../src/internal/popup/random-state.ts';
 import {
   PENDING_KEY,
   RESULT_KEY,
   startRedirectFlow,
   takeRedirectResult,
   type PendingRedirect,
-} from '../../../src/flows/popup/redirect-fallback.ts';
+} from '../../../src/internal/popup/redirect-fallback.ts';
 import { OriginalBroadcastChannel, delay, fixtureUrl, frame, removeFrames, until, within } from '../support/popup-helpers.ts';
 
 type RealmWindow = Window & typeof globalThis;

@@ -8,8 +8,8 @@ import {
   CALLBACK_MESSAGE_TYPE,
   type CallbackMessage,
   type CallbackParams,
-} from '../../../src/flows/popup/callback-message.ts';
-import { randomState } from '../../../src/flows/popup/random-state.ts';
+} from '../../../src/internal/popup/callback-message.ts';
+import { randomState } from '../../../src/internal/popup/random-state.ts';
 import { OriginalBroadcastChannel } from './leak-instrumentation.ts';
 
 export const FIXTURES = new URL('./fixtures/', import.meta.url);

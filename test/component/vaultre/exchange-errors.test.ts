@@ -5,8 +5,8 @@
  */
 import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
-import { removeFrames } from '../popup/helpers.ts';
-import { actionsOf, button, jsonResponse, restoreFetch, row } from '../helpers.ts';
+import { removeFrames } from '../support/popup-helpers.ts';
+import { actionsOf, button, jsonResponse, restoreFetch, row } from '../support/helpers.ts';
 import {
   CALLBACK_URL,
   EXCHANGE_PATH,
@@ -18,7 +18,7 @@ import {
   settledRow,
   stubHost,
   type OpenSpy,
-} from '../vaultre-helpers.ts';
+} from '../support/vaultre-helpers.ts';
 
 let opened: OpenSpy | undefined;
 

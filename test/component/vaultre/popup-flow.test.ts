@@ -7,7 +7,7 @@
  */
 import { expect } from '@open-wc/testing';
 import type { VaultConnect } from '../../../src/index.ts';
-import { CALLBACK_MESSAGE_TYPE } from '../../../src/flows/popup/callback-message.ts';
+import { CALLBACK_MESSAGE_TYPE } from '../../../src/internal/popup/callback-message.ts';
 import { broadcast, callbackMessage, postFrom, removeFrames } from '../support/popup-helpers.ts';
 import { actionsOf, badge, button, jsonResponse, restoreFetch, row, text, until, type EventLog } from '../support/helpers.ts';
 import {

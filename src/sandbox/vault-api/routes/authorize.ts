@@ -5,7 +5,7 @@
  * redirects (303) to the `redirect_uri`, with `#nonce=…&confirm_token=…&service_id=…` when a `nonce` was sent (the
  * connection then stays `pending_confirmation` until `POST …/confirm`). The page's stylesheet is served here too.
  */
-import { randomState } from '../../../flows/popup/random-state.ts';
+import { randomState } from '../../../internal/popup/random-state.ts';
 import { FormBodyError, PAGE_CSS_PATH, appendQuery, cssResponse, htmlResponse, readForm, redirectResponse } from '../../pages.ts';
 import { consentPageHtml } from '../consent-page.ts';
 import { VaultApiError, badRequest, unauthorized } from '../errors.ts';

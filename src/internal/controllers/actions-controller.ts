@@ -1,0 +1,203 @@
+/**
+ * The rows' actions as a reactive controller: it runs them (the code of each is in the lazy `actions/row-actions.ts`),
+ * and owns what a row shows about them: the action in progress, the last failure, and a popup the browser blocked. It
+ * is created with the interactions chunk, the first time a pointer or focus reaches the list. Every action is tied
+ * to an `AbortController` that `cancel()` (for a flow) or `hostDisconnected()` aborts.
+ */
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { connectionKey } from '../api/connection-status.ts';
+import { toVaultConnectError, VaultConnectError } from '../api/errors.ts';
+import type { Connection } from '../api/schemas.ts';
+import type { VaultClient } from '../api/vault-client.ts';
+import type { RowAction } from '../api/vocabulary.ts';
+import type { ActionContext, ActionHost, ActionResult, RunOptions } from '../actions/types.ts';
+
+/** The list the actions change: the connections controller, through its methods. */
+export interface ActionList {
+  readonly connections: readonly Connection[];
+  client(): VaultClient;
+  current(connection: Connection): Connection | undefined;
+  replace(connection: Connection): void;
+  remove(connection: Connection): void;
+  /** Reloads the whole list (the list's own Try again). */
+  load(): Promise<void>;
+  reportError(error: VaultConnectError): void;
+}
+
+export type ActionsHost = ReactiveControllerHost & ActionHost;
+
+/** What a row shows of its actions. */
+export interface RowActivity {
+  /** The action in progress. */
+  pending: RowAction | undefined;
+  /** The last failure, shown until the next action on the row. */
+  error: VaultConnectError | undefined;
+  /** How many times the browser blocked this row's popup: once offers a retry, twice also the same-tab fallback. */
+  blocked: number;
+}
+
+/** Actions that open a flow (a modal or popup): one at a time per element. */
+const FLOW_ACTIONS: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
+
+const loadRowActions = () => import('../actions/row-actions.ts');
+
+export class ActionsController implements ReactiveController {
+  readonly #host: ActionsHost;
+  readonly #list: ActionList;
+  /** The action in progress per connection key. */
+  readonly #pending = new Map<string, RowAction>();
+  /** The last failure per connection key, shown in its row until the next action on it. */
+  readonly #rowErrors = new Map<string, VaultConnectError>();
+  /** Rows whose popup the browser blocked (or that read closed): the action to retry and how many times. */
+  readonly #blocked = new Map<string, { action: RowAction; count: number }>();
+  readonly #actions = new Set<AbortController>();
+  #flow: AbortController | undefined;
+  #popup: Window | undefined;
+
+  constructor(host: ActionsHost, list: ActionList) {
+    this.#host = host;
+    this.#list = list;
+    host.addController(this);
+  }
+
+  hostDisconnected(): void {
+    for (const action of this.#actions) action.abort();
+    this.#actions.clear();
+    this.#flow = undefined;
+    this.#popup = undefined;
+    this.#pending.clear();
+  }
+
+  /** What the row of `key` shows of its actions. */
+  activity(key: string): RowActivity {
+    return { pending: this.#pending.get(key), error: this.#rowErrors.get(key), blocked: this.#blocked.get(key)?.count ?? 0 };
+  }
+
+  /** The action a row's `retry` starts again, when its popup was blocked or read closed. */
+  blockedAction(connection: Connection): RowAction | undefined {
+    return this.#blocked.get(connectionKey(connection))?.action;
+  }
+
+  /** A new list replaced the old one: its rows' errors are moot. */
+  clearErrors(): void {
+    this.#rowErrors.clear();
+  }
+
+  /** Whether a modal (or popup) flow is open. */
+  get flowOpen(): boolean {
+    return this.#flow !== undefined;
+  }
+
+  /**
+   * Runs a row action: shows progress in the row, reports a failure in the row and as `vault-connect-error`, and
+   * settles when the action (or its flow) ends. While a flow is open, another flow action settles at once as `unchanged`.
+   */
+  async run(connection: Connection, action: RowAction, options: RunOptions = {}): Promise<ActionResult> {
+    const opensFlow = FLOW_ACTIONS.has(action);
+    if (opensFlow && this.#flow) {
+      options.popup?.close();
+      this.focusFlow();
+      return { kind: 'unchanged' };
+    }
+    const key = connectionKey(connection);
+    if (opensFlow) this.#blocked.delete(key);
+    this.#popup = options.popup;
+    const controller = new AbortController();
+    this.#actions.add(controller);
+    if (opensFlow) this.#flow = controller;
+    this.#pending.set(key, action);
+    this.#rowErrors.delete(key);
+    this.#host.requestUpdate();
+    try {
+      const { performAction } = await loadRowActions();
+      const result = await performAction(this.#context, connection, action, options, controller.signal);
+      // A retry offered while the flow went on listening is moot now.
+      this.#blocked.delete(key);
+      this.#rowErrors.delete(key);
+      return result;
+    } catch (thrown) {
+      const error = toVaultConnectError(thrown);
+      if (controller.signal.aborted || error.code === 'aborted') {
+        this.#blocked.delete(key);
+        this.#rowErrors.delete(key);
+        return { kind: 'aborted' };
+      }
+      this.#rowErrors.set(key, error);
+      this.#list.reportError(error);
+      return { kind: 'failed', error };
+    } finally {
+      this.#actions.delete(controller);
+      if (this.#flow === controller) {
+        this.#flow = undefined;
+        this.#popup = undefined;
+      }
+      // Not when a new flow on this row replaced this one (see `cancel`).
+      if (this.#pending.get(key) === action && (!opensFlow || !this.#flow)) this.#pending.delete(key);
+      this.#host.requestUpdate();
+    }
+  }
+
+  /** Ends the flow in progress (`aborted`); another may start at once. */
+  cancel(): void {
+    this.#flow?.abort();
+    this.#flow = this.#popup = undefined;
+  }
+
+  /**
+   * A second click while a flow is open brings its popup to the front. Returns false when that popup reads closed (the
+   * user closed it, or COOP severed it): the caller may then start the flow again.
+   */
+  focusFlow(): boolean {
+    const popup = this.#popup;
+    try {
+      if (popup?.closed) return false;
+      popup?.focus();
+    } catch {
+      // A cross-origin window may refuse.
+    }
+    return true;
+  }
+
+  /** The browser blocked the popup for a row's action: say so, and offer a retry (then the same-tab fallback). */
+  popupBlocked(connection: Connection, action: RowAction, error: VaultConnectError): void {
+    const key = connectionKey(connection);
+    this.#blocked.set(key, { action, count: (this.#blocked.get(key)?.count ?? 0) + 1 });
+    this.#rowErrors.set(key, error);
+    this.#list.reportError(error);
+    this.#host.requestUpdate();
+  }
+
+  /**
+   * The flow's popup reads closed but its result may still come (see `runPopupFlow`): the row stops showing progress
+   * and offers a retry meanwhile, without an error event. Returns the error the row shows.
+   */
+  popupClosed(connection: Connection, action: RowAction): VaultConnectError {
+    const key = connectionKey(connection);
+    const error = new VaultConnectError('popup_closed', { retryable: true });
+    this.#pending.delete(key);
+    this.#blocked.set(key, { action, count: 1 });
+    this.#rowErrors.set(key, error);
+    this.#host.requestUpdate();
+    return error;
+  }
+
+  /** Finishes a same-tab flow (the popup was blocked twice) that the callback page brought back to this page. */
+  async resumeSameTab(): Promise<void> {
+    const { resumeSameTab } = await loadRowActions();
+    await resumeSameTab(this.#context, (c, a, o) => this.run(c, a, o));
+  }
+
+  /** What the lazily loaded actions may use: the list through its owner's methods, this row state through ours. */
+  readonly #context: ActionContext = {
+    client: () => this.#list.client(),
+    connections: () => this.#list.connections,
+    host: () => this.#host,
+    current: (connection) => this.#list.current(connection),
+    replace: (updated) => this.#list.replace(updated),
+    remove: (connection) => this.#list.remove(connection),
+    idle: (connection) => {
+      this.#pending.delete(connectionKey(connection));
+      this.#host.requestUpdate();
+    },
+  };
+}

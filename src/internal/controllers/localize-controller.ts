@@ -1,0 +1,39 @@
+/**
+ * The element's strings: built-in English, or the locale's table with the `strings` property merged over it. The
+ * localizer (`i18n/localize.ts`) and each locale's table load as chunks the first time they are asked for; the
+ * element's update waits for them (see `prepare`), so it never shows a flash of another language.
+ */
+import { describeError, type VaultConnectError } from '../api/errors.ts';
+import { en, type Strings } from '../../i18n/en.ts';
+import type { LocalizedHost } from '../../i18n/localize.ts';
+
+export class LocalizeController {
+  /** The strings to render. */
+  strings: Strings = en;
+  readonly #host: LocalizedHost;
+
+  constructor(host: LocalizedHost) {
+    this.#host = host;
+  }
+
+  /**
+   * Before each update: English at once, or a promise the update waits for while the localizer and the locale's table
+   * load (fetched alongside the session request). Should the localizer fail to load, English until it does.
+   */
+  prepare(): Promise<void> | undefined {
+    const host = this.#host;
+    if (host.locale === 'en' && !host.strings) {
+      this.strings = en;
+      return undefined;
+    }
+    return import('../../i18n/localize.ts').then(
+      (module) => module.prepare(host, (strings) => (this.strings = strings)),
+      () => undefined,
+    );
+  }
+
+  /** The sentence the user reads for an error, in the element's locale. */
+  describe(error: VaultConnectError): string {
+    return describeError(error, this.strings.errors);
+  }
+}

@@ -1,0 +1,30 @@
+/** The list's panels around its rows: waiting for a session, loading, a load error, empty, and no search match. */
+import { html, nothing, type TemplateResult } from 'lit';
+import type { Strings } from '../../i18n/en.ts';
+import { renderSkeleton } from './connection-row.ts';
+
+export function renderWaiting(strings: Strings): TemplateResult {
+  return html`<div part="state" class="state">${strings.waitingForSession}</div>`;
+}
+
+export function renderLoading(strings: Strings): TemplateResult {
+  return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
+}
+
+/** The list could not be loaded: what went wrong, and a Try again. */
+export function renderLoadError(strings: Strings, message: string, retry: () => Promise<void>): TemplateResult {
+  return html`<div part="state" class="state error" role="alert">
+    <strong>${strings.errorTitle}</strong>
+    <p>${message}</p>
+    <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${retry}>${strings.action.retry}</button>
+  </div>`;
+}
+
+export function renderEmpty(strings: Strings): TemplateResult {
+  return html`<div part="state" class="state">${strings.empty}</div>`;
+}
+
+/** Shown under the list when no row matches the search. */
+export function renderNoMatches(strings: Strings, query: string, visible: number): TemplateResult | typeof nothing {
+  return visible === 0 ? html`<div part="state" class="state">${strings.noMatches(query)}</div>` : nothing;
+}
