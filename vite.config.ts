@@ -1,5 +1,6 @@
 import minifyHTML from '@lit-labs/rollup-plugin-minify-html-literals';
 import { defineConfig, type Plugin } from 'vite';
+import { privateCssNames } from './scripts/vite-private-css-names.ts';
 
 /**
  * The browser library build: `dist/vault-connect.js`, one self-contained ES module (Lit and zod inside) that defines
@@ -7,8 +8,9 @@ import { defineConfig, type Plugin } from 'vite';
  * The demo (`npm start`) uses the same config through `scripts/start.ts`, which adds the sandbox plugin.
  */
 export default defineConfig({
-  // Lit's css`` and html`` literals ship as written; minify them (Lit's own plugin) for the library build only.
-  plugins: [{ ...(minifyHTML() as unknown as Plugin), apply: 'build' }],
+  // Lit's css`` and html`` literals ship as written; minify them (Lit's own plugin), and shorten the private CSS
+  // custom properties, for the library build only.
+  plugins: [{ ...(minifyHTML() as unknown as Plugin), apply: 'build' }, privateCssNames()],
   build: {
     target: 'es2022',
     outDir: 'dist',

@@ -2,44 +2,42 @@ import { css } from 'lit';
 
 /**
  * Styles of `<vault-connect>`. Every themable value is a public `--vc-*` custom property, read once on `:host` into a
- * private `--_*` one with the default as its fallback: a `--vc-*` value set on the element or inherited from any
- * ancestor (`:root` included) wins, and the rules below read only the private names. Those are two letters each
- * because the first load's size budget is tight: ff/fs font family/size; tx/mu text/muted text; bg background;
- * sf surface; bd border; pr/pt primary/its text; dg danger; sb/sc success bg/fg; wb/wf warning; db/df danger badge;
- * nb/nf neutral badge; r radius; sp spacing; fr focus ring.
+ * private `--_*` one of the same name (`--vc-color-text` into `--_color-text`) with the default as its fallback: a
+ * `--vc-*` value set on the element or inherited from any ancestor (`:root` included) wins, and the rules below read
+ * only the private names. The library build shortens the private names (`scripts/vite-private-css-names.ts`).
  */
 export const styles = css`
   :host {
     /* Each colour is light-dark(light, dark): \`color-scheme\` below picks one, so \`theme\` needs no second palette. */
-    --_ff: var(--vc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
-    --_fs: var(--vc-font-size, 0.875rem);
-    --_tx: var(--vc-color-text, light-dark(#111827, #f3f4f6));
-    --_mu: var(--vc-color-text-muted, light-dark(#4b5563, #9ca3af));
-    --_bg: var(--vc-color-background, light-dark(#ffffff, #111827));
-    --_sf: var(--vc-color-surface, light-dark(#f9fafb, #1f2937));
-    --_bd: var(--vc-color-border, light-dark(#e5e7eb, #374151));
-    --_pr: var(--vc-color-primary, light-dark(#4338ca, #a5b4fc));
-    --_pt: var(--vc-color-primary-text, light-dark(#ffffff, #111827));
-    --_dg: var(--vc-color-danger, light-dark(#b91c1c, #fca5a5));
-    --_sb: var(--vc-color-success-bg, light-dark(#dcfce7, #14532d));
-    --_sc: var(--vc-color-success-fg, light-dark(#166534, #bbf7d0));
-    --_wb: var(--vc-color-warning-bg, light-dark(#fef3c7, #78350f));
-    --_wf: var(--vc-color-warning-fg, light-dark(#92400e, #fde68a));
-    --_db: var(--vc-color-danger-bg, light-dark(#fee2e2, #7f1d1d));
-    --_df: var(--vc-color-danger-fg, light-dark(#991b1b, #fecaca));
-    --_nb: var(--vc-color-neutral-bg, light-dark(#f3f4f6, #374151));
-    --_nf: var(--vc-color-neutral-fg, light-dark(#374151, #e5e7eb));
-    --_r: var(--vc-radius, 0.5rem);
-    --_sp: var(--vc-spacing, 0.75rem);
-    --_fr: var(--vc-focus-ring, 0 0 0 2px var(--_bg), 0 0 0 4px var(--_pr));
+    --_font-family: var(--vc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    --_font-size: var(--vc-font-size, 0.875rem);
+    --_color-text: var(--vc-color-text, light-dark(#111827, #f3f4f6));
+    --_color-text-muted: var(--vc-color-text-muted, light-dark(#4b5563, #9ca3af));
+    --_color-background: var(--vc-color-background, light-dark(#ffffff, #111827));
+    --_color-surface: var(--vc-color-surface, light-dark(#f9fafb, #1f2937));
+    --_color-border: var(--vc-color-border, light-dark(#e5e7eb, #374151));
+    --_color-primary: var(--vc-color-primary, light-dark(#4338ca, #a5b4fc));
+    --_color-primary-text: var(--vc-color-primary-text, light-dark(#ffffff, #111827));
+    --_color-danger: var(--vc-color-danger, light-dark(#b91c1c, #fca5a5));
+    --_color-success-bg: var(--vc-color-success-bg, light-dark(#dcfce7, #14532d));
+    --_color-success-fg: var(--vc-color-success-fg, light-dark(#166534, #bbf7d0));
+    --_color-warning-bg: var(--vc-color-warning-bg, light-dark(#fef3c7, #78350f));
+    --_color-warning-fg: var(--vc-color-warning-fg, light-dark(#92400e, #fde68a));
+    --_color-danger-bg: var(--vc-color-danger-bg, light-dark(#fee2e2, #7f1d1d));
+    --_color-danger-fg: var(--vc-color-danger-fg, light-dark(#991b1b, #fecaca));
+    --_color-neutral-bg: var(--vc-color-neutral-bg, light-dark(#f3f4f6, #374151));
+    --_color-neutral-fg: var(--vc-color-neutral-fg, light-dark(#374151, #e5e7eb));
+    --_radius: var(--vc-radius, 0.5rem);
+    --_spacing: var(--vc-spacing, 0.75rem);
+    --_focus-ring: var(--vc-focus-ring, 0 0 0 2px var(--_color-background), 0 0 0 4px var(--_color-primary));
 
     display: block;
     color-scheme: light dark;
-    font-family: var(--_ff);
-    font-size: var(--_fs);
+    font-family: var(--_font-family);
+    font-size: var(--_font-size);
     line-height: 1.4;
-    color: var(--_tx);
-    background: var(--_bg);
+    color: var(--_color-text);
+    background: var(--_color-background);
   }
 
   :host([theme='light']) {
@@ -75,9 +73,9 @@ export const styles = css`
 
   .toolbar {
     display: flex;
-    gap: var(--_sp);
+    gap: var(--_spacing);
     align-items: center;
-    margin-block-end: var(--_sp);
+    margin-block-end: var(--_spacing);
   }
 
   input[type='search'] {
@@ -85,15 +83,15 @@ export const styles = css`
     min-width: 0;
     font: inherit;
     color: inherit;
-    background: var(--_bg);
+    background: var(--_color-background);
     /* The box's only outline: 3:1 against the background (WCAG 1.4.11), so not the faint divider colour. */
-    border: 1px solid var(--_mu);
-    border-radius: var(--_r);
+    border: 1px solid var(--_color-text-muted);
+    border-radius: var(--_radius);
     padding: 0.5rem 0.75rem;
   }
 
   input::placeholder {
-    color: var(--_mu);
+    color: var(--_color-text-muted);
   }
 
   h3 {
@@ -101,16 +99,16 @@ export const styles = css`
     font-weight: 600;
     text-transform: uppercase;
     letter-spacing: 0.04em;
-    color: var(--_mu);
-    margin: calc(var(--_sp) * 1.5) 0 calc(var(--_sp) / 2);
+    color: var(--_color-text-muted);
+    margin: calc(var(--_spacing) * 1.5) 0 calc(var(--_spacing) / 2);
   }
 
   ul {
     list-style: none;
     margin: 0;
     padding: 0;
-    border: 1px solid var(--_bd);
-    border-radius: var(--_r);
+    border: 1px solid var(--_color-border);
+    border-radius: var(--_radius);
     overflow: hidden;
   }
 
@@ -118,15 +116,15 @@ export const styles = css`
     display: grid;
     grid-template-columns: auto 1fr auto auto;
     align-items: center;
-    gap: var(--_sp);
-    padding: var(--_sp);
-    background: var(--_bg);
+    gap: var(--_spacing);
+    padding: var(--_spacing);
+    background: var(--_color-background);
     content-visibility: auto;
     contain-intrinsic-size: auto 4rem;
   }
 
   .row + .row {
-    border-block-start: 1px solid var(--_bd);
+    border-block-start: 1px solid var(--_color-border);
   }
 
   .icon {
@@ -135,9 +133,9 @@ export const styles = css`
     place-items: center;
     width: 2.5rem;
     height: 2.5rem;
-    border-radius: var(--_r);
-    background: var(--_sf);
-    border: 1px solid var(--_bd);
+    border-radius: var(--_radius);
+    background: var(--_color-surface);
+    border: 1px solid var(--_color-border);
     overflow: hidden;
   }
 
@@ -147,12 +145,12 @@ export const styles = css`
     width: 100%;
     height: 100%;
     object-fit: contain;
-    background: var(--_bg);
+    background: var(--_color-background);
   }
 
   .monogram {
     font-weight: 600;
-    color: var(--_mu);
+    color: var(--_color-text-muted);
   }
 
   .text {
@@ -167,14 +165,14 @@ export const styles = css`
 
   .tag-line,
   .hint {
-    color: var(--_mu);
+    color: var(--_color-text-muted);
     overflow: hidden;
     text-overflow: ellipsis;
     white-space: nowrap;
   }
 
   .row-error {
-    color: var(--_dg);
+    color: var(--_color-danger);
   }
 
   .badge {
@@ -184,23 +182,23 @@ export const styles = css`
     font-weight: 600;
     padding: 0.125rem 0.5rem;
     border-radius: 999px;
-    background: var(--_nb);
-    color: var(--_nf);
+    background: var(--_color-neutral-bg);
+    color: var(--_color-neutral-fg);
   }
 
   .badge[data-tone='success'] {
-    background: var(--_sb);
-    color: var(--_sc);
+    background: var(--_color-success-bg);
+    color: var(--_color-success-fg);
   }
 
   .badge[data-tone='warning'] {
-    background: var(--_wb);
-    color: var(--_wf);
+    background: var(--_color-warning-bg);
+    color: var(--_color-warning-fg);
   }
 
   .badge[data-tone='danger'] {
-    background: var(--_db);
-    color: var(--_df);
+    background: var(--_color-danger-bg);
+    color: var(--_color-danger-fg);
   }
 
   .actions {
@@ -212,28 +210,28 @@ export const styles = css`
   }
 
   .progress {
-    color: var(--_mu);
+    color: var(--_color-text-muted);
   }
 
   button {
     font: inherit;
     font-weight: 500;
     cursor: pointer;
-    border-radius: var(--_r);
+    border-radius: var(--_radius);
     padding: 0.375rem 0.75rem;
-    border: 1px solid var(--_bd);
-    background: var(--_bg);
-    color: var(--_tx);
+    border: 1px solid var(--_color-border);
+    background: var(--_color-background);
+    color: var(--_color-text);
   }
 
   button.primary {
-    background: var(--_pr);
-    border-color: var(--_pr);
-    color: var(--_pt);
+    background: var(--_color-primary);
+    border-color: var(--_color-primary);
+    color: var(--_color-primary-text);
   }
 
   button.danger {
-    color: var(--_dg);
+    color: var(--_color-danger);
   }
 
   /* One hover for every button in both themes: contrast(.9) moves white and near-black alike towards grey. */
@@ -250,25 +248,25 @@ export const styles = css`
   input:focus-visible {
     /* Transparent, not none: forced-colors mode drops the shadow and paints this outline instead. */
     outline: 2px solid transparent;
-    box-shadow: var(--_fr);
+    box-shadow: var(--_focus-ring);
   }
 
   .state {
-    padding: calc(var(--_sp) * 2);
+    padding: calc(var(--_spacing) * 2);
     text-align: center;
-    color: var(--_mu);
-    border: 1px dashed var(--_bd);
-    border-radius: var(--_r);
+    color: var(--_color-text-muted);
+    border: 1px dashed var(--_color-border);
+    border-radius: var(--_radius);
   }
 
   .state.error {
-    color: var(--_tx);
+    color: var(--_color-text);
     border-style: solid;
-    border-color: var(--_dg);
+    border-color: var(--_color-danger);
   }
 
   .state p {
-    margin: 0 0 var(--_sp);
+    margin: 0 0 var(--_spacing);
   }
 
   .state strong {
@@ -282,7 +280,7 @@ export const styles = css`
     width: 40%;
     border-radius: 0.25rem;
     margin-block: 0.25rem;
-    background: var(--_sf);
+    background: var(--_color-surface);
   }
 
   .skeleton .bar + .bar {
