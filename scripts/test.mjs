@@ -11,7 +11,7 @@ const withTsx = (script, ...args) => ['node', ['--import', 'tsx', script, ...arg
 /** @type {[string, string, string[]][]} */
 const steps = [
   ['types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
-  ['lint', bin('eslint'), ['--max-warnings', '0', '.']],
+  ['lint and import rules', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
   ['size budget', bin('size-limit'), []],
   ['framework types (React, Vue)', 'npm', ['run', '--silent', 'test:types']],
