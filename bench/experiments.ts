@@ -44,7 +44,8 @@ function replaceIn(files: Files, file: string, find: string | RegExp, replacemen
   files.set(file, next);
 }
 
-const ROW = 'src/view/connection-row.ts';
+const ROW = 'src/internal/templates/connection-row.ts';
+const LIST = 'src/internal/controllers/list-controller.ts';
 
 /** Each action button from its own static template: part, class, data-action fixed; label, text and disabled bound. */
 const staticButtons: Patch = (files) => {
@@ -148,46 +149,27 @@ const minimalRow: Patch = (files) => {
  * (In src the element would keep the raw object once it validates, so hosts still get every field.)
  */
 const strictSchema: Patch = (files) => {
-  replaceIn(files, 'src/api/schemas.ts', 'export const ConnectionSchema = z.looseObject({', 'export const ConnectionSchema = z.object({');
+  replaceIn(files, 'src/internal/api/schemas.ts', 'export const ConnectionSchema = z.looseObject({', 'export const ConnectionSchema = z.object({');
 };
 
 /**
- * Rows in batches: the first 60 rows render with the list, 300 more every frame after it (rows not rendered yet are
- * \`nothing\`), so the first screen does not wait for the 1,000th row. "all rows" then spans several frames.
+ * Rows in batches: the first 60 rows render with the list, 300 more after each frame (the list controller's slices
+ * with those sizes), so the first screen does not wait for the 1,000th row. "all rows" then spans several frames.
  */
 const batchedRows: Patch = (files) => {
-  const file = 'src/vault-connect.ts';
-  replaceIn(files, file, "theme: Theme = 'auto';", "theme: Theme = 'auto';\n  __limit = 60;\n  __source: unknown;\n  __scheduled = false;");
-  replaceIn(
-    files,
-    file,
-    'protected override willUpdate(changed: PropertyValues<this>): void {',
-    'protected override willUpdate(changed: PropertyValues<this>): void {\n    if (this.__source !== this.#connections.connections) { this.__source = this.#connections.connections; this.__limit = 60; }',
-  );
-  replaceIn(files, file, 'const sections = groups.map(', 'let budget = this.__limit;\n    const sections = groups.map(');
-  replaceIn(
-    files,
-    file,
-    'const items = rows.map((connection) => {',
-    'const items = rows.map((connection) => {\n          if (budget-- <= 0) { if (this.#matches(connection, needle)) shown++; return nothing; }',
-  );
-  replaceIn(
-    files,
-    file,
-    /(\n\s*)visible \+= shown;/,
-    '$1visible += shown;$1if (budget < 0 && !this.__scheduled) { this.__scheduled = true; requestAnimationFrame(() => { this.__scheduled = false; this.__limit += 300; this.requestUpdate(); }); }',
-  );
+  replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 60;');
+  replaceIn(files, LIST, /const MORE_ROWS = \d+;/, 'const MORE_ROWS = 300;');
 };
 
 /** No zod validation of the list reply (measurement only: shows what validation costs). */
 const noValidation: Patch = (files) => {
-  replaceIn(files, 'src/api/vault-client.ts', 'const parsed = schema.safeParse(json);', 'const parsed = { success: true, data: json };');
+  replaceIn(files, 'src/internal/api/vault-client.ts', 'const parsed = schema.safeParse(json);', 'const parsed = { success: true, data: json };');
 };
 
 /** The row as committed (`git show HEAD:…`), to compare a row being reworked in the working tree against it. */
 const committedRow: Patch = (files) => {
   const text = execFileSync('git', ['show', `HEAD:${ROW}`], { cwd: repo, encoding: 'utf8' });
-  files.set(ROW, text.includes('export function onImageError') ? text : text.replace('function onImageError', 'export function onImageError'));
+  files.set(ROW, text);
 };
 
 /** The whole of `src/` as in another commit (`--commit=…`, default HEAD), to see what changed since. */
@@ -199,7 +181,7 @@ const committedTree: Patch = (files) => {
 };
 
 /** Long lists: a different slice size after the first render (`const MORE_ROWS = …` in src/vault-connect.ts). */
-const moreRows = (n: number): Patch => (files) => replaceIn(files, 'src/vault-connect.ts', /const MORE_ROWS = \d+;/, `const MORE_ROWS = ${n};`);
+const moreRows = (n: number): Patch => (files) => replaceIn(files, LIST, /const MORE_ROWS = \d+;/, `const MORE_ROWS = ${n};`);
 
 interface Variant {
   name: string;
@@ -218,19 +200,19 @@ const allVariants: Variant[] = [
   { name: 'baseline', note: 'src/ as it is', patches: [], data: 'full' },
   { name: 'slices-1000', note: 'long lists: 1,000 rows per slice after the first', patches: [moreRows(1000)], data: 'full' },
   { name: 'slices-2000', note: 'long lists: 2,000 rows per slice after the first', patches: [moreRows(2000)], data: 'full' },
-  { name: 'no-slices', note: 'long lists: every row in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 1e9;')], data: 'full' },
-  { name: 'windowed-50', note: 'lists longer than 50 rows are windowed', patches: [(files) => replaceIn(files, 'src/view/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 50;')], data: 'full' },
-  { name: 'not-windowed', note: 'no windowing: every row in the DOM, in slices', patches: [(files) => replaceIn(files, 'src/view/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;')], data: 'full' },
-  { name: 'windowing-on-render', note: 'the windowing chunk fetched only when a long list renders, not with the list request', patches: [(files) => replaceIn(files, 'src/api/vault-client.ts', /\n\s*void loadWindowing\(\)\.catch\(\(\) => undefined\);/, '')], data: 'full' },
-  { name: 'windowing-preloaded', note: 'measurement only: the windowing chunk imported when the element connects', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', 'protected override willUpdate(changed: PropertyValues<this>): void {', 'protected override willUpdate(changed: PropertyValues<this>): void {\n    if (this.#windowing === undefined) this.#loadWindowing();')], data: 'full' },
-  { name: 'dom-first-15', note: 'no windowing, 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/view/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;'), (files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
-  { name: 'first-15', note: 'long lists: 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
-  { name: 'first-12', note: 'long lists: 12 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 12;')], data: 'full' },
-  { name: 'overhang-100', note: 'measurement only: windowed lists draw 100 px beyond the viewport instead of 600', patches: [(files) => replaceIn(files, 'src/view/windowed-rows.ts', /const OVERHANG = \d+;/, 'const OVERHANG = 100;')], data: 'full' },
-  { name: 'first-100', note: 'long lists: 100 rows in the first render', patches: [(files) => replaceIn(files, 'src/vault-connect.ts', /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 100;')], data: 'full' },
+  { name: 'no-slices', note: 'long lists: every row in the first render', patches: [(files) => replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 1e9;')], data: 'full' },
+  { name: 'windowed-50', note: 'lists longer than 50 rows are windowed', patches: [(files) => replaceIn(files, 'src/internal/controllers/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 50;')], data: 'full' },
+  { name: 'not-windowed', note: 'no windowing: every row in the DOM, in slices', patches: [(files) => replaceIn(files, 'src/internal/controllers/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;')], data: 'full' },
+  { name: 'windowing-on-render', note: 'the windowing chunk fetched only when a long list renders, not with the list request', patches: [(files) => replaceIn(files, 'src/internal/controllers/connections-controller.ts', /\n\s*void loadWindowing\(\)\.catch\(\(\) => undefined\);/, '')], data: 'full' },
+  { name: 'windowing-preloaded', note: 'measurement only: the windowing chunk imported when the element connects', patches: [(files) => replaceIn(files, LIST, '    this.#host = host;\n  }', '    this.#host = host;\n    this.#loadWindowing();\n  }')], data: 'full' },
+  { name: 'dom-first-15', note: 'no windowing, 15 rows in the first render', patches: [(files) => replaceIn(files, 'src/internal/controllers/windowing.ts', /const WINDOWED_FROM = \d+;/, 'const WINDOWED_FROM = 1e9;'), (files) => replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
+  { name: 'first-15', note: 'long lists: 15 rows in the first render', patches: [(files) => replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 15;')], data: 'full' },
+  { name: 'first-12', note: 'long lists: 12 rows in the first render', patches: [(files) => replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 12;')], data: 'full' },
+  { name: 'overhang-100', note: 'measurement only: windowed lists draw 100 px beyond the viewport instead of 600', patches: [(files) => replaceIn(files, 'src/internal/controllers/windowed-rows.ts', /const OVERHANG = \d+;/, 'const OVERHANG = 100;')], data: 'full' },
+  { name: 'first-100', note: 'long lists: 100 rows in the first render', patches: [(files) => replaceIn(files, LIST, /const FIRST_ROWS = \d+;/, 'const FIRST_ROWS = 100;')], data: 'full' },
   { name: 'slices-rest', note: 'long lists: the first slice, then every other row at once', patches: [moreRows(1e9)], data: 'full' },
   { name: 'committed-tree', note: 'src/ as in --commit (default HEAD)', patches: [committedTree], data: 'full' },
-  { name: 'committed-row', note: 'src/ with src/view/connection-row.ts as in HEAD', patches: [committedRow], data: 'full' },
+  { name: 'committed-row', note: 'src/ with src/internal/templates/connection-row.ts as in HEAD', patches: [committedRow], data: 'full' },
   { name: 'baseline-https', note: 'src/ as it is, https: icons', patches: [], data: 'https' },
   { name: 'committed-row-https', note: 'committed-row, https: icons', patches: [committedRow], data: 'https' },
   { name: 'no-images', note: 'connections without icon/logo (no <img> per row, 5x smaller reply)', patches: [], data: 'bare' },
@@ -284,7 +266,7 @@ async function buildVariant(variant: Variant): Promise<string | undefined> {
   cpSync(join(repo, 'package.json'), join(root, 'package.json'));
   // tsconfig.json matters: without `useDefineForClassFields: false` the build emits class fields that shadow Lit's
   // reactive accessors and the search box stops filtering.
-  for (const file of ['vite.config.ts', 'tsconfig.json']) cpSync(join(repo, file), join(root, file));
+  for (const file of ['vite.config.ts', 'tsconfig.json', 'scripts/vite-private-css-names.ts']) cpSync(join(repo, file), join(root, file));
   symlinkSync(join(repo, 'node_modules'), join(root, 'node_modules'), 'dir');
   const outDir = join(root, 'out');
   await build({ root, configFile: join(root, 'vite.config.ts'), logLevel: 'error', build: { outDir, emptyOutDir: true, sourcemap: false } });
