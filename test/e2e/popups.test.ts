@@ -37,7 +37,7 @@ import {
 
 const TEST = { timeout: 30_000 };
 
-/** The callback message's wire type (`src/flows/popup/callback-message.ts`). */
+/** The callback message's wire type (`src/internal/popup/callback-message.ts`). */
 const CALLBACK_TYPE = 'vault-connect:callback';
 const CALLBACK_CHANNEL = 'vault-connect:callback';
 const CALLBACK_STORAGE_KEY = 'vault-connect:callback';

@@ -1,5 +1,5 @@
 /**
- * Fuzz: the host's VaultRE endpoint replies as the element's VaultRE row reads them (src/vaultre/vaultre-row.ts).
+ * Fuzz: the host's VaultRE endpoint replies as the element's VaultRE row reads them (src/internal/vaultre/vaultre-row.ts, vaultre-client.ts).
  *
  * - `GET {vaultre-exchange-url}`: any reply ends as a status that satisfies the oracle, or a `vault-connect-error` with a
  *   contract code and a disconnected row.

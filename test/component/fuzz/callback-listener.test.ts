@@ -1,5 +1,5 @@
 /**
- * Fuzz: the popup engine's acceptance rules for callback messages (src/flows/popup/callback-listener.ts), in Chromium.
+ * Fuzz: the popup engine's acceptance rules for callback messages (src/internal/popup/callback-listener.ts), in Chromium.
  *
  * Sequences of `message` and `storage` events (right and wrong origins, sources, keys and storage areas; valid, near-valid
  * and junk payloads, repeated ids) and batches of `BroadcastChannel` posts go to `listenForCallback`. What the listener
