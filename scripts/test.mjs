@@ -13,7 +13,7 @@ const steps = [
   ['types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['lint and import rules', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
-  ['size budget', bin('size-limit'), []],
+  ['size budget (one-file first load)', 'npm', ['run', '--silent', 'size']],
   ['framework types (React, Vue)', 'npm', ['run', '--silent', 'test:types']],
   ['component tests (Chromium)', ...withTsx('node_modules/@web/test-runner/dist/bin.js')],
   ['server and sandbox tests', 'npm', ['run', '--silent', 'test:server']],
