@@ -30,6 +30,7 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: false,
+    // As for dist/vault-connect.js: a map for the minified file, without the sources.
     sourcemap: true,
     minify: true,
     lib: {
@@ -37,7 +38,7 @@ export default defineConfig({
       formats: ['es'],
     },
     rolldownOptions: {
-      output: { entryFileNames: '[name].js', minify: true },
+      output: { entryFileNames: '[name].js', minify: true, sourcemapExcludeSources: true },
     },
   },
 });

@@ -3,10 +3,10 @@ import { defineConfig, type Plugin } from 'vite';
 
 /**
  * The React wrapper build, beside the element's: `dist/react.js`, which imports React, `@lit/react` and the element
- * itself from the outside. The element is imported as `vault-connect` (the package's own entry), never bundled: an app
- * that imports both `vault-connect` and `vault-connect/react` gets one copy, and under server rendering the `node`
- * condition hands the wrapper the Node build of the element. `@lit/react` stays a dependency (its own `node` and
- * `browser` builds differ, and apps with other Lit wrappers share it). Nothing here touches `dist/vault-connect.js`.
+ * itself from the outside. The element is imported as `vault-connect` (the package's own entry, `dist/lib/`), never
+ * bundled: an app that imports both `vault-connect` and `vault-connect/react` gets one copy, and under server rendering
+ * its `lit` import resolves to Lit's Node build. `@lit/react` stays a dependency (its own `node` and `browser` builds
+ * differ, and apps with other Lit wrappers share it). Nothing here touches `dist/vault-connect.js`.
  * `react` is an optional peer dependency (>= 18): only apps that import `vault-connect/react` need it.
  */
 const ENTRY = fileURLToPath(new URL('./src/index.ts', import.meta.url));
@@ -27,7 +27,8 @@ export default defineConfig({
     target: 'es2022',
     outDir: 'dist',
     emptyOutDir: false,
-    sourcemap: true,
+    // A few readable lines: no map.
+    sourcemap: false,
     minify: false,
     lib: {
       entry: { react: 'src/react/index.ts' },

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { type EmulatorServer, type Sandbox, startEmulatorServer, startSandbox } from '../../src/sandbox/index.ts';
+import { type EmulatorServer, startEmulatorServer } from '../../src/sandbox/emulator-server.ts';
+import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { WAIT, eventually, guardedContext, launchChromium, sleep, type GuardedContext } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
