@@ -7,7 +7,7 @@
  *     → internal/api;  callback/ → internal/{vaultre client, popup, api};  events/ and i18n/ → internal/api
  *
  * `server/` runs on the host's server and shares nothing with the browser code; `sandbox/` may read the shared
- * vocabulary, the modal's interface and `randomState`, never the element.
+ * vocabulary, the JWT payload decoder, the modal's interface and `randomState`, never the element.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const INTERNAL = '^src/internal/';
@@ -89,11 +89,11 @@ module.exports = {
       name: 'sandbox-reads-only-shared-definitions',
       severity: 'error',
       comment:
-        "The sandbox emulates Apideck and VaultRE: it may read the shared vocabulary, the modal's interface and randomState, not the element.",
+        "The sandbox emulates Apideck and VaultRE: it may read the shared vocabulary, the JWT payload decoder, the modal's interface and randomState, not the element.",
       from: { path: '^src/sandbox/' },
       to: {
         path: '^src/',
-        pathNot: '^src/sandbox/|^src/server/|^src/internal/api/vocabulary\\.ts$|^src/internal/actions/vault-modal\\.ts$|^src/internal/popup/random-state\\.ts$',
+        pathNot: '^src/sandbox/|^src/server/|^src/internal/api/vocabulary\\.ts$|^src/internal/api/jwt-payload\\.ts$|^src/internal/actions/vault-modal\\.ts$|^src/internal/popup/random-state\\.ts$',
       },
     },
   ],

@@ -21,7 +21,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<{ server: Vi
     server: { host: '127.0.0.1', port: options.port ?? 5173, strictPort: options.strictPort ?? false },
     plugins: [vaultConnectSandbox(options)],
     // Pre-bundled once, so a page load is a few dozen requests instead of a hundred and more.
-    optimizeDeps: { noDiscovery: true, include: ['lit', 'lit/directives/repeat.js', 'zod/mini', 'jwt-decode', '@apideck/vault-js'] },
+    optimizeDeps: { noDiscovery: true, include: ['lit', 'lit/directives/repeat.js', 'zod/mini', '@apideck/vault-js'] },
   });
   await server.listen();
   const address = server.httpServer?.address();

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 export interface VaultModalAssets {
-  /** `/modal.js`: one self-contained ES module (zod/mini and jwt-decode inside), no import. */
+  /** `/modal.js`: one self-contained ES module (zod/mini inside), no import. */
   script: string;
   /** `/modal.css`. */
   styles: string;

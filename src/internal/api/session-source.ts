@@ -3,8 +3,8 @@
  * in memory only (never in storage) and its claims are decoded, not verified: the browser has no key, and the Vault
  * API verifies every request anyway.
  */
-import { jwtDecode } from 'jwt-decode';
 import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
+import { decodeJwtPayload } from './jwt-payload.ts';
 import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
 
 export interface Session {
@@ -22,7 +22,7 @@ export function readSession(token: string): Session {
   let claims: ReturnType<typeof SessionClaimsSchema.safeParse>;
   try {
     // Both in the try: zod can throw on a hostile value (a `length` that cannot be compared with a number).
-    claims = SessionClaimsSchema.safeParse(jwtDecode(token));
+    claims = SessionClaimsSchema.safeParse(decodeJwtPayload(token));
   } catch (cause) {
     throw new VaultConnectError('session_failed', { cause });
   }

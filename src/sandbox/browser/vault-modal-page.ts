@@ -10,7 +10,7 @@
  * Messages are taken only from the parent window (and its origin, when the referrer names it); every message, the
  * session's claims and every API reply are checked with zod/mini; every text from the API is set with `textContent`.
  */
-import { jwtDecode } from 'jwt-decode';
+import { decodeJwtPayload } from '../../internal/api/jwt-payload.ts';
 import { statusLabel } from '../connection-labels.ts';
 import { VaultModalApi, connectionPath } from './vault-modal-api.ts';
 import { readSettings, renderField } from './settings-form.ts';
@@ -291,7 +291,7 @@ function start(options: OpenMessage): void {
 
 function decodeClaims(token: string): unknown {
   try {
-    return jwtDecode(token);
+    return decodeJwtPayload(token);
   } catch {
     return undefined;
   }
