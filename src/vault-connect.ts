@@ -157,8 +157,11 @@ export class VaultConnect extends LitElement {
   /** The host page that runs the callback module (`redirect_uri` for `direct`, the session's for `popup`). */
   callbackUrl: string | undefined;
 
-  /** How long a popup flow may take, in milliseconds, before it ends with `timeout`. Default 10 minutes. */
-  flowTimeout = 600_000;
+  /**
+   * How long a popup flow may take, in milliseconds, before it ends with `timeout`. Default 10 minutes. A numeric string
+   * (`"60000"`, as a framework template sets it) is read as a number.
+   */
+  flowTimeout: number | `${number}` = 600_000;
 
   /** VaultRE OAuth client ID. When set, a VaultRE row is shown. */
   vaultreClientId: string | undefined;

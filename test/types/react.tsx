@@ -47,6 +47,9 @@ export const wrapper = (
 
 // @ts-expect-error -- `locale` is one of the five languages
 export const unknownLocale = <VaultConnect locale="xx" />;
+export const stringTimeout = <VaultConnect flowTimeout="60000" />;
+// @ts-expect-error -- `flowTimeout` is a number, or a numeric string
+export const wordTimeout = <VaultConnect flowTimeout="soon" />;
 // @ts-expect-error -- `onError` hands over the error event, not a change event
 export const wrongHandler = <VaultConnect onError={(event: VaultConnectionChangeEvent) => void event} />;
 
@@ -64,6 +67,9 @@ export const direct = (
 );
 // @ts-expect-error -- `locale` is one of the five languages here too
 export const directUnknownLocale = <vault-connect locale="xx" />;
+export const directStringTimeout = <vault-connect flowTimeout="60000" flow-timeout="60000" />;
+// @ts-expect-error -- `flowTimeout` is a number, or a numeric string
+export const directWordTimeout = <vault-connect flowTimeout="soon" />;
 // @ts-expect-error -- the listener gets the ready event
 export const directWrongHandler = <vault-connect onvault-connect-ready={(event: VaultConnectErrorEvent) => void event} />;
 

@@ -32,6 +32,10 @@ export const template: Props = {
 export const unknownLocale: Props = { locale: 'xx' };
 // @ts-expect-error -- `token` is a string
 export const numericToken: Props = { token: 42 };
+// `flow-timeout="60000"` in a template: a numeric string is fine…
+export const stringTimeout: Props = { flowTimeout: '60000' };
+// @ts-expect-error -- …a string that is not a number is not
+export const wordTimeout: Props = { flowTimeout: 'soon' };
 // @ts-expect-error -- `@vault-connection-change` hands over the change event, not a ready event
 export const wrongListener: Props = { onVaultConnectionChange: (event: VaultConnectReadyEvent) => void event };
 

@@ -27,7 +27,7 @@ export interface PopupActionOptions {
   callbackUrl: string;
   vaultUrl: string;
   unifyBaseUrl: string;
-  timeoutMs: number;
+  timeoutMs: number | `${number}`;
   /** The popup reads closed but the flow goes on listening (see `runPopupFlow`): the row offers a retry. */
   onClosed?: (() => void) | undefined;
 }

@@ -37,7 +37,7 @@ export interface ActionHost extends EventTarget {
   readonly vaultUrl: string | undefined;
   readonly unifyBaseUrl: string | undefined;
   readonly callbackUrl: string | undefined;
-  readonly flowTimeout: number;
+  readonly flowTimeout: number | `${number}`;
   readonly locale: string;
 }
 

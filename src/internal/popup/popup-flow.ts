@@ -35,7 +35,8 @@ export interface PopupFlowOptions {
   callbackOrigin: string;
   match: CallbackListenerOptions['match'];
   signal?: AbortSignal;
-  timeoutMs?: number;
+  /** The element's `flowTimeout`: a number, or a numeric string set by a framework template. */
+  timeoutMs?: number | `${number}`;
   closedGraceMs?: number;
   pollMs?: number;
   /**
@@ -64,7 +65,7 @@ function checkedUrl(url: string): string {
 
 export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage> {
   const { popup, signal } = options;
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const timeoutMs = Number(options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const closedGraceMs = options.closedGraceMs ?? DEFAULT_CLOSED_GRACE_MS;
   const pollMs = options.pollMs ?? DEFAULT_POLL_MS;
 

@@ -35,7 +35,7 @@ export interface VaultreHost extends ReactiveControllerHost, EventTarget {
   readonly vaultreExchangeUrl: string | undefined;
   readonly vaultreTokenType: VaultreTokenType;
   readonly vaultreAuthorizeUrl: string | undefined;
-  readonly flowTimeout: number;
+  readonly flowTimeout: number | `${number}`;
   readonly locale: string;
   /** The element's `strings` overrides; `vaultre` holds the row's own. */
   readonly strings: StringOverrides | undefined;

@@ -151,6 +151,13 @@ describe('runPopupFlow', () => {
     expect(popup.closeCalls).to.equal(1);
   });
 
+  it('times out with a numeric string too (a framework template sets flowTimeout="80" as a property)', async () => {
+    const { result } = flow({ timeoutMs: '80' });
+    const started = performance.now();
+    expect((await rejection(result)).code).to.equal('timeout');
+    expect(performance.now() - started).to.be.greaterThan(60);
+  });
+
   it('ends with aborted when the signal fires, closing the popup', async () => {
     const controller = new AbortController();
     const { popup, result } = flow({ signal: controller.signal });
