@@ -14,6 +14,7 @@ const steps = [
   ['lint and import rules', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
   ['size budget (one-file first load)', 'npm', ['run', '--silent', 'size']],
+  ['package checks (publint, attw, installed tarball)', 'node', ['scripts/check-package.mjs']],
   ['framework types (React, Vue)', 'npm', ['run', '--silent', 'test:types']],
   ['component tests (Chromium)', ...withTsx('node_modules/@web/test-runner/dist/bin.js')],
   ['server and sandbox tests', 'npm', ['run', '--silent', 'test:server']],
