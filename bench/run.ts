@@ -16,7 +16,8 @@
  * holds N `[part="connection"]` rows (a windowed list, over 200 rows: the rows near the viewport, after the ready
  * event and `updateComplete`) and one `requestAnimationFrame` has passed. Keystroke: at 1,000 rows, set the
  * search input's value, dispatch `input`, await `el.updateComplete`, then one rAF. Medians of `--runs` runs.
- * Writes `bench/results.json`.
+ * Then: the VaultRE callback path, leaks, the comparison with Apideck's React component, and what a Vite app that
+ * already uses Lit ships with each of the element's builds (bench/lit-dedupe.ts). Writes `bench/results.json`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -353,6 +354,13 @@ const { runComparison, formatComparison } = await import('./compare.ts');
 const comparison = await runComparison({ runs, sizes, ...(useDist ? { vaultConnectDir: join(repo, 'dist') } : {}) });
 console.log(formatComparison(comparison));
 
+// A Vite app that already uses Lit: what it ships with each of the element's builds (bench/lit-dedupe.ts).
+const { benchLitDedupe, litDedupeTable } = await import('./lit-dedupe.ts');
+const litDedupe = await benchLitDedupe({ useDist });
+console.log('');
+console.log('A Vite app that already uses Lit, adding <vault-connect> (bench/lit-app/, Vite defaults):');
+for (const row of litDedupeTable(litDedupe)) console.log(row);
+
 const results = {
   date: new Date().toISOString(),
   source,
@@ -379,6 +387,7 @@ const results = {
   vaultreCallback,
   leaks,
   comparison,
+  litDedupe,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results.json`);
