@@ -6,7 +6,8 @@
 //    Profile `esm-only`: the package is ESM only ("type": "module", no `require` condition), so CommonJS `require()`
 //    resolution is not checked. `./callback.html` is a page to serve, not a module: it has no types to check;
 // 4. the tarball installed into a fresh project (`npm install <tarball>`), where test/package/installed.test.mjs imports
-//    each entry as a host would and runs the sandbox and a handler, with Node's own resolution.
+//    each entry as a host would and runs the sandbox and a handler, with Node's own resolution; the example test of
+//    docs/sandbox.md runs there too, as written.
 //
 // Prints the tarball's packed and unpacked size. Usage: node scripts/check-package.mjs
 import { spawnSync } from 'node:child_process';
@@ -79,7 +80,12 @@ try {
   const installed = run('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball], { cwd: project });
   if (installed.status !== 0) throw new Error(`npm install of the tarball failed:\n${installed.stdout}${installed.stderr}`);
   copyFileSync(path.join(root, 'test/package/installed.test.mjs'), path.join(project, 'installed.test.mjs'));
-  const tested = spawnSync(process.execPath, ['--test', '--test-reporter=spec', 'installed.test.mjs'], { cwd: project, stdio: 'inherit' });
+  const guide = readFileSync(path.join(root, 'docs/sandbox.md'), 'utf8');
+  const example = /^## An example test\n[\s\S]*?^```js\n([\s\S]*?)^```/m.exec(guide)?.[1];
+  if (!example) throw new Error('docs/sandbox.md has no js block under "## An example test"');
+  writeFileSync(path.join(project, 'docs-sandbox-example.test.mjs'), example);
+  const tests = ['installed.test.mjs', 'docs-sandbox-example.test.mjs'];
+  const tested = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...tests], { cwd: project, stdio: 'inherit' });
   if (tested.status !== 0) fail('the installed package failed its tests (above)');
 } catch (error) {
   fail(error instanceof Error ? error.message : String(error));
