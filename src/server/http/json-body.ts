@@ -20,17 +20,17 @@ export interface ReadJsonBodyOptions {
 }
 
 /**
- * Reads and parses a JSON request body. Throws an `HttpError`:
- * - 415 `unsupported_media_type` unless `content-type` is `application/json`;
- * - 413 `payload_too_large` when the body (or its declared `content-length`) is over the limit — the rest is not read;
- * - 400 `invalid_json` when the body is not UTF-8 JSON (or is empty, unless `allowEmpty`).
+ * Reads and parses a JSON request body. Throws an `HttpError` `invalid_request`, with the status saying which rule:
+ * - 415 unless `content-type` is `application/json`;
+ * - 413 when the body (or its declared `content-length`) is over the limit — the rest is not read;
+ * - 400 when the body cannot be read or is not UTF-8 JSON (or is empty, unless `allowEmpty`).
  */
 export async function readJsonBody(request: Request, options: ReadJsonBodyOptions = {}): Promise<unknown> {
   const limit = options.limit ?? DEFAULT_BODY_LIMIT;
   if (!isJsonContentType(request.headers.get('content-type'))) {
-    throw new HttpError(415, 'unsupported_media_type', 'The request body must be JSON (content-type: application/json).');
+    throw new HttpError(415, 'invalid_request', 'The request body must be JSON (content-type: application/json).');
   }
-  const tooLarge = () => new HttpError(413, 'payload_too_large', `The request body must not exceed ${limit} bytes.`);
+  const tooLarge = () => new HttpError(413, 'invalid_request', `The request body must not exceed ${limit} bytes.`);
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
   if (Number.isFinite(declared) && declared > limit) {
     void request.body?.cancel().catch(() => undefined);
@@ -40,22 +40,22 @@ export async function readJsonBody(request: Request, options: ReadJsonBodyOption
   try {
     bytes = await readLimited(request.body, limit);
   } catch {
-    throw new HttpError(400, 'invalid_body', 'The request body could not be read.');
+    throw new HttpError(400, 'invalid_request', 'The request body could not be read.');
   }
   if (bytes === null) throw tooLarge();
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid UTF-8.');
+    throw new HttpError(400, 'invalid_request', 'The request body is not valid UTF-8.');
   }
   if (text.trim() === '') {
     if (options.allowEmpty) return undefined;
-    throw new HttpError(400, 'invalid_json', 'The request body is empty; a JSON value is required.');
+    throw new HttpError(400, 'invalid_request', 'The request body is empty; a JSON value is required.');
   }
   try {
     return JSON.parse(text) as unknown;
   } catch {
-    throw new HttpError(400, 'invalid_json', 'The request body is not valid JSON.');
+    throw new HttpError(400, 'invalid_request', 'The request body is not valid JSON.');
   }
 }

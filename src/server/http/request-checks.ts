@@ -2,13 +2,12 @@
  * The checks every handler runs on a request: the method, the `Origin` / `Sec-Fetch-Site` check (CSRF) both handlers
  * share, and who is signed in. Nothing here logs, and no message quotes the request.
  */
-import { HEADER_SAFE } from '../options.ts';
 import { HttpError } from './replies.ts';
 
-/** Throws a 405 `method_not_allowed` unless the request's method is one of `allowed`. */
+/** Throws a 405 `invalid_request` (with `Allow`) unless the request's method is one of `allowed`. */
 export function requireMethod(request: Request, allowed: readonly string[]): void {
   if (allowed.includes(request.method.toUpperCase())) return;
-  throw new HttpError(405, 'method_not_allowed', `Only ${allowed.join(', ')} is accepted here.`, {
+  throw new HttpError(405, 'invalid_request', `Only ${allowed.join(', ')} is accepted here.`, {
     headers: { allow: allowed.join(', ') },
   });
 }
@@ -36,7 +35,8 @@ export function requireMethod(request: Request, allowed: readonly string[]): voi
  *     origin are refused.
  *
  * On top of this, `POST` only accepts `Content-Type: application/json` (`readJsonBody`), which a cross-site form cannot
- * send and which makes a cross-origin `fetch` preflighted; the handlers never answer a preflight or send CORS headers.
+ * send and which makes a cross-origin `fetch` preflighted; only an origin in `allowedOrigins` gets CORS headers
+ * (`withCors`, `cors.ts`).
  */
 export function checkRequestOrigin(request: Request, allowedOrigins: readonly string[] | undefined): void {
   const origin = request.headers.get('origin');
@@ -79,8 +79,15 @@ export function normalizeOrigin(value: string): string {
 }
 
 /**
+ * A consumer ID as it may travel in a header and name one consumer only: visible ASCII, spaces inside but none at either
+ * end (a header value is trimmed on its way, so `"victim "` would reach Apideck as `"victim"`), no control characters.
+ */
+const CONSUMER_ID = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+
+/**
  * Who is signed in, from the host's `consumerId(request)`: nobody (empty, not a string, or it threw) is a 401, and an
- * ID that could not travel in a header is a 500. Neither message quotes the ID or the error.
+ * ID that is not exactly one header value (see `CONSUMER_ID`) is a 400; both `invalid_consumer`. It is refused, never
+ * trimmed into someone else's ID. Neither message quotes the ID or the error.
  */
 export async function resolveConsumerId(
   read: (request: Request) => string | Promise<string>,
@@ -93,7 +100,12 @@ export async function resolveConsumerId(
   } catch {
     consumerId = undefined;
   }
-  if (typeof consumerId !== 'string' || consumerId.trim() === '') throw new HttpError(401, 'not_signed_in', messages.notSignedIn);
-  if (!HEADER_SAFE.test(consumerId)) throw new HttpError(500, 'invalid_consumer_id', messages.invalid);
+  if (typeof consumerId !== 'string' || consumerId === '') throw new HttpError(401, 'invalid_consumer', messages.notSignedIn);
+  if (!CONSUMER_ID.test(consumerId)) throw new HttpError(400, 'invalid_consumer', messages.invalid);
   return consumerId;
+}
+
+/** Whether a consumer ID passes `resolveConsumerId` (the stores check it again before an upstream call). */
+export function isValidConsumerId(value: unknown): value is string {
+  return typeof value === 'string' && CONSUMER_ID.test(value);
 }
