@@ -7,6 +7,7 @@
  */
 import * as z from 'zod';
 import { apideckErrorMessage, apideckHeaders, unifyBase } from './apideck.ts';
+import { withCors } from './http/cors.ts';
 import { readJsonBody } from './http/json-body.ts';
 import { type FetchHandler, HttpError, json, toErrorResponse } from './http/replies.ts';
 import { checkRequestOrigin, normalizeOrigin, requireMethod, resolveConsumerId } from './http/request-checks.ts';
@@ -16,8 +17,15 @@ import { DEFAULT_UPSTREAM_TIMEOUT_MS, callUpstream, isSuccess, redactUpstreamTex
 
 const CONSUMER_MESSAGES = {
   notSignedIn: 'Sign in to manage your connections.',
-  invalid: 'The consumer ID contains characters that cannot be sent to Apideck.',
+  invalid: 'The consumer ID has whitespace at an end, or characters that cannot be sent to Apideck; it is refused rather than changed.',
 };
+
+/**
+ * How long a session lasts unless the host says otherwise (`Session.settings.session_length`, a duration such as `30m`;
+ * Apideck's own default is `1h`). Shorter, because Hosted Vault's URL carries the session JWT (`?jwt=`) into the
+ * popup's history, where it stays usable until it expires.
+ */
+export const DEFAULT_SESSION_LENGTH = '30m';
 
 const REQUEST_BODY_LIMIT = 16 * 1024;
 const UPSTREAM_BODY_LIMIT = 256 * 1024;
@@ -43,6 +51,7 @@ function buildSessionBody(options: SessionHandlerOptions): Record<string, unknow
   for (const [key, value] of Object.entries(options.settings ?? {})) {
     if (value !== undefined) settings[key] = value;
   }
+  settings.session_length ??= DEFAULT_SESSION_LENGTH;
   if (options.redirectUri !== undefined) {
     settings.auto_redirect ??= true;
     settings.isolation_mode ??= true;
@@ -127,13 +136,13 @@ export function createSessionHandler(options: SessionHandlerOptions): FetchHandl
     return json(200, { session_token: session.data.data.session_token });
   }
 
-  return async (request: Request): Promise<Response> => {
+  const handler: FetchHandler = async (request) => {
     try {
       requireMethod(request, ['POST']);
       checkRequestOrigin(request, allowedOrigins);
       const body = await readJsonBody(request, { limit: REQUEST_BODY_LIMIT, allowEmpty: true });
       if (!RequestBodySchema.safeParse(body).success) {
-        throw new HttpError(400, 'invalid_body', 'The request body must be a JSON object, such as {}.');
+        throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object, such as {}.');
       }
       const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
       return await callApideck(consumerId, request);
@@ -141,4 +150,5 @@ export function createSessionHandler(options: SessionHandlerOptions): FetchHandl
       return toErrorResponse(error);
     }
   };
+  return withCors(handler, { allowedOrigins, methods: ['POST'] });
 }

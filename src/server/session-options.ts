@@ -48,7 +48,8 @@ export interface SessionHandlerOptions {
   appId: string;
   /**
    * The Apideck consumer ID of the signed-in user making `request`. Returning an empty string or throwing means nobody is
-   * signed in: the handler answers 401.
+   * signed in: the handler answers 401. An ID with whitespace at either end or a control character is refused with 400
+   * `invalid_consumer`, never trimmed (Apideck would get the trimmed header: someone else's ID).
    */
   consumerId: (request: Request) => string | Promise<string>;
   /**
@@ -56,7 +57,10 @@ export interface SessionHandlerOptions {
    * and `settings.isolation_mode` default to `true` (explicit settings win).
    */
   redirectUri?: string;
-  /** `Session.settings`. */
+  /**
+   * `Session.settings`. `session_length` defaults to `30m` here (Apideck's default is `1h`): the session JWT travels in
+   * Hosted Vault's URL and stays in that window's history until it expires.
+   */
   settings?: SessionSettings;
   /** `Session.theme`. */
   theme?: SessionTheme;
@@ -65,8 +69,9 @@ export interface SessionHandlerOptions {
   /** Base URL of the Apideck Unify API. Default `https://unify.apideck.com`. Plain http is allowed only for loopback hosts. */
   unifyBaseUrl?: string;
   /**
-   * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`. A request whose `Origin` header is
-   * present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it: a request
+   * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`: they get CORS answers with
+   * credentials (the element sends `credentials: 'include'` to an endpoint on another origin). A request whose `Origin`
+   * header is present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it: a request
    * the browser marks `Sec-Fetch-Site` `same-site` or `cross-site`, or whose `Origin` is not the request URL's, is
    * refused. See `checkRequestOrigin` (`src/server/http/request-checks.ts`) for the whole rule.
    */
