@@ -12,7 +12,8 @@
  * Scenarios (each `--amount` requests at `--connections` concurrent keep-alive connections, pipelining 1):
  * - session: `POST {}` as the element sends it → a Vault session from the emulator;
  * - vaultre status: `GET` → `{"connected": …}` from the store;
- * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request. VaultRE codes work
+ * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request, and a state the
+ *   handler signed for that request's consumer (minted with the handler's secret before the run). VaultRE codes work
  *   once, so the codes are minted just before the run by walking the emulator's approval flow (authorize page → Confirm
  *   → the 302's `code`) and handed out by a `setupRequest` generator; each one is exchanged for real with the emulator
  *   (codes live 60 seconds, far longer than the run). Afterwards the emulator must have issued exactly one token per
@@ -44,6 +45,7 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { createSessionHandler } from '../src/server/session-handler.ts';
 import { createVaultreHandler } from '../src/server/vaultre-handler.ts';
+import { createStateSigner } from '../src/server/vaultre-state.ts';
 import { memoryStore } from '../src/server/stores/memory-store.ts';
 import { toNodeHandler } from '../src/server/node-adapter.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.ts';
@@ -59,6 +61,24 @@ const VAULTRE_PATH = '/api/vaultre';
 const VAULTRE_REDIRECT_URI = 'http://127.0.0.1/vaultre/callback?tenant=load';
 /** Signed-in users: a bounded set, so that the store's size does not grow with the number of requests. */
 const CONSUMERS = 100;
+/** The handler's `secret`: the driver signs each consumer's states with it, as the handler's authorize answer would. */
+const LOAD_SECRET = 'load-bench-state-secret-0123456789abcdef';
+
+type States = Map<number, { account: string; user: string }>;
+
+/** A state per consumer and token type, valid for 10 minutes (longer than a run). */
+async function mintStates(): Promise<States> {
+  const signer = createStateSigner(LOAD_SECRET, () => new Date());
+  const states: States = new Map();
+  for (let consumer = 0; consumer < CONSUMERS; consumer++) {
+    const consumerId = `consumer-${consumer}`;
+    const [account, user] = await Promise.all(
+      (['account', 'user'] as const).map((tokenType) => signer.issue({ consumerId, tokenType, redirectUri: VAULTRE_REDIRECT_URI })),
+    );
+    states.set(consumer, { account: account!, user: user! });
+  }
+  return states;
+}
 /** Largest heap growth accepted, as a fraction of the heap before the measured runs. */
 const HEAP_GROWTH_LIMIT = 0.1;
 /**
@@ -205,10 +225,11 @@ function runHandlers(): void {
       const vaultre = createVaultreHandler({
         clientId: config.vaultreClientId,
         exchangeUrl: config.vaultreExchangeUrl,
+        secret: LOAD_SECRET,
+        redirectUri: VAULTRE_REDIRECT_URI,
         consumerId: consumerFromCookie,
         store: memoryStore(),
         allowedOrigins: [origin],
-        redirectUris: [VAULTRE_REDIRECT_URI],
       });
       route = (request) => {
         const path = new URL(request.url).pathname;
@@ -322,8 +343,11 @@ interface BadRequest {
 
 const closing = (bad: BadRequest): BadRequest => ({ ...bad, closes: true });
 
+/** The state the flood's requests carry: the one issued to consumer 11 (`b.post(11)`), so that only the field under test is wrong. */
+let floodState = '';
+
 const exchangeBody = (fields: Record<string, unknown>) =>
-  JSON.stringify({ code: 'a'.repeat(40), state: 'st4te', token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
+  JSON.stringify({ code: 'a'.repeat(40), state: floodState, token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
 
 function withoutKey(key: string): string {
   const body = JSON.parse(exchangeBody({})) as Record<string, unknown>;
@@ -380,23 +404,25 @@ function vaultreFlood(b: Browser): BadRequest[] {
     post('empty body', 400, ''),
     post('missing code', 400, withoutKey('code')),
     post('missing state', 400, withoutKey('state')),
-    post('missing token_type', 400, withoutKey('token_type')),
-    post('missing redirect_uri', 400, withoutKey('redirect_uri')),
+    post('a state not issued here', 400, exchangeBody({ state: 'st4te' })),
+    post('another consumer’s state', 400, exchangeBody({}), b.post(12)),
+    post('token_type other than the state’s', 400, exchangeBody({ token_type: 'user' })),
     post('code is a number', 400, exchangeBody({ code: 1234 })),
     post('code is an object', 400, exchangeBody({ code: { $ne: '' } })),
     post('state is null', 400, exchangeBody({ state: null })),
     post('token_type "admin"', 400, exchangeBody({ token_type: 'admin' })),
     post('code with markup', 400, exchangeBody({ code: HOSTILE })),
     post('code too long', 400, exchangeBody({ code: 'c'.repeat(3000) })),
-    post('state too long', 400, exchangeBody({ state: 's'.repeat(600) })),
+    post('state too long', 400, exchangeBody({ state: 's'.repeat(2100) })),
     post('unknown field', 400, exchangeBody({ token: 'injected' })),
     post('__proto__ field', 400, exchangeBody({}).replace(/^\{/, '{"__proto__":{"admin":true},')),
     post('javascript: redirect_uri', 400, exchangeBody({ redirect_uri: 'javascript:alert(1)' })),
     post('foreign redirect_uri', 400, exchangeBody({ redirect_uri: 'https://evil.example/callback' })),
     post('deeply nested JSON', 400, DEEP),
     post('not UTF-8', 400, NOT_UTF8),
-    // Well-formed, so it reaches VaultRE (the emulator), which refuses it: `code_expired`.
+    // Well-formed with a good state, so it reaches VaultRE (the emulator), which refuses it: `code_expired`.
     post('forged code', 400, exchangeBody({ code: 'f'.repeat(40) })),
+    post('forged code, no token_type or redirect_uri', 400, JSON.stringify({ code: 'e'.repeat(40), state: floodState })),
     closing(post('text/plain body', 415, exchangeBody({}), b.post(12, { 'content-type': 'text/plain' }))),
     closing(post('wrong origin', 403, exchangeBody({}), b.post(13, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }))),
     closing(post('oversized body', 413, OVERSIZED, b.post(18))),
@@ -655,6 +681,8 @@ async function main(): Promise<void> {
   try {
     const upstream = await sandbox.call<UpstreamConfig>('start');
     const b = browser(await handlers.call<string>('start', upstream));
+    const states = await mintStates();
+    floodState = states.get(11)!.account;
     const memory = () => handlers.call<MemoryFigures>('memory');
     const sessionUrl = `${b.origin}${SESSION_PATH}`;
     const vaultreUrl = `${b.origin}${VAULTRE_PATH}`;
@@ -682,10 +710,11 @@ async function main(): Promise<void> {
           path: VAULTRE_PATH,
           setupRequest: (request) => {
             next += 1;
+            const tokenType = next % 2 ? 'account' : 'user';
             const body = {
               code: codes.pop() ?? 'no-code-left',
-              state: `state-${next}`,
-              token_type: next % 2 ? 'account' : 'user',
+              state: states.get(next % CONSUMERS)![tokenType],
+              token_type: tokenType,
               redirect_uri: VAULTRE_REDIRECT_URI,
             };
             return { ...request, headers: b.post(next), body: JSON.stringify(body) };

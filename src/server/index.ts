@@ -9,6 +9,7 @@ export { toNodeHandler, toFetchRequest, writeFetchResponse } from './node-adapte
 export type { FetchHandler, NodeAdapterOptions } from './node-adapter.ts';
 export { createVaultreHandler } from './vaultre-handler.ts';
 export { DEFAULT_VAULTRE_EXCHANGE_URL } from './vaultre-exchange.ts';
+export { DEFAULT_VAULTRE_AUTHORIZE_URL } from './vaultre-authorize.ts';
 export type { VaultreHandlerOptions } from './vaultre-options.ts';
 export type { VaultreStatus } from './vaultre-handler.ts';
 export { memoryStore } from './stores/memory-store.ts';

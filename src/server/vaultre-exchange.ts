@@ -92,7 +92,8 @@ export interface ExchangeOptions {
 
 /**
  * Exchanges the code for a token with `POST {exchangeUrl}` (form body `client_id=…&code=…`), or throws the `HttpError`
- * the handler answers with: `exchange_unreachable` (504), `code_expired` (400) or `exchange_failed` (502).
+ * the handler answers with: `code_expired` (400), or `exchange_failed` (502 for a refusal, 504 when VaultRE cannot be
+ * reached or does not answer in time).
  */
 export async function exchangeCode(code: string, options: ExchangeOptions): Promise<string> {
   const { timeoutMs } = options;
@@ -109,7 +110,7 @@ export async function exchangeCode(code: string, options: ExchangeOptions): Prom
     unreachable: (timedOut) =>
       new HttpError(
         504,
-        'exchange_unreachable',
+        'exchange_failed',
         timedOut
           ? `VaultRE did not answer within ${timeoutMs / 1000} seconds.`
           : 'Could not reach VaultRE to exchange the authorization code.',

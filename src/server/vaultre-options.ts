@@ -7,6 +7,19 @@ export interface VaultreHandlerOptions {
   /** The VaultRE OAuth client ID (not the API key). */
   clientId: string;
   /**
+   * Signs the `state` of each authorization (HMAC-SHA-256): a string of at least 32 characters or a `Uint8Array` of at
+   * least 32 bytes, the same on every instance behind a load balancer. Keep it server-side; changing it voids the
+   * authorizations in progress (at most 10 minutes' worth).
+   */
+  secret: string | Uint8Array;
+  /**
+   * The redirect URI registered with VaultRE, exactly as registered (VaultRE matches it to the byte, query included):
+   * the page on your origin that runs the callback module. It goes into every authorize URL and every state.
+   */
+  redirectUri: string;
+  /** VaultRE's authorize base. Default `https://login.vaultre.com.au/cgi-bin/clientvault`; plain http only on loopback. */
+  authorizeUrl?: string;
+  /**
    * VaultRE's code exchange endpoint. Default
    * `https://login.vaultre.com.au/cgi-bin/clientvault/integrations/oauthexchange.cgi`. Plain http is allowed only for
    * loopback hosts (the sandbox emulator).
@@ -14,25 +27,25 @@ export interface VaultreHandlerOptions {
   exchangeUrl?: string;
   /**
    * Who is signed in for `request`: the key under which the token is stored. Returning an empty string or throwing means
-   * nobody is signed in: the handler answers 401 (before any code is exchanged).
+   * nobody is signed in: the handler answers 401 (before any code is exchanged). An ID with whitespace at either end or
+   * a control character is refused with 400 `invalid_consumer`, never trimmed.
    */
   consumerId: (request: Request) => string | Promise<string>;
   /** Where tokens are kept: `memoryStore()`, `apideckImportStore({...})` or your own `{get, set, delete}`. */
   store: VaultreTokenStore;
   /**
-   * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`. A request whose `Origin` header is
-   * present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it: a request
-   * the browser marks `Sec-Fetch-Site` `same-site` or `cross-site`, or whose `Origin` is not the request URL's, is
-   * refused. See `checkRequestOrigin` (`src/server/http/request-checks.ts`) for the whole rule.
+   * Browser origins allowed to call the endpoint, e.g. `["https://app.example.com"]`: they get CORS answers with
+   * credentials (the element sends `credentials: 'include'` to an endpoint on another origin). A request whose `Origin`
+   * header is present and not listed is refused with 403. Without the list, only the endpoint's own origin may call it:
+   * a request the browser marks `Sec-Fetch-Site` `same-site` or `cross-site`, or whose `Origin` is not the request
+   * URL's, is refused. See `checkRequestOrigin` (`src/server/http/request-checks.ts`) for the whole rule.
    */
   allowedOrigins?: string[];
-  /** When given, a `POST` whose `redirect_uri` is not exactly one of these is refused with 400. */
-  redirectUris?: string[];
   /** The `fetch` used to call VaultRE (injectable for tests). Default the global `fetch`. */
   fetch?: typeof fetch;
   /** Timeout of the code exchange in milliseconds. Default 10000. */
   timeoutMs?: number;
-  /** Clock for `connected_at`. Default `() => new Date()`. */
+  /** Clock for `connected_at` and the state's expiry. Default `() => new Date()`. */
   now?: () => Date;
 }
 
@@ -41,6 +54,16 @@ const isStore = (value: unknown): boolean =>
   value !== null &&
   ['get', 'set', 'delete'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
 
+/** An https URL (plain http only for loopback hosts) without a fragment; `query` says whether it may have a query. */
+const upstreamUrl = (query: boolean) =>
+  z.string().refine((value) => {
+    const url = parseUrl(value);
+    if (url === null || url.hash !== '' || (!query && url.search !== '')) return false;
+    return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+  }, `must be an https URL${query ? '' : ' without query'} (http only for localhost)`);
+
+const MIN_SECRET = 32;
+
 /** The options, checked when the handler is created. */
 export const VaultreHandlerOptionsSchema = z.strictObject({
   clientId: z
@@ -48,19 +71,28 @@ export const VaultreHandlerOptionsSchema = z.strictObject({
     .trim()
     .min(1, 'must be a non-empty string')
     .regex(/^[\x21-\x7e]+$/, 'must contain printable ASCII characters only'),
-  exchangeUrl: z
-    .string()
-    .refine((value) => {
-      const url = parseUrl(value);
-      if (url === null || url.hash !== '') return false;
-      return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
-    }, 'must be an https URL (http only for localhost)')
-    .optional(),
+  secret: z.union(
+    [
+      z.string().min(MIN_SECRET, `must be a string of at least ${MIN_SECRET} characters or a Uint8Array of at least ${MIN_SECRET} bytes`),
+      z.instanceof(Uint8Array).refine((bytes) => bytes.byteLength >= MIN_SECRET),
+    ],
+    `must be a string of at least ${MIN_SECRET} characters or a Uint8Array of at least ${MIN_SECRET} bytes`,
+  ),
+  redirectUri: z.string('must be the redirect URI registered with VaultRE').refine((value) => {
+    const url = parseUrl(value);
+    return url !== null && (url.protocol === 'https:' || url.protocol === 'http:') && url.hash === '';
+  }, 'must be an absolute http(s) URL without a fragment, exactly as registered with VaultRE'),
+  authorizeUrl: upstreamUrl(false).optional(),
+  exchangeUrl: upstreamUrl(true).optional(),
   consumerId: z.custom<VaultreHandlerOptions['consumerId']>(isFunction, 'must be a function (request) => string'),
   store: z.custom<VaultreTokenStore>(isStore, 'must be an object with get, set and delete methods'),
   allowedOrigins: allowedOriginsOption,
-  redirectUris: z.array(z.string().min(1, 'must list non-empty strings')).optional(),
   fetch: fetchOption,
   timeoutMs: timeoutMsOption,
   now: z.custom<() => Date>(isFunction, 'must be a function () => Date').optional(),
 });
+
+/** Options that existed once, with what to do instead (a clearer message than "unknown option"). */
+export const REMOVED_OPTIONS: Record<string, string> = {
+  redirectUris: 'was removed in 0.2.0: pass redirectUri, the one URI registered with VaultRE (the state binds it)',
+};

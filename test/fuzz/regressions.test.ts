@@ -18,6 +18,15 @@ import { VaultClient } from '../../src/internal/api/vault-client.ts';
 import { CALLBACK_MESSAGE_TYPE, parseCallbackMessage } from '../../src/internal/popup/callback-message.ts';
 import { PENDING_KEY, RESULT_KEY, readPendingRedirect, readRedirectResult } from '../../src/internal/popup/redirect-fallback.ts';
 import { createSessionHandler, createVaultreHandler, memoryStore } from '../../src/server/index.ts';
+import { createStateSigner } from '../../src/server/vaultre-state.ts';
+
+const vaultreOptions = {
+  clientId: 'client',
+  secret: 'regression-secret-of-at-least-32-characters',
+  redirectUri: 'https://app.test/cb',
+  consumerId: () => 'user',
+  store: memoryStore(),
+};
 import { POISON, jwtOf } from './arbitraries.ts';
 
 const [LENGTH] = POISON;
@@ -69,19 +78,20 @@ describe('regression: a value whose `length` cannot be compared', () => {
     assert.equal(readRedirectResult(storage({ [RESULT_KEY]: JSON.stringify({ type: 'callback', id: 'x', query: { a: 'b' }, fragment: LENGTH }) })), undefined);
   });
 
-  test('a VaultRE exchange request body → 400 invalid_body (was 500)', async () => {
-    const handler = createVaultreHandler({ clientId: 'client', consumerId: () => 'user', store: memoryStore(), fetch: () => Promise.reject(new Error('not called')) });
+  test('a VaultRE exchange request body → 400 invalid_request (was 500)', async () => {
+    const handler = createVaultreHandler({ ...vaultreOptions, fetch: () => Promise.reject(new Error('not called')) });
     for (const field of ['code', 'state', 'redirect_uri']) {
       const body = { code: 'c0de', state: 'state', token_type: 'account', redirect_uri: 'https://app.test/cb', [field]: LENGTH };
       const response = await handler(new Request('https://app.test/api/vaultre', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
       assert.equal(response.status, 400, field);
-      assert.equal(((await response.json()) as { error: string }).error, 'invalid_body');
+      assert.equal(((await response.json()) as { error: string }).error, 'invalid_request');
     }
   });
 
   test("VaultRE's exchange reply → 502 exchange_failed (was 500)", async () => {
-    const handler = createVaultreHandler({ clientId: 'client', consumerId: () => 'user', store: memoryStore(), fetch: () => Promise.resolve(Response.json({ token: LENGTH })) });
-    const body = { code: 'c0de', state: 'state', token_type: 'account', redirect_uri: 'https://app.test/cb' };
+    const handler = createVaultreHandler({ ...vaultreOptions, fetch: () => Promise.resolve(Response.json({ token: LENGTH })) });
+    const state = await createStateSigner(vaultreOptions.secret, () => new Date()).issue({ consumerId: 'user', tokenType: 'account', redirectUri: 'https://app.test/cb' });
+    const body = { code: 'c0de', state, token_type: 'account', redirect_uri: 'https://app.test/cb' };
     const response = await handler(new Request('https://app.test/api/vaultre', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
     assert.equal(response.status, 502);
     assert.equal(((await response.json()) as { error: string }).error, 'exchange_failed');

@@ -3,9 +3,9 @@
  *
  * Requests: any method, content type, Origin / Sec-Fetch-Site, declared length, and body (valid, near-valid, any JSON,
  * malformed JSON, invalid UTF-8, huge, a stream that fails) get exactly the answer the documented rules give, in their
- * order (method → origin → content type → size → UTF-8/JSON → shape → who is signed in). Every answer is JSON with
- * `no-store`; every refusal is a 4xx `{error, message}` (a 500 only for a consumer ID the host hands over that cannot
- * be sent on); no answer carries the API key, the VaultRE code or token, or a cookie.
+ * order (method → origin → content type → size → UTF-8/JSON → shape → who is signed in → the VaultRE state). Every
+ * answer is JSON with `no-store`; every refusal is a 4xx `{error, message}`; no answer carries the API key, the
+ * VaultRE code or token, or a cookie. A preflight (`OPTIONS` with an `Origin`) is a 204 only for a listed origin.
  *
  * Upstream replies: whatever Apideck (`POST /vault/sessions`) or VaultRE (the code exchange) answer — any status, any
  * body, huge bodies, secrets echoed in messages, failed fetches — the handler answers the session / status, or a 502 /
@@ -16,6 +16,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createSessionHandler, createVaultreHandler, memoryStore } from '../../src/server/index.ts';
 import { isCodeRejection } from '../../src/server/vaultre-exchange.ts';
+import { createStateSigner } from '../../src/server/vaultre-state.ts';
 import { anyBodyText, corrupt, hostileJson, hostileString, unicodeString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
 import { codePoints, isPlainObject } from './oracles.ts';
@@ -29,7 +30,17 @@ const APP_ORIGIN = 'https://app.test';
 const LIMIT = 16 * 1024;
 const UPSTREAM_LIMIT = { session: 256 * 1024, vaultre: 64 * 1024 };
 const ENDPOINT = `${APP_ORIGIN}/api/endpoint`;
-const REDIRECT_URIS = [`${APP_ORIGIN}/vaultre/callback`, `${APP_ORIGIN}/vaultre/callback?tenant=acme`];
+const REDIRECT_URI = `${APP_ORIGIN}/vaultre/callback?tenant=acme`;
+const SECRET = 'fuzz-secret-of-at-least-32-characters-0123';
+/** States the handlers issued to the signed-in user (stateless: any instance with the secret accepts them). */
+const signer = createStateSigner(SECRET, () => new Date());
+const STATES = {
+  account: await signer.issue({ consumerId: 'user-42', tokenType: 'account', redirectUri: REDIRECT_URI }),
+  user: await signer.issue({ consumerId: 'user-42', tokenType: 'user', redirectUri: REDIRECT_URI }),
+  // Issued to someone else, and for another redirect URI: signed, but not for this request.
+  otherConsumer: await signer.issue({ consumerId: 'user-43', tokenType: 'account', redirectUri: REDIRECT_URI }),
+  otherRedirect: await signer.issue({ consumerId: 'user-42', tokenType: 'account', redirectUri: `${APP_ORIGIN}/other` }),
+};
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Requests
@@ -185,29 +196,29 @@ const mediaType = (value: string | null) => value?.split(';', 1)[0]?.trim().toLo
 
 /** Content type, declared length, size, UTF-8 and JSON, as `readJsonBody` documents them; the parsed body otherwise. */
 function readBodyRules(request: Request, spec: RequestSpec, allowEmpty: boolean): Expected | { body: unknown } {
-  if (mediaType(request.headers.get('content-type')) !== 'application/json') return { status: 415, error: 'unsupported_media_type' };
+  if (mediaType(request.headers.get('content-type')) !== 'application/json') return { status: 415, error: 'invalid_request' };
   const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > LIMIT) return { status: 413, error: 'payload_too_large' };
+  if (Number.isFinite(declared) && declared > LIMIT) return { status: 413, error: 'invalid_request' };
   const bytes = bodyBytes(spec.body);
-  if (bytes.byteLength > LIMIT) return { status: 413, error: 'payload_too_large' };
-  if (spec.body.kind === 'stream' && spec.body.fail) return { status: 400, error: 'invalid_body' };
+  if (bytes.byteLength > LIMIT) return { status: 413, error: 'invalid_request' };
+  if (spec.body.kind === 'stream' && spec.body.fail) return { status: 400, error: 'invalid_request' };
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    return { status: 400, error: 'invalid_json' };
+    return { status: 400, error: 'invalid_request' };
   }
-  if (text.trim() === '') return allowEmpty ? { body: undefined } : { status: 400, error: 'invalid_json' };
+  if (text.trim() === '') return allowEmpty ? { body: undefined } : { status: 400, error: 'invalid_request' };
   try {
     return { body: JSON.parse(text) as unknown };
   } catch {
-    return { status: 400, error: 'invalid_json' };
+    return { status: 400, error: 'invalid_request' };
   }
 }
 
 function consumerRule(spec: RequestSpec): Expected | undefined {
-  if (spec.consumer === 'nobody' || spec.consumer === 'throws') return { status: 401, error: 'not_signed_in' };
-  if (spec.consumer === 'unsendable') return { status: 500, error: 'invalid_consumer_id' };
+  if (spec.consumer === 'nobody' || spec.consumer === 'throws') return { status: 401, error: 'invalid_consumer' };
+  if (spec.consumer === 'unsendable') return { status: 400, error: 'invalid_consumer' };
   return undefined;
 }
 
@@ -235,19 +246,31 @@ function originAllowed(request: Request, list: readonly string[] | undefined): b
   return from.protocol === own.protocol || (from.protocol === 'https:' && own.protocol === 'http:');
 }
 
+/** A CORS preflight (`withCors`): 204 for a listed origin, 403 for any other; `undefined` when it is not one. */
+function preflightRule(request: Request, list: readonly string[] | undefined): Expected | undefined {
+  if (request.method.toUpperCase() !== 'OPTIONS' || request.headers.get('origin') === null) return undefined;
+  const origin = request.headers.get('origin');
+  return list && originAllowed(request, list) && origin !== null && list.includes(origin) ? { status: 204 } : { status: 403, error: 'origin_not_allowed' };
+}
+
 function expectedSession(request: Request, spec: RequestSpec): Expected {
-  if (request.method.toUpperCase() !== 'POST') return { status: 405, error: 'method_not_allowed' };
+  const preflight = preflightRule(request, [APP_ORIGIN]);
+  if (preflight) return preflight;
+  if (request.method.toUpperCase() !== 'POST') return { status: 405, error: 'invalid_request' };
   if (!originAllowed(request, [APP_ORIGIN])) return { status: 403, error: 'origin_not_allowed' };
   const read = readBodyRules(request, spec, true);
   if ('status' in read) return read;
-  if (read.body !== undefined && !isPlainObject(read.body)) return { status: 400, error: 'invalid_body' };
+  if (read.body !== undefined && !isPlainObject(read.body)) return { status: 400, error: 'invalid_request' };
   return consumerRule(spec) ?? { status: 200 };
 }
 
 const EXCHANGE_KEYS = ['code', 'state', 'token_type', 'redirect_uri'];
 
-/** The exchange body the element posts, as DESIGN.md and the handler's docs describe it (lengths in code points, as zod counts). */
-function isExchangeBody(value: unknown): value is { code: string; token_type: string; redirect_uri: string } {
+/**
+ * The exchange body the callback page posts, as DESIGN.md and the handler's docs describe it: `code` and `state`, and
+ * optionally `token_type` and `redirect_uri` (lengths in code points, as zod counts).
+ */
+function isExchangeBody(value: unknown): value is { code: string; state: string; token_type?: string; redirect_uri?: string } {
   if (!isPlainObject(value)) return false;
   if (Object.keys(value).some((key) => !EXCHANGE_KEYS.includes(key))) return false;
   const { code, state, token_type: tokenType, redirect_uri: redirectUri } = value;
@@ -264,25 +287,50 @@ function isExchangeBody(value: unknown): value is { code: string; token_type: st
     /^[\x21-\x7e]+$/.test(code) &&
     typeof state === 'string' &&
     codePoints(state) >= 1 &&
-    codePoints(state) <= 512 &&
-    (tokenType === 'account' || tokenType === 'user') &&
-    typeof redirectUri === 'string' &&
-    codePoints(redirectUri) <= 2048 &&
-    url !== undefined &&
-    (url.protocol === 'https:' || url.protocol === 'http:')
+    codePoints(state) <= 2048 &&
+    (tokenType === undefined || tokenType === 'account' || tokenType === 'user') &&
+    (redirectUri === undefined ||
+      (typeof redirectUri === 'string' && codePoints(redirectUri) <= 2048 && url !== undefined && (url.protocol === 'https:' || url.protocol === 'http:')))
   );
 }
 
-function expectedVaultre(request: Request, spec: RequestSpec, withList: boolean): Expected & { exchanged?: { code: string; token_type: string } } {
+/** `{"action": "authorize", "token_type"}`, exactly. */
+function isAuthorizeBody(value: Record<string, unknown>): boolean {
+  const keys = Object.keys(value);
+  return keys.every((key) => key === 'action' || key === 'token_type') && value.action === 'authorize' && (value.token_type === 'account' || value.token_type === 'user');
+}
+
+/** The token type of a state this handler issued to `user-42` for `REDIRECT_URI`; `undefined` for any other string. */
+function issuedTokenType(state: string): 'account' | 'user' | undefined {
+  if (state === STATES.account) return 'account';
+  if (state === STATES.user) return 'user';
+  return undefined;
+}
+
+type VaultreExpected = Expected & { exchanged?: { code: string; token_type: string }; authorized?: string };
+
+function expectedVaultre(request: Request, spec: RequestSpec, withList: boolean): VaultreExpected {
   const method = request.method.toUpperCase();
-  if (!['GET', 'POST', 'DELETE'].includes(method)) return { status: 405, error: 'method_not_allowed' };
+  const preflight = preflightRule(request, withList ? [APP_ORIGIN] : undefined);
+  if (preflight) return preflight;
+  if (!['GET', 'POST', 'DELETE'].includes(method)) return { status: 405, error: 'invalid_request' };
   if (!originAllowed(request, withList ? [APP_ORIGIN] : undefined)) return { status: 403, error: 'origin_not_allowed' };
   if (method !== 'POST') return consumerRule(spec) ?? { status: method === 'DELETE' ? 204 : 200 };
   const read = readBodyRules(request, spec, false);
   if ('status' in read) return read;
-  if (!isExchangeBody(read.body)) return { status: 400, error: 'invalid_body' };
-  if (withList && !REDIRECT_URIS.includes(read.body.redirect_uri)) return { status: 400, error: 'redirect_uri_not_allowed' };
-  return consumerRule(spec) ?? { status: 200, exchanged: { code: read.body.code, token_type: read.body.token_type } };
+  const body = read.body;
+  if (isPlainObject(body) && 'action' in body) {
+    if (!isAuthorizeBody(body)) return { status: 400, error: 'invalid_request' };
+    return consumerRule(spec) ?? { status: 200, authorized: body.token_type as string };
+  }
+  if (!isExchangeBody(body)) return { status: 400, error: 'invalid_request' };
+  const refused = consumerRule(spec);
+  if (refused) return refused;
+  const issued = issuedTokenType(body.state);
+  const matches =
+    issued !== undefined && (body.token_type === undefined || body.token_type === issued) && (body.redirect_uri === undefined || body.redirect_uri === REDIRECT_URI);
+  if (!matches) return { status: 400, error: 'state_mismatch' };
+  return { status: 200, exchanged: { code: body.code, token_type: issued } };
 }
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -465,28 +513,38 @@ describe('fuzz: createVaultreHandler', () => {
     upstream.calls.push(typeof init?.body === 'string' ? init.body : '');
     return Promise.resolve(Response.json({ token: VAULTRE_TOKEN, message: 'Token generated successfully' }));
   };
+  const common = { clientId: 'client-fuzz', secret: SECRET, redirectUri: REDIRECT_URI, consumerId: consumerOf, fetch: exchangeFetch };
   const handlers = {
-    // With the allow-lists (origins, redirect URIs) and without.
-    listed: createVaultreHandler({ clientId: 'client-fuzz', consumerId: consumerOf, store: stores.listed, allowedOrigins: [APP_ORIGIN], redirectUris: REDIRECT_URIS, fetch: exchangeFetch }),
-    open: createVaultreHandler({ clientId: 'client-fuzz', consumerId: consumerOf, store: stores.open, fetch: exchangeFetch }),
+    // With the origin allow-list and without.
+    listed: createVaultreHandler({ ...common, store: stores.listed, allowedOrigins: [APP_ORIGIN] }),
+    open: createVaultreHandler({ ...common, store: stores.open }),
   };
 
-  const validBody = fc.record({
-    code: fc.oneof(fc.stringMatching(/^[0-9a-f]{40}$/), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 60 }).filter((s) => /^[\x21-\x7e]+$/.test(s))),
-    state: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), unicodeString.filter((value) => value.length > 0)),
-    token_type: fc.constantFrom('account', 'user'),
-    redirect_uri: fc.oneof(
-      { arbitrary: fc.constantFrom(...REDIRECT_URIS), weight: 3 },
-      // Other http(s) URLs (fc.webUrl would build a large lookup table on first use; this is enough here).
-      {
-        arbitrary: fc
-          .tuple(fc.constantFrom('https://', 'http://', 'HTTPS://'), fc.constantFrom('app.test', 'evil.test', 'localhost:8080', '[::1]', 'xn--n3h.test'), fc.string({ maxLength: 20 }))
-          .map(([scheme, host, path]) => `${scheme}${host}/${encodeURIComponent(path)}`),
-        weight: 1,
-      },
-    ),
-  });
-  const nearBody = corrupt(validBody, fc.oneof(hostileJson, fc.constantFrom('', 'x'.repeat(513), 'x'.repeat(2049), 'javascript:alert(1)', 'ftp://app.test/x', 'code with spaces', 'USER')));
+  const exchangeBody = fc.record(
+    {
+      code: fc.oneof(fc.stringMatching(/^[0-9a-f]{40}$/), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 60 }).filter((s) => /^[\x21-\x7e]+$/.test(s))),
+      state: fc.oneof(
+        { arbitrary: fc.constantFrom(STATES.account, STATES.user), weight: 4 },
+        { arbitrary: fc.constantFrom(STATES.otherConsumer, STATES.otherRedirect, `${STATES.account}x`, STATES.user.replace(/.$/, 'A')), weight: 1 },
+        { arbitrary: fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), unicodeString.filter((value) => value.length > 0)), weight: 1 },
+      ),
+      token_type: fc.constantFrom('account', 'user'),
+      redirect_uri: fc.oneof(
+        { arbitrary: fc.constant(REDIRECT_URI), weight: 3 },
+        // Other http(s) URLs (fc.webUrl would build a large lookup table on first use; this is enough here).
+        {
+          arbitrary: fc
+            .tuple(fc.constantFrom('https://', 'http://', 'HTTPS://'), fc.constantFrom('app.test', 'evil.test', 'localhost:8080', '[::1]', 'xn--n3h.test'), fc.string({ maxLength: 20 }))
+            .map(([scheme, host, path]) => `${scheme}${host}/${encodeURIComponent(path)}`),
+          weight: 1,
+        },
+      ),
+    },
+    { requiredKeys: ['code', 'state'] },
+  );
+  const authorizeBody = fc.record({ action: fc.constant('authorize'), token_type: fc.constantFrom('account', 'user') });
+  const validBody = fc.oneof({ arbitrary: exchangeBody, weight: 4 }, { arbitrary: authorizeBody, weight: 1 });
+  const nearBody = corrupt(validBody, fc.oneof(hostileJson, fc.constantFrom('', 'x'.repeat(513), 'x'.repeat(2049), 'javascript:alert(1)', 'ftp://app.test/x', 'code with spaces', 'USER', 'exchange')));
 
   test('request bodies and headers: the documented answer, JSON, no code or token', async () => {
     await fc.assert(
@@ -512,6 +570,11 @@ describe('fuzz: createVaultreHandler', () => {
           assert.deepEqual(Object.keys(answer.json as object).sort(), ['connected', 'connected_at', 'token_type']);
           assert.equal((answer.json as { token_type: string }).token_type, expected.exchanged.token_type);
           assert.equal((await stores[which].get('user-42'))?.token, VAULTRE_TOKEN, 'the token is stored');
+        }
+        if (expected.authorized) {
+          const url = new URL((answer.json as { authorize_url: string }).authorize_url);
+          assert.equal(url.pathname, `/cgi-bin/clientvault/oauth-authorize${expected.authorized === 'user' ? '-user' : ''}.cgi`);
+          assert.equal(url.searchParams.get('redirect_uri'), REDIRECT_URI);
         }
         if (expected.status === 200 && request.method.toUpperCase() === 'GET') assert.equal(typeof (answer.json as { connected?: unknown }).connected, 'boolean');
         await assertNoStrayErrors();
@@ -541,6 +604,8 @@ describe('fuzz: createVaultreHandler', () => {
         const store = memoryStore();
         const handler = createVaultreHandler({
           clientId: 'client-fuzz',
+          secret: SECRET,
+          redirectUri: REDIRECT_URI,
           consumerId: () => 'user-42',
           store,
           fetch: () => (up.kind === 'throw' ? Promise.reject(upstreamError(up.error)) : Promise.resolve(upstreamResponse(up))),
@@ -548,7 +613,7 @@ describe('fuzz: createVaultreHandler', () => {
         const request = new Request(ENDPOINT, {
           method: 'POST',
           headers: { 'content-type': 'application/json', origin: APP_ORIGIN },
-          body: JSON.stringify({ code, state: 'state-0123456789', token_type: 'user', redirect_uri: REDIRECT_URIS[0] }),
+          body: JSON.stringify({ code, state: STATES.user, token_type: 'user', redirect_uri: REDIRECT_URI }),
         });
         const answer = await answerOf(await handler(request));
         let json: unknown;
@@ -563,7 +628,7 @@ describe('fuzz: createVaultreHandler', () => {
         // failed reply is just text to it).
         assertWellFormed(answer, [code, ...(token && token.length >= 8 ? [token] : [])]);
         if (up.kind === 'throw') {
-          assertExpected(answer, { status: 504, error: 'exchange_unreachable' });
+          assertExpected(answer, { status: 504, error: 'exchange_failed' });
           return;
         }
         const ok = up.status >= 200 && up.status <= 299 && isPlainObject(json) && typeof token === 'string' && token.length > 0 && (json.message === undefined || typeof json.message === 'string');

@@ -134,7 +134,7 @@ const statusReply = corrupt(
 );
 
 const hostError = corrupt(
-  fc.record({ error: fc.oneof(fc.constantFrom('code_expired', 'exchange_failed', 'invalid_body', 'origin_not_allowed'), hostileString({ huge: false })), message: hostileString() }, { requiredKeys: [] }),
+  fc.record({ error: fc.oneof(fc.constantFrom('code_expired', 'exchange_failed', 'store_failed', 'state_mismatch', 'invalid_request', 'origin_not_allowed'), hostileString({ huge: false })), message: hostileString() }, { requiredKeys: [] }),
   hostileJson,
 );
 

@@ -179,7 +179,7 @@ describe('request method', () => {
       assert.equal(response.headers.get('cache-control'), 'no-store');
       if (method !== 'HEAD') {
         const body = (await response.json()) as Record<string, unknown>;
-        assert.equal(body.error, 'method_not_allowed');
+        assert.equal(body.error, 'invalid_request');
       }
       assert.equal(calls.length, 0);
     });
@@ -209,27 +209,23 @@ describe('request body', () => {
 
   test('wrong or missing content type → 415', async () => {
     const { handler, calls } = makeHandler();
-    assertJsonError(await run(handler, post('{}', { 'content-type': 'text/plain' })), 415, 'unsupported_media_type');
-    assertJsonError(
-      await run(handler, post('{}', { 'content-type': 'application/x-www-form-urlencoded' })),
-      415,
-      'unsupported_media_type',
-    );
-    assertJsonError(await run(handler, new Request(ENDPOINT, { method: 'POST', body: null })), 415, 'unsupported_media_type');
+    assertJsonError(await run(handler, post('{}', { 'content-type': 'text/plain' })), 415, 'invalid_request');
+    assertJsonError(await run(handler, post('{}', { 'content-type': 'application/x-www-form-urlencoded' })), 415, 'invalid_request');
+    assertJsonError(await run(handler, new Request(ENDPOINT, { method: 'POST', body: null })), 415, 'invalid_request');
     assert.equal(calls.length, 0);
   });
 
   test('non-JSON → 400', async () => {
     const { handler, calls } = makeHandler();
-    assertJsonError(await run(handler, post('{not json')), 400, 'invalid_json');
-    assertJsonError(await run(handler, post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))), 400, 'invalid_json');
+    assertJsonError(await run(handler, post('{not json')), 400, 'invalid_request');
+    assertJsonError(await run(handler, post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d]))), 400, 'invalid_request');
     assert.equal(calls.length, 0);
   });
 
   for (const body of ['[]', '[{}]', '"text"', '42', 'null', 'true']) {
     test(`a JSON ${body} instead of an object → 400`, async () => {
       const { handler, calls } = makeHandler();
-      assertJsonError(await run(handler, post(body)), 400, 'invalid_body');
+      assertJsonError(await run(handler, post(body)), 400, 'invalid_request');
       assert.equal(calls.length, 0);
     });
   }
@@ -250,7 +246,7 @@ describe('request body', () => {
       headers: { 'content-type': 'application/json', 'content-length': String(body.length) },
       body,
     });
-    assertJsonError(await run(handler, request), 413, 'payload_too_large');
+    assertJsonError(await run(handler, request), 413, 'invalid_request');
     assert.equal(calls.length, 0);
   });
 
@@ -271,7 +267,7 @@ describe('request body', () => {
       body: stream,
       duplex: 'half',
     } as RequestInit);
-    assertJsonError(await run(handler, request), 413, 'payload_too_large');
+    assertJsonError(await run(handler, request), 413, 'invalid_request');
     assert.ok(pulled < 20, `read ${pulled} chunks of a 4 MB body`);
     assert.equal(calls.length, 0);
   });
@@ -284,7 +280,6 @@ describe('consumerId', () => {
     }],
     ['rejects', () => Promise.reject(new Error('no session'))],
     ['returns an empty string', () => ''],
-    ['returns whitespace', () => '  '],
     ['returns undefined', () => undefined as unknown as string],
     ['returns a number', () => 42 as unknown as string],
   ];
@@ -292,7 +287,7 @@ describe('consumerId', () => {
     test(`${name} → 401`, async () => {
       const { handler, calls } = makeHandler({ consumerId });
       const result = await run(handler, post());
-      assertJsonError(result, 401, 'not_signed_in');
+      assertJsonError(result, 401, 'invalid_consumer');
       assert.ok(!result.text.includes('no session'), 'the thrown error is not echoed');
       assert.equal(calls.length, 0);
     });
@@ -312,10 +307,12 @@ describe('consumerId', () => {
     assert.equal(received, request);
   });
 
-  test('an ID that cannot be a header value → 500 invalid_consumer_id, nothing sent upstream', async () => {
-    const { handler, calls } = makeHandler({ consumerId: () => 'user\r\nx-evil: 1' });
-    assertJsonError(await run(handler, post()), 500, 'invalid_consumer_id');
-    assert.equal(calls.length, 0);
+  test('an ID that cannot be one header value → 400 invalid_consumer, nothing sent upstream', async () => {
+    for (const id of ['user\r\nx-evil: 1', '  ', `${CONSUMER} `]) {
+      const { handler, calls } = makeHandler({ consumerId: () => id });
+      assertJsonError(await run(handler, post()), 400, 'invalid_consumer');
+      assert.equal(calls.length, 0);
+    }
   });
 });
 
@@ -335,7 +332,18 @@ describe('upstream request', () => {
     assert.equal(call.redirect, 'manual');
     assert.ok(call.signal instanceof AbortSignal);
     assert.equal(call.signal.aborted, false);
-    assert.deepEqual(call.body, {});
+    assert.deepEqual(call.body, { settings: { session_length: '30m' } });
+  });
+
+  test('settings.session_length defaults to 30m (the JWT in Hosted Vault’s URL expires sooner); the host’s own value wins', async () => {
+    const { handler, calls } = makeHandler();
+    await run(handler, post());
+    assert.equal((calls[0]?.body as { settings: { session_length: string } }).settings.session_length, '30m');
+    for (const session_length of ['10m', '1h', '2d']) {
+      const own = makeHandler({ settings: { session_length, show_logs: false } });
+      await run(own.handler, post());
+      assert.deepEqual(own.calls[0]?.body, { settings: { session_length, show_logs: false } });
+    }
   });
 
   test('a custom unifyBaseUrl (trailing slash, path prefix) is honoured', async () => {
@@ -354,7 +362,7 @@ describe('upstream request', () => {
     await run(handler, post());
     assert.deepEqual(calls[0]?.body, {
       redirect_uri: 'https://app.example/integrations?tab=vault',
-      settings: { unified_apis: ['crm', 'accounting'], show_logs: false, auto_redirect: true, isolation_mode: true },
+      settings: { unified_apis: ['crm', 'accounting'], show_logs: false, session_length: '30m', auto_redirect: true, isolation_mode: true },
       theme: { vault_name: 'Acme', primary_color: '#123456' },
       consumer_metadata: { account_name: 'Acme Inc', user_name: 'Ada', email: 'ada@acme.test' },
     });
@@ -368,23 +376,23 @@ describe('upstream request', () => {
     await run(handler, post());
     assert.deepEqual(calls[0]?.body, {
       redirect_uri: 'https://app.example/done',
-      settings: { auto_redirect: false, isolation_mode: true },
+      settings: { auto_redirect: false, isolation_mode: true, session_length: '30m' },
     });
     const second = makeHandler({
       redirectUri: 'https://app.example/done',
-      settings: { auto_redirect: false, isolation_mode: false },
+      settings: { auto_redirect: false, isolation_mode: false, session_length: '30m' },
     });
     await run(second.handler, post());
     assert.deepEqual(second.calls[0]?.body, {
       redirect_uri: 'https://app.example/done',
-      settings: { auto_redirect: false, isolation_mode: false },
+      settings: { auto_redirect: false, isolation_mode: false, session_length: '30m' },
     });
   });
 
-  test('without redirectUri no defaults are added and undefined fields are omitted', async () => {
+  test('without redirectUri no redirect defaults are added and undefined fields are omitted', async () => {
     const { handler, calls } = makeHandler({ settings: { sandbox_mode: true, show_sidebar: undefined }, theme: undefined });
     await run(handler, post());
-    assert.deepEqual(calls[0]?.body, { settings: { sandbox_mode: true } });
+    assert.deepEqual(calls[0]?.body, { settings: { sandbox_mode: true, session_length: '30m' } });
   });
 });
 
@@ -761,7 +769,7 @@ describe('through toNodeHandler on a real http server', () => {
       body: JSON.stringify({ p: 'x'.repeat(1024 * 1024) }),
     });
     assert.equal(response.status, 413);
-    assert.equal(body.error, 'payload_too_large');
+    assert.equal(body.error, 'invalid_request');
     assert.equal(upstream.calls.length, before);
   });
 
@@ -782,7 +790,7 @@ describe('through toNodeHandler on a real http server', () => {
       duplex: 'half',
     } as RequestInit);
     assert.equal(response.status, 413);
-    assert.equal(body.error, 'payload_too_large');
+    assert.equal(body.error, 'invalid_request');
   });
 
   /** A raw `http.request`, so that the `Host` header can be what a proxy forwards. */

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_VAULTRE_EXCHANGE_URL, createVaultreHandler, memoryStore, toNodeHandler } from '../../src/server/index.ts';
 import type { StoredVaultreToken, VaultreHandlerOptions, VaultreTokenStore } from '../../src/server/index.ts';
 import { isCodeRejection } from '../../src/server/vaultre-exchange.ts';
+import { createStateSigner } from '../../src/server/vaultre-state.ts';
 
 const CLIENT_ID = 'vaultre-client-42';
 const CODE = 'vrCODEsecret7f3a9c21d4';
@@ -14,6 +15,14 @@ const ENDPOINT = 'https://host.example/api/vaultre';
 const REDIRECT_URI = 'https://host.example/vaultre/callback?tenant=acme';
 const NOW = new Date('2026-03-04T05:06:07.089Z');
 const FORM = `client_id=${CLIENT_ID}&code=${CODE}`;
+const SECRET = 'a-test-secret-of-at-least-32-characters!';
+
+/** A state the handlers below issue (they share the secret, the redirect URI and the clock): stateless, so any works. */
+const signer = createStateSigner(SECRET, () => NOW);
+const stateFor = (consumerId = CONSUMER, tokenType: 'account' | 'user' = 'account') =>
+  signer.issue({ consumerId, tokenType, redirectUri: REDIRECT_URI });
+const STATE = await stateFor();
+const USER_STATE = await stateFor(CONSUMER, 'user');
 
 interface UpstreamCall {
   url: string;
@@ -74,6 +83,8 @@ function makeHandler(overrides: Partial<VaultreHandlerOptions> = {}, responder?:
   const recorded = recordingStore();
   const handler = createVaultreHandler({
     clientId: CLIENT_ID,
+    secret: SECRET,
+    redirectUri: REDIRECT_URI,
     consumerId: () => CONSUMER,
     store: recorded.store,
     fetch: stub.fetch,
@@ -85,7 +96,7 @@ function makeHandler(overrides: Partial<VaultreHandlerOptions> = {}, responder?:
 
 const exchangeBody = (overrides: Record<string, unknown> = {}) => ({
   code: CODE,
-  state: 'state-abc123',
+  state: STATE,
   token_type: 'account',
   redirect_uri: REDIRECT_URI,
   ...overrides,
@@ -145,7 +156,13 @@ before(() => {
 });
 
 describe('options validation', () => {
-  const valid = (): Record<string, unknown> => ({ clientId: CLIENT_ID, consumerId: () => CONSUMER, store: memoryStore() });
+  const valid = (): Record<string, unknown> => ({
+    clientId: CLIENT_ID,
+    secret: SECRET,
+    redirectUri: REDIRECT_URI,
+    consumerId: () => CONSUMER,
+    store: memoryStore(),
+  });
 
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['missing clientId', { clientId: undefined }, /"clientId"/],
@@ -157,7 +174,6 @@ describe('options validation', () => {
     ['plain-http exchangeUrl on a public host', { exchangeUrl: 'http://login.vaultre.com.au/x.cgi' }, /"exchangeUrl"/],
     ['relative exchangeUrl', { exchangeUrl: '/exchange' }, /"exchangeUrl"/],
     ['allowedOrigins with a path', { allowedOrigins: ['https://app.example/path'] }, /"allowedOrigins.0"/],
-    ['redirectUris not an array', { redirectUris: 'https://app.example/cb' }, /"redirectUris"/],
     ['zero timeoutMs', { timeoutMs: 0 }, /"timeoutMs"/],
     ['now not a function', { now: new Date() }, /"now"/],
     ['unknown option', { clientSecret: 'x' }, /unknown option "clientSecret"/],
@@ -184,7 +200,7 @@ describe('options validation', () => {
       ...(valid() as unknown as VaultreHandlerOptions),
       exchangeUrl: 'http://127.0.0.1:4321/cgi-bin/clientvault/integrations/oauthexchange.cgi',
       allowedOrigins: ['https://app.example', 'http://localhost:5173/'],
-      redirectUris: [REDIRECT_URI],
+      authorizeUrl: 'http://localhost:4321/cgi-bin/clientvault',
       fetch: stubFetch().fetch,
       timeoutMs: 5000,
       now: () => NOW,
@@ -219,7 +235,7 @@ describe('POST: the exchange', () => {
   test('a user token and a custom exchangeUrl', async () => {
     const exchangeUrl = 'http://127.0.0.1:4321/cgi-bin/clientvault/integrations/oauthexchange.cgi';
     const { handler, calls, inner } = makeHandler({ exchangeUrl });
-    const result = await run(handler, post(exchangeBody({ token_type: 'user' })));
+    const result = await run(handler, post(exchangeBody({ state: USER_STATE, token_type: 'user' })));
     assert.equal(result.response.status, 200);
     assert.equal(result.body.token_type, 'user');
     assert.equal(calls[0]?.url, exchangeUrl);
@@ -237,7 +253,8 @@ describe('POST: the exchange', () => {
   test('connected_at comes from the now option, or the real clock', async () => {
     const before = Date.now();
     const { handler } = makeHandler({ now: undefined });
-    const result = await run(handler, post());
+    const state = await createStateSigner(SECRET, () => new Date()).issue({ consumerId: CONSUMER, tokenType: 'account', redirectUri: REDIRECT_URI });
+    const result = await run(handler, post(exchangeBody({ state })));
     const at = Date.parse(result.body.connected_at as string);
     assert.ok(at >= before && at <= Date.now());
   });
@@ -253,7 +270,7 @@ describe('POST: the exchange', () => {
     let n = 0;
     const { handler, inner } = makeHandler({}, () => okReply(`${TOKEN}-${++n}`));
     await run(handler, post());
-    await run(handler, post(exchangeBody({ token_type: 'user' })));
+    await run(handler, post(exchangeBody({ state: USER_STATE, token_type: 'user' })));
     assert.deepEqual(await inner.get(CONSUMER), { token: `${TOKEN}-2`, token_type: 'user', connected_at: NOW.toISOString() });
   });
 });
@@ -270,7 +287,7 @@ describe('GET and DELETE', () => {
 
   test('POST, GET, DELETE, GET', async () => {
     const { handler, deletes, gets } = makeHandler();
-    await run(handler, post(exchangeBody({ token_type: 'user' })));
+    await run(handler, post(exchangeBody({ state: USER_STATE, token_type: 'user' })));
     const status = await run(handler, get());
     assert.deepEqual(status.body, { connected: true, token_type: 'user', connected_at: NOW.toISOString() });
     assert.ok(!status.text.includes(TOKEN));
@@ -303,7 +320,7 @@ describe('GET and DELETE', () => {
   test('each consumer sees only its own connection', async () => {
     let user = 'alice';
     const { handler } = makeHandler({ consumerId: () => user });
-    await run(handler, post());
+    await run(handler, post(exchangeBody({ state: await stateFor('alice') })));
     user = 'bob';
     assert.deepEqual((await run(handler, get())).body, { connected: false });
     user = 'alice';
@@ -326,7 +343,7 @@ describe('GET and DELETE', () => {
       const result = await run(handler, new Request(ENDPOINT, { method }));
       assert.equal(result.response.status, 405);
       assert.equal(result.response.headers.get('allow'), 'GET, POST, DELETE');
-      if (method !== 'HEAD') assertJsonError(result, 405, 'method_not_allowed');
+      if (method !== 'HEAD') assertJsonError(result, 405, 'invalid_request');
     });
   }
 });
@@ -409,17 +426,17 @@ describe('VaultRE error replies', () => {
     assert.match((await run(handler, post())).body.message as string, /VaultRE said: Line one line two$/);
   });
 
-  test('a network failure → 504 exchange_unreachable', async () => {
+  test('a network failure → 504 exchange_failed', async () => {
     const { handler, sets } = makeHandler({}, () => {
       throw new TypeError('fetch failed', { cause: new Error(`connect ECONNREFUSED ${CODE}`) });
     });
     const result = await run(handler, post());
-    assertJsonError(result, 504, 'exchange_unreachable');
+    assertJsonError(result, 504, 'exchange_failed');
     assert.ok(!result.text.includes('ECONNREFUSED'));
     assert.equal(sets.length, 0);
   });
 
-  test('a timeout aborts the exchange → 504 exchange_unreachable', async () => {
+  test('a timeout aborts the exchange → 504 exchange_failed', async () => {
     let aborted = false;
     const { handler } = makeHandler({ timeoutMs: 50 }, (call) =>
       new Promise<Response>((_resolve, reject) => {
@@ -431,7 +448,7 @@ describe('VaultRE error replies', () => {
     );
     const started = Date.now();
     const result = await keepAlive(run(handler, post()));
-    assertJsonError(result, 504, 'exchange_unreachable');
+    assertJsonError(result, 504, 'exchange_failed');
     assert.match(result.body.message as string, /0\.05 seconds/);
     assert.ok(aborted, 'the upstream signal was aborted');
     assert.ok(Date.now() - started < 5000);
@@ -442,7 +459,7 @@ describe('VaultRE error replies', () => {
       throw new DOMException('The operation was aborted due to timeout', 'TimeoutError');
     });
     const result = await run(handler, post());
-    assertJsonError(result, 504, 'exchange_unreachable');
+    assertJsonError(result, 504, 'exchange_failed');
     assert.match(result.body.message as string, /10 seconds/);
   });
 
@@ -456,7 +473,7 @@ describe('VaultRE error replies', () => {
       });
       return new Response(body, { status: 200 });
     });
-    assertJsonError(await keepAlive(run(handler, post())), 504, 'exchange_unreachable');
+    assertJsonError(await keepAlive(run(handler, post())), 504, 'exchange_failed');
   });
 
   test('the exchange is not cancelled when the browser goes away (the code is spent either way)', async () => {
@@ -495,12 +512,34 @@ describe('store failures → 500 store_failed without detail', () => {
     };
   };
 
-  test('set', async () => {
-    const { handler } = makeHandler({ store: failing('set') });
+  test('set keeps failing: tried 3 times (after 100 and 300 ms), then 500 store_failed', async () => {
+    const { store, sets } = recordingStore(failing('set'));
+    const { handler } = makeHandler({ store });
+    const started = Date.now();
     const result = await run(handler, post());
     assertJsonError(result, 500, 'store_failed');
     assert.match(result.body.message as string, /could not save/);
     assert.ok(!result.text.includes('store broke'));
+    assert.equal(sets.length, 3, 'three attempts');
+    assert.ok(Date.now() - started >= 400, 'with the backoff between them');
+  });
+
+  test('set that fails twice, then works: 200 connected, the token is kept (the spent code is not lost)', async () => {
+    let failures = 2;
+    const inner = memoryStore();
+    const flaky: VaultreTokenStore = {
+      ...inner,
+      set: (consumerId, value) => (failures-- > 0 ? Promise.reject(new Error('connection reset')) : inner.set(consumerId, value)),
+    };
+    const recorded = recordingStore(flaky);
+    const { handler, calls } = makeHandler({ store: recorded.store });
+    const sets = recorded.sets;
+    const result = await run(handler, post());
+    assert.equal(result.response.status, 200);
+    assert.equal(result.body.connected, true);
+    assert.equal(sets.length, 3);
+    assert.equal(calls.length, 1, 'VaultRE was called once: the code is spent once');
+    assert.equal((await inner.get(CONSUMER))?.token, TOKEN);
   });
 
   test('set that throws synchronously', async () => {
@@ -512,6 +551,12 @@ describe('store failures → 500 store_failed without detail', () => {
       delete: () => Promise.resolve(),
     };
     assertJsonError(await run(makeHandler({ store }).handler, post()), 500, 'store_failed');
+  });
+
+  test('get and delete are not retried (nothing is lost: the browser may ask again)', async () => {
+    const { store, gets } = recordingStore(failing('get'));
+    assertJsonError(await run(makeHandler({ store }).handler, get()), 500, 'store_failed');
+    assert.equal(gets.length, 1);
   });
 
   test('get', async () => {
@@ -537,7 +582,7 @@ describe('request validation (nothing is sent to VaultRE)', () => {
       {} as Record<string, string>,
     ]) {
       const result = await run(handler, post(exchangeBody(), headers));
-      assertJsonError(result, 415, 'unsupported_media_type');
+      assertJsonError(result, 415, 'invalid_request');
       assert.match(result.body.message as string, /application\/json/);
     }
     assert.equal(calls.length, 0);
@@ -547,13 +592,13 @@ describe('request validation (nothing is sent to VaultRE)', () => {
     const { handler, calls } = makeHandler();
     const big = JSON.stringify(exchangeBody({ state: 'x'.repeat(17 * 1024) }));
     const streamed = await run(handler, post(big));
-    assertJsonError(streamed, 413, 'payload_too_large');
+    assertJsonError(streamed, 413, 'invalid_request');
     assert.match(streamed.body.message as string, /16384 bytes/);
     const declared = await run(
       handler,
       post(big, { 'content-type': 'application/json', 'content-length': String(new TextEncoder().encode(big).byteLength) }),
     );
-    assertJsonError(declared, 413, 'payload_too_large');
+    assertJsonError(declared, 413, 'invalid_request');
     assert.equal(calls.length, 0);
   });
 
@@ -563,14 +608,14 @@ describe('request validation (nothing is sent to VaultRE)', () => {
     const padded = base.replace('"state":""', `"state":"${'s'.repeat(16 * 1024 - base.length)}"`);
     assert.equal(padded.length, 16 * 1024);
     const result = await run(handler, post(padded));
-    assertJsonError(result, 400, 'invalid_body');
-    assert.match(result.body.message as string, /state must be at most 512 characters/);
+    assertJsonError(result, 400, 'invalid_request');
+    assert.match(result.body.message as string, /state must be at most 2048 characters/);
   });
 
-  test('invalid JSON and an empty body → 400 invalid_json', async () => {
+  test('invalid JSON and an empty body → 400 invalid_request', async () => {
     const { handler, calls } = makeHandler();
-    assertJsonError(await run(handler, post('{"code": ')), 400, 'invalid_json');
-    assertJsonError(await run(handler, post('')), 400, 'invalid_json');
+    assertJsonError(await run(handler, post('{"code": ')), 400, 'invalid_request');
+    assertJsonError(await run(handler, post('')), 400, 'invalid_request');
     assert.equal(calls.length, 0);
   });
 
@@ -585,10 +630,9 @@ describe('request validation (nothing is sent to VaultRE)', () => {
     ['a code with non-ASCII', exchangeBody({ code: 'abcé' }), /printable/, 'code'],
     ['a missing state', exchangeBody({ state: undefined }), /state is required/, 'state'],
     ['an empty state', exchangeBody({ state: '' }), /state must not be empty/, 'state'],
-    ['a state over 512 characters', exchangeBody({ state: 's'.repeat(513) }), /state must be at most 512/, 'state'],
+    ['a state over 2048 characters', exchangeBody({ state: 's'.repeat(2049) }), /state must be at most 2048/, 'state'],
     ['a non-string state', exchangeBody({ state: ['a'] }), /state must be a string/, 'state'],
     ['an unknown token_type', exchangeBody({ token_type: 'admin' }), /token_type must be "account" or "user"/, 'token_type'],
-    ['a missing token_type', exchangeBody({ token_type: undefined }), /token_type is required/, 'token_type'],
     ['a relative redirect_uri', exchangeBody({ redirect_uri: '/callback' }), /redirect_uri must be an absolute http\(s\) URL/, 'redirect_uri'],
     ['a javascript: redirect_uri', exchangeBody({ redirect_uri: 'javascript:alert(1)' }), /absolute http\(s\) URL/, 'redirect_uri'],
     ['a non-string redirect_uri', exchangeBody({ redirect_uri: 1 }), /redirect_uri must be a string/, 'redirect_uri'],
@@ -598,10 +642,10 @@ describe('request validation (nothing is sent to VaultRE)', () => {
     ['a JSON string', 'x', /must be a JSON object/],
   ];
   for (const [name, body, pattern, field] of invalid) {
-    test(`${name} → 400 invalid_body`, async () => {
+    test(`${name} → 400 invalid_request`, async () => {
       const { handler, calls } = makeHandler();
       const result = await run(handler, post(JSON.stringify(body)));
-      assertJsonError(result, 400, 'invalid_body');
+      assertJsonError(result, 400, 'invalid_request');
       assert.match(result.body.message as string, pattern);
       if (field) assert.equal(result.body.field, field);
       assert.equal(calls.length, 0);
@@ -618,37 +662,30 @@ describe('request validation (nothing is sent to VaultRE)', () => {
   });
 });
 
-describe('redirectUris allow-list', () => {
-  const redirectUris = [REDIRECT_URI, 'http://localhost:5173/callback.html'];
-
-  test('a listed redirect_uri passes', async () => {
-    const { handler, calls } = makeHandler({ redirectUris });
+describe('redirect_uri: only the registered one (bound to the state)', () => {
+  test('the registered redirect_uri, or none, passes', async () => {
+    const { handler, calls } = makeHandler();
     assert.equal((await run(handler, post())).response.status, 200);
-    assert.equal((await run(handler, post(exchangeBody({ redirect_uri: 'http://localhost:5173/callback.html' })))).response.status, 200);
+    assert.equal((await run(handler, post(exchangeBody({ redirect_uri: undefined })))).response.status, 200);
     assert.equal(calls.length, 2);
   });
 
-  test('anything not exactly listed → 400 redirect_uri_not_allowed, nothing sent', async () => {
-    const { handler, calls } = makeHandler({ redirectUris });
+  test('anything else → 400 state_mismatch, nothing sent', async () => {
+    const { handler, calls } = makeHandler();
     for (const redirect_uri of [
       'https://host.example/vaultre/callback',
       'https://host.example/vaultre/callback?tenant=other',
       'https://host.example/vaultre/callback?tenant=acme&x=1',
       'https://host.example/vaultre/callback/?tenant=acme',
       'https://HOST.example/vaultre/callback?tenant=acme',
-      'http://localhost:5173/callback.html#',
+      'https://host.example/vaultre/callback?tenant=acme#',
       'https://evil.example/vaultre/callback?tenant=acme',
     ]) {
       const result = await run(handler, post(exchangeBody({ redirect_uri })));
-      assertJsonError(result, 400, 'redirect_uri_not_allowed');
+      assertJsonError(result, 400, 'state_mismatch');
       assert.ok(!result.text.includes('evil.example'));
     }
     assert.equal(calls.length, 0);
-  });
-
-  test('without the option any http(s) redirect_uri passes', async () => {
-    const { handler } = makeHandler();
-    assert.equal((await run(handler, post(exchangeBody({ redirect_uri: 'https://anything.example/cb' })))).response.status, 200);
   });
 });
 
@@ -659,14 +696,13 @@ describe('consumerId', () => {
     }],
     ['rejects', () => Promise.reject(new Error('no session'))],
     ['returns an empty string', () => ''],
-    ['returns whitespace', () => '   '],
     ['returns a non-string', () => 42 as unknown as string],
   ] as [string, VaultreHandlerOptions['consumerId']][]) {
     test(`${name} → 401 for POST, GET and DELETE; the code is not spent`, async () => {
       const { handler, calls, sets, gets, deletes } = makeHandler({ consumerId });
       for (const request of [post(), get(), del()]) {
         const result = await run(handler, request);
-        assertJsonError(result, 401, 'not_signed_in');
+        assertJsonError(result, 401, 'invalid_consumer');
         assert.ok(!result.text.includes('no session'));
       }
       assert.equal(calls.length, 0);
@@ -678,13 +714,14 @@ describe('consumerId', () => {
     const { handler, sets } = makeHandler({
       consumerId: (request) => Promise.resolve(request.headers.get('x-user') ?? ''),
     });
-    await run(handler, post(exchangeBody(), { 'content-type': 'application/json', 'x-user': 'async-user' }));
+    await run(handler, post(exchangeBody({ state: await stateFor('async-user') }), { 'content-type': 'application/json', 'x-user': 'async-user' }));
     assert.equal(sets[0]?.[0], 'async-user');
   });
 
-  test('a consumer ID with control characters → 500 invalid_consumer_id before the exchange', async () => {
+  test('a consumer ID with control characters or whitespace at an end → 400 invalid_consumer before the exchange', async () => {
     const { handler, calls } = makeHandler({ consumerId: () => 'user\r\nx' });
-    assertJsonError(await run(handler, post()), 500, 'invalid_consumer_id');
+    assertJsonError(await run(handler, post()), 400, 'invalid_consumer');
+    assertJsonError(await run(makeHandler({ consumerId: () => `${CONSUMER} ` }).handler, post()), 400, 'invalid_consumer');
     assert.equal(calls.length, 0);
   });
 
@@ -802,6 +839,9 @@ describe('through toNodeHandler on a real http server', () => {
   before(async () => {
     const handler = createVaultreHandler({
       clientId: CLIENT_ID,
+      secret: SECRET,
+      redirectUri: REDIRECT_URI,
+      now: () => NOW,
       consumerId: (request) => request.headers.get('x-user') ?? '',
       store,
       fetch: upstream.fetch,
@@ -827,7 +867,7 @@ describe('through toNodeHandler on a real http server', () => {
 
   test('POST, GET, DELETE, and a large body', async () => {
     const headers = { 'content-type': 'application/json', 'x-user': 'node-user' };
-    const posted = await send({ method: 'POST', headers, body: JSON.stringify(exchangeBody()) });
+    const posted = await send({ method: 'POST', headers, body: JSON.stringify(exchangeBody({ state: await stateFor('node-user') })) });
     assert.equal(posted.response.status, 200);
     assert.equal((JSON.parse(posted.text) as { connected: boolean }).connected, true);
     assert.equal(upstream.calls.at(-1)?.body, FORM);
