@@ -1,6 +1,8 @@
 import { after, before, describe, mock, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { apideckImportStore, createVaultreHandler, memoryStore } from '../../src/server/index.ts';
+import { createTokenCipher } from '../../src/server/encryption/token-cipher.ts';
+import { createStateSigner } from '../../src/server/vaultre-state.ts';
 import type { ApideckImportStoreOptions, StoredVaultreToken } from '../../src/server/index.ts';
 import { type VaultApi, createVaultApi } from '../../src/sandbox/vault-api.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
@@ -13,6 +15,9 @@ const CONSUMER = 'consumer-1';
 // `ats/greenhouse` is an `apiKey` connector of the sandbox seed (`state: available`, one required field, `api_key`).
 const UNIFIED_API = 'ats';
 const SERVICE_ID = 'greenhouse';
+/** The store's `encryptionKey`: 32 bytes, base64. */
+const KEY = Buffer.alloc(32, 7).toString('base64');
+const OTHER_KEY = Buffer.alloc(32, 9).toString('base64');
 
 const value = (overrides: Partial<StoredVaultreToken> = {}): StoredVaultreToken => ({
   token: TOKEN,
@@ -106,6 +111,7 @@ function emulator(options: { apiKey?: string } = {}) {
     serviceId: SERVICE_ID,
     unifyBaseUrl: BASE,
     fetch: fetchStub,
+    encryptionKey: KEY,
   });
   /** The connection as the emulator's own `GET` shows it. */
   const read = async (consumer = CONSUMER) => {
@@ -134,13 +140,16 @@ describe('apideckImportStore against the Vault API emulator', () => {
     assert.equal(request.headers.get('x-apideck-app-id'), APP_ID);
     assert.equal(request.headers.get('x-apideck-consumer-id'), CONSUMER);
     assert.equal(request.headers.get('content-type'), 'application/json');
-    assert.deepEqual(JSON.parse(request.body ?? ''), {
-      settings: { api_key: TOKEN, token_type: 'account', connected_at: '2026-03-04T05:06:07.089Z' },
-    });
+    const sent = JSON.parse(request.body ?? '') as { settings: { api_key: string } };
+    assert.deepEqual(Object.keys(sent), ['settings']);
+    assert.deepEqual(Object.keys(sent.settings), ['api_key']);
+    assert.match(sent.settings.api_key, /^vc1\.default\./);
+    assert.ok(!(request.body ?? '').includes(TOKEN), 'Apideck receives ciphertext only');
+    assert.deepEqual(JSON.parse(await createTokenCipher(KEY).open(sent.settings.api_key, CONSUMER)), value());
 
     const connection = await read();
     assert.equal(connection.state, 'callable');
-    assert.deepEqual(connection.settings, { api_key: TOKEN, token_type: 'account', connected_at: '2026-03-04T05:06:07.089Z' });
+    assert.deepEqual(connection.settings, { api_key: sent.settings.api_key });
   });
 
   test('get reads the token back; before any set it is undefined', async () => {
@@ -160,12 +169,8 @@ describe('apideckImportStore against the Vault API emulator', () => {
     await store.set(CONSUMER, value({ token: 'replacement-token', token_type: 'user', connected_at: '2026-03-05T00:00:00.000Z' }));
     const connection = await read();
     assert.equal(connection.state, 'callable');
-    assert.deepEqual(connection.settings, {
-      api_key: 'replacement-token',
-      token_type: 'user',
-      connected_at: '2026-03-05T00:00:00.000Z',
-    });
-    assert.equal((await store.get(CONSUMER))?.token, 'replacement-token');
+    assert.deepEqual(Object.keys(connection.settings ?? {}), ['api_key']);
+    assert.deepEqual(await store.get(CONSUMER), value({ token: 'replacement-token', token_type: 'user', connected_at: '2026-03-05T00:00:00.000Z' }));
   });
 
   test('delete resets the connection; deleting twice is fine', async () => {
@@ -191,7 +196,7 @@ describe('apideckImportStore against the Vault API emulator', () => {
 
   test('a connector the application does not have: get → undefined, delete → fine, set → Error', async () => {
     const { fetch } = emulator();
-    const store = apideckImportStore({ apiKey: API_KEY, appId: APP_ID, unifiedApi: 'crm', serviceId: 'vaultre', unifyBaseUrl: BASE, fetch });
+    const store = apideckImportStore({ apiKey: API_KEY, appId: APP_ID, unifiedApi: 'crm', serviceId: 'vaultre', unifyBaseUrl: BASE, fetch, encryptionKey: KEY });
     assert.equal(await store.get(CONSUMER), undefined);
     await store.delete(CONSUMER);
     await assert.rejects(store.set(CONSUMER, value()), (error: Error) => {
@@ -215,25 +220,29 @@ describe('apideckImportStore against the Vault API emulator', () => {
 
   test('an OAuth connector refuses a settings-only import (400) with a plain Error', async () => {
     const { fetch } = emulator();
-    const store = apideckImportStore({ apiKey: API_KEY, appId: APP_ID, unifiedApi: 'accounting', serviceId: 'xero', unifyBaseUrl: BASE, fetch });
+    const store = apideckImportStore({ apiKey: API_KEY, appId: APP_ID, unifiedApi: 'accounting', serviceId: 'xero', unifyBaseUrl: BASE, fetch, encryptionKey: KEY });
     await assert.rejects(store.set(CONSUMER, value()), /^Error: apideckImportStore: Apideck answered HTTP 400 to the import/);
   });
 
   test('the whole flow through createVaultreHandler', async () => {
     const { store, read } = emulator();
     const vaultre: typeof fetch = () => Promise.resolve(Response.json({ token: TOKEN, message: 'Token generated successfully' }));
-    const handler = createVaultreHandler({ clientId: 'client', consumerId: () => CONSUMER, store, fetch: vaultre });
+    const secret = 'a-test-secret-of-at-least-32-characters!';
+    const redirectUri = 'https://host.example/cb';
+    const handler = createVaultreHandler({ clientId: 'client', secret, redirectUri, consumerId: () => CONSUMER, store, fetch: vaultre });
+    const state = await createStateSigner(secret, () => new Date()).issue({ consumerId: CONSUMER, tokenType: 'user', redirectUri });
     const posted = await handler(
       new Request('https://host.example/api/vaultre', {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ code: 'abc', state: 's', token_type: 'user', redirect_uri: 'https://host.example/cb' }),
+        body: JSON.stringify({ code: 'abc', state }),
       }),
     );
     assert.equal(posted.status, 200);
     const postedText = await posted.text();
     assert.ok(!postedText.includes(TOKEN));
-    assert.equal((await read()).settings?.api_key, TOKEN);
+    assert.match(String((await read()).settings?.api_key), /^vc1\./);
+    assert.ok(!JSON.stringify((await read()).settings).includes(TOKEN));
 
     const status = await handler(new Request('https://host.example/api/vaultre'));
     const statusBody = (await status.json()) as Record<string, unknown>;
@@ -248,6 +257,87 @@ describe('apideckImportStore against the Vault API emulator', () => {
   });
 });
 
+describe('apideckImportStore: what the consumer’s own Vault session can read is ciphertext (issue 14, finding 2)', () => {
+  /** A Vault session for `consumer`, as the element gets one: the JWT the browser holds. */
+  async function browserSession(api: VaultApi, consumer = CONSUMER) {
+    const response = await api.handler(
+      new Request(`${BASE}/vault/sessions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${API_KEY}`, 'x-apideck-app-id': APP_ID, 'x-apideck-consumer-id': consumer, 'content-type': 'application/json' },
+        body: '{}',
+      }),
+    );
+    const jwt = ((await response.json()) as { data: { session_token: string } }).data.session_token;
+    const headers = { authorization: `Bearer ${jwt}`, 'x-apideck-app-id': APP_ID, 'x-apideck-consumer-id': consumer, 'x-apideck-auth-type': 'JWT' };
+    const url = `${BASE}/vault/connections/${UNIFIED_API}/${SERVICE_ID}`;
+    return {
+      async read() {
+        const reply = await api.handler(new Request(url, { headers }));
+        assert.equal(reply.status, 200);
+        return { text: await reply.clone().text(), settings: ((await reply.json()) as { data: { settings: Record<string, unknown> } }).data.settings };
+      },
+      async write(settings: Record<string, unknown>) {
+        const reply = await api.handler(new Request(url, { method: 'PATCH', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ settings }) }));
+        assert.equal(reply.status, 200, await reply.clone().text());
+      },
+    };
+  }
+
+  test('the session JWT reads only ciphertext: neither the token nor its parts', async () => {
+    const { api, store } = emulator();
+    await store.set(CONSUMER, value());
+    const { text, settings } = await (await browserSession(api)).read();
+    assert.ok(!text.includes(TOKEN), 'the token is not readable');
+    assert.ok(!text.includes(TOKEN.slice(4, 20)), 'nor a part of it');
+    assert.match(String(settings.api_key), /^vc1\.default\.[A-Za-z0-9_-]{16}\.[A-Za-z0-9_-]+$/, 'sealed, naming its key id');
+    assert.deepEqual(await store.get(CONSUMER), value(), 'the store itself opens it');
+  });
+
+  test('a value the consumer’s session changed (PATCH) reads as not connected, never as that token', async () => {
+    const { api, store } = emulator();
+    await store.set(CONSUMER, value());
+    const session = await browserSession(api);
+    const sealed = String((await session.read()).settings.api_key);
+    for (const forged of [
+      'attacker-chosen-plain-token',
+      `${sealed.slice(0, -2)}AA`,
+      sealed.replace(/\.([A-Za-z0-9_-])/, (_m, c: string) => `.${c === 'A' ? 'B' : 'A'}`),
+      'vc1.other-key.AAAAAAAAAAAAAAAA.AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA',
+    ]) {
+      await session.write({ api_key: forged });
+      assert.equal(await store.get(CONSUMER), undefined, `not connected with ${forged.slice(0, 20)}…`);
+    }
+  });
+
+  test('a value copied from another consumer’s connection reads as not connected', async () => {
+    const { api, store } = emulator();
+    await store.set('alice', value());
+    const copied = String((await (await browserSession(api, 'alice')).read()).settings.api_key);
+    await store.set('mallory', value({ token: 'mallorys-own-token' }));
+    await (await browserSession(api, 'mallory')).write({ api_key: copied });
+    assert.equal(await store.get('mallory'), undefined);
+    assert.equal((await store.get('alice'))?.token, TOKEN);
+  });
+
+  test('under another key (a key lost or changed) the value reads as not connected; a keyring opens old values', async () => {
+    const { api, fetch } = emulator();
+    const options = { apiKey: API_KEY, appId: APP_ID, unifiedApi: UNIFIED_API, serviceId: SERVICE_ID, unifyBaseUrl: BASE, fetch };
+    await apideckImportStore({ ...options, encryptionKey: KEY }).set(CONSUMER, value());
+    assert.equal(await apideckImportStore({ ...options, encryptionKey: OTHER_KEY }).get(CONSUMER), undefined);
+    const rotated = apideckImportStore({ ...options, encryptionKey: { current: 'next', keys: { default: KEY, next: OTHER_KEY } } });
+    assert.deepEqual(await rotated.get(CONSUMER), value());
+    await rotated.set(CONSUMER, value({ token: 'after-rotation' }));
+    assert.match(String((await (await browserSession(api)).read()).settings.api_key), /^vc1\.next\./);
+  });
+
+  test('a token stored in plain text by 0.1.x reads as not connected (the user connects again once)', async () => {
+    const { api, store } = emulator();
+    await store.set(CONSUMER, value());
+    await (await browserSession(api)).write({ api_key: TOKEN, token_type: 'account', connected_at: '2026-03-04T05:06:07.089Z' });
+    assert.equal(await store.get(CONSUMER), undefined);
+  });
+});
+
 describe('apideckImportStore with stubbed replies', () => {
   const stubbed = (responder: (request: Request) => Response | Promise<Response>, options: Partial<ApideckImportStoreOptions> = {}) =>
     apideckImportStore({
@@ -257,28 +347,39 @@ describe('apideckImportStore with stubbed replies', () => {
       serviceId: SERVICE_ID,
       unifyBaseUrl: BASE,
       fetch: async (input: RequestInfo | URL, init?: RequestInit) => responder(new Request(input, init)),
+      encryptionKey: KEY,
       ...options,
     });
 
   const connectionReply = (data: Record<string, unknown>) => Response.json({ status_code: 200, status: 'OK', data });
+  const sealed = (stored: unknown, consumer = CONSUMER) => createTokenCipher(KEY).seal(JSON.stringify(stored), consumer);
 
   test('state callable or authorized is connected; other states are not', async () => {
+    const api_key = await sealed({ token: TOKEN, token_type: 'user', connected_at: 'x' });
     for (const state of ['callable', 'authorized']) {
-      const store = stubbed(() => connectionReply({ state, settings: { api_key: TOKEN, token_type: 'user', connected_at: 'x' } }));
+      const store = stubbed(() => connectionReply({ state, settings: { api_key } }));
       assert.deepEqual(await store.get(CONSUMER), { token: TOKEN, token_type: 'user', connected_at: 'x' });
     }
     for (const state of ['available', 'added', 'invalid', undefined]) {
-      const store = stubbed(() => connectionReply({ state, settings: { api_key: TOKEN } }));
+      const store = stubbed(() => connectionReply({ state, settings: { api_key } }));
       assert.equal(await store.get(CONSUMER), undefined, String(state));
     }
   });
 
-  test('a connection this store did not write: account, updated_at, and an empty token when Apideck hides it', async () => {
-    const updated = Date.UTC(2026, 0, 2, 3, 4, 5);
-    const store = stubbed(() => connectionReply({ state: 'callable', settings: {}, updated_at: updated, created_at: 1 }));
-    assert.deepEqual(await store.get(CONSUMER), { token: '', token_type: 'account', connected_at: new Date(updated).toISOString() });
-    const bare = stubbed(() => connectionReply({ state: 'callable', settings: null }));
-    assert.deepEqual(await bare.get(CONSUMER), { token: '', token_type: 'account', connected_at: '' });
+  test('a connection this store did not seal, or a sealed value that is not a stored token, reads as not connected', async () => {
+    for (const settings of [
+      {},
+      null,
+      { api_key: TOKEN, token_type: 'user', connected_at: 'x' },
+      { api_key: 42 },
+      { api_key: await sealed({ token: TOKEN, token_type: 'admin', connected_at: 'x' }) },
+      { api_key: await sealed({ token: TOKEN, token_type: 'user', connected_at: 'x', extra: 1 }) },
+      { api_key: await createTokenCipher(KEY).seal('not json', CONSUMER) },
+      { api_key: await sealed({ token: TOKEN, token_type: 'user', connected_at: 'x' }, 'someone-else') },
+    ]) {
+      const store = stubbed(() => connectionReply({ state: 'callable', settings }));
+      assert.equal(await store.get(CONSUMER), undefined, JSON.stringify(settings));
+    }
   });
 
   test('an unexpected 200 reply rejects', async () => {
@@ -334,8 +435,9 @@ describe('apideckImportStore with stubbed replies', () => {
       calls += 1;
       return connectionReply({ state: 'callable' });
     });
-    for (const consumer of ['', '  ', 'a\r\nb', 'naïve']) {
-      await assert.rejects(store.get(consumer), /consumer ID must be a non-empty string of printable ASCII/);
+    for (const consumer of ['', '  ', 'a\r\nb', 'naïve', `${CONSUMER} `, ` ${CONSUMER}`]) {
+      await assert.rejects(store.get(consumer), /consumer ID must be printable ASCII without whitespace at either end/);
+      await assert.rejects(store.set(consumer, value()), /consumer ID must be printable ASCII/);
     }
     assert.equal(calls, 0);
   });
@@ -357,6 +459,7 @@ describe('apideckImportStore with stubbed replies', () => {
       appId: APP_ID,
       unifiedApi: 'file storage',
       serviceId: 'a/b',
+      encryptionKey: KEY,
       fetch: (input: RequestInfo | URL) => {
         urls.push(input instanceof Request ? input.url : input.toString());
         return Promise.resolve(new Response(null, { status: 404 }));
@@ -368,7 +471,7 @@ describe('apideckImportStore with stubbed replies', () => {
 });
 
 describe('apideckImportStore options', () => {
-  const valid = (): Record<string, unknown> => ({ apiKey: API_KEY, appId: APP_ID, unifiedApi: UNIFIED_API, serviceId: SERVICE_ID });
+  const valid = (): Record<string, unknown> => ({ apiKey: API_KEY, appId: APP_ID, unifiedApi: UNIFIED_API, serviceId: SERVICE_ID, encryptionKey: KEY });
   const cases: [string, Record<string, unknown>, RegExp][] = [
     ['missing apiKey', { apiKey: undefined }, /"apiKey"/],
     ['apiKey with a line break', { apiKey: 'a\nb' }, /"apiKey"/],
@@ -380,6 +483,9 @@ describe('apideckImportStore options', () => {
     ['fetch not a function', { fetch: 'fetch' }, /"fetch"/],
     ['negative timeoutMs', { timeoutMs: -1 }, /"timeoutMs"/],
     ['unknown option', { consumerId: 'x' }, /unknown option "consumerId"/],
+    ['missing encryptionKey', { encryptionKey: undefined }, /encryptionKey is required/],
+    ['a 16-byte encryptionKey', { encryptionKey: Buffer.alloc(16).toString('base64') }, /encryptionKey: the key must be 32 bytes/],
+    ['an encryptionKey that is not base64', { encryptionKey: 'not a key!' }, /encryptionKey: the key must be a base64 string/],
   ];
   for (const [name, change, pattern] of cases) {
     test(`${name} throws at creation, never quoting the key`, () => {
@@ -412,12 +518,14 @@ describe('apideckImportStore over HTTP against startSandbox()', () => {
       unifiedApi: UNIFIED_API,
       serviceId: SERVICE_ID,
       unifyBaseUrl: sandbox.vaultApiUrl,
+      encryptionKey: KEY,
     });
     await store.set('http-consumer', value());
     assert.equal(sandbox.vaultApi.getConnection('http-consumer', UNIFIED_API, SERVICE_ID)?.state, 'callable');
     assert.deepEqual(await store.get('http-consumer'), value());
     await store.set('http-consumer', value({ token: 'next' }));
-    assert.equal(sandbox.vaultApi.getConnection('http-consumer', UNIFIED_API, SERVICE_ID)?.settings?.api_key, 'next');
+    assert.equal((await store.get('http-consumer'))?.token, 'next');
+    assert.ok(!JSON.stringify(sandbox.vaultApi.getConnection('http-consumer', UNIFIED_API, SERVICE_ID)?.settings).includes('next'));
     await store.delete('http-consumer');
     assert.equal(await store.get('http-consumer'), undefined);
     assert.equal(sandbox.vaultApi.getConnection('http-consumer', UNIFIED_API, SERVICE_ID)?.state, 'available');

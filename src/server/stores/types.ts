@@ -32,7 +32,8 @@ export interface VaultreTokenStore {
   delete(consumerId: string): Promise<void>;
 }
 
-const StoredValueSchema = z.strictObject({
+/** A stored value: the three fields, nothing else. */
+export const StoredValueSchema = z.strictObject({
   token: z.string().min(1),
   token_type: z.enum(VAULTRE_TOKEN_TYPES),
   connected_at: z.string().min(1),
