@@ -1,6 +1,7 @@
 /**
  * One emulator's HTTP server: bound to 127.0.0.1 (never another interface), on a given or a free port, serving a Fetch
- * handler that is installed once the port, and so the emulator's own origin, is known.
+ * handler that is installed once the port, and so the emulator's own origin, is known. It answers only requests whose
+ * `Host` is its own loopback host and port: a page on a DNS name rebound to 127.0.0.1 sends that name, and gets 403.
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,6 +23,14 @@ export function isLocalOrigin(origin: string): boolean {
   return /^http:\/\/(localhost|127\.0\.0\.1)(:\d{1,5})?$/.test(origin);
 }
 
+/** The refusal of a request addressed to another host (DNS rebinding). */
+function hostNotAllowed(): Response {
+  return new Response(JSON.stringify({ error: 'host_not_allowed', message: 'This server answers 127.0.0.1 and localhost only.' }), {
+    status: 403,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' },
+  });
+}
+
 /** Binds an http server to 127.0.0.1; requests before `setHandler()` get a 503. */
 export async function startEmulatorServer(port = 0): Promise<EmulatorServer> {
   let handler: FetchHandler = () =>
@@ -31,7 +40,10 @@ export async function startEmulatorServer(port = 0): Promise<EmulatorServer> {
         headers: { 'content-type': 'application/json' },
       }),
     );
-  const server = createServer(toNodeHandler((request) => handler(request)));
+  // Known once the port is bound; until then nothing is served.
+  let ownHosts: readonly string[] = [];
+  // `toFetchRequest` builds the request URL from the `Host` header.
+  const server = createServer(toNodeHandler((request) => (ownHosts.includes(new URL(request.url).host) ? handler(request) : Promise.resolve(hostNotAllowed()))));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {
@@ -40,6 +52,7 @@ export async function startEmulatorServer(port = 0): Promise<EmulatorServer> {
     });
   });
   const bound = (server.address() as AddressInfo).port;
+  ownHosts = [`${HOST}:${bound}`, `localhost:${bound}`];
   return {
     url: `http://${HOST}:${bound}`,
     port: bound,
