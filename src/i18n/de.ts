@@ -21,6 +21,8 @@ const de: Strings = {
     access_denied: 'Der Zugriff wurde verweigert.',
     exchange_failed: 'Die Verbindung konnte nicht hergestellt werden.',
     code_expired: 'Die Autorisierung ist abgelaufen. Bitte versuchen Sie es erneut.',
+    store_failed: 'Die Verbindung konnte nicht gespeichert werden. Bitte verbinden Sie erneut.',
+    invalid_config: 'Diese Seite ist nicht richtig eingerichtet:',
     aborted: 'Abgebrochen.',
   },
   needsConfigurationHint: 'Ihr Administrator muss diese Integration zuerst einrichten.',

@@ -25,6 +25,8 @@ export const en = {
     access_denied: 'Access was denied.',
     exchange_failed: 'The connection could not be completed.',
     code_expired: 'The authorization expired. Please try again.',
+    store_failed: 'The connection could not be saved. Please connect again.',
+    invalid_config: 'This page is not set up correctly:',
     aborted: 'Cancelled.',
   } satisfies Record<ErrorCode, string>,
   needsConfigurationHint: 'Your administrator must set this integration up first.',

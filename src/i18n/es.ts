@@ -21,6 +21,8 @@ const es: Strings = {
     access_denied: 'Se ha denegado el acceso.',
     exchange_failed: 'No se ha podido completar la conexión.',
     code_expired: 'La autorización ha caducado. Inténtalo de nuevo.',
+    store_failed: 'No se ha podido guardar la conexión. Vuelve a conectar.',
+    invalid_config: 'Esta página no está bien configurada:',
     aborted: 'Cancelado.',
   },
   needsConfigurationHint: 'Tu administrador debe configurar primero esta integración.',

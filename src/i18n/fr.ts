@@ -24,6 +24,8 @@ const fr: Strings = {
     access_denied: 'L’accès a été refusé.',
     exchange_failed: 'La connexion n’a pas pu être finalisée.',
     code_expired: 'L’autorisation a expiré. Veuillez réessayer.',
+    store_failed: 'La connexion n’a pas pu être enregistrée. Veuillez vous reconnecter.',
+    invalid_config: 'Cette page n’est pas correctement configurée\u00a0:',
     aborted: 'Annulé.',
   },
   needsConfigurationHint: 'Votre administrateur doit d’abord configurer cette intégration.',

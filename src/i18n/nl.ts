@@ -21,6 +21,8 @@ const nl: Strings = {
     access_denied: 'De toegang is geweigerd.',
     exchange_failed: 'De koppeling kon niet worden voltooid.',
     code_expired: 'De autorisatie is verlopen. Probeer het opnieuw.',
+    store_failed: 'De koppeling kon niet worden opgeslagen. Koppel opnieuw.',
+    invalid_config: 'Deze pagina is niet goed ingesteld:',
     aborted: 'Geannuleerd.',
   },
   needsConfigurationHint: 'Je beheerder moet deze integratie eerst instellen.',

@@ -9,11 +9,9 @@ import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { CallbackMessage } from '../popup/callback-message.ts';
 import type { MatchResult, MessageProvenance } from '../popup/callback-listener.ts';
+import { isSecureUrl } from '../api/url-rules.ts';
 import { refreshed } from './connection-refresh.ts';
 import type { ActionContext, ActionResult } from './types.ts';
-
-/** Hosts where an authorization page may be plain `http:` (the sandbox's emulators); everywhere else only `https:`. */
-const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
 
 /**
  * The connection's `authorize_url` with our `redirect_uri` and `nonce`. Refused (`invalid_response`) unless it is on the
@@ -27,9 +25,7 @@ export function directUrl(connection: Connection, unifyBaseUrl: string, callback
   } catch {
     throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
   }
-  const secure =
-    authorize.protocol === 'https:' || (authorize.protocol === 'http:' && LOOPBACK_HOSTS.includes(authorize.hostname));
-  if (!secure || authorize.origin !== new URL(unifyBaseUrl).origin) {
+  if (!isSecureUrl(authorize) || authorize.origin !== new URL(unifyBaseUrl).origin) {
     throw new VaultConnectError('invalid_response', { detail: 'authorize_url' });
   }
   authorize.searchParams.set('redirect_uri', new URL(callbackUrl, location.href).href);

@@ -5,6 +5,7 @@
  */
 import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
 import { decodeJwtPayload } from './jwt-payload.ts';
+import { credentialsFor } from './url-rules.ts';
 import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
 
 export interface Session {
@@ -89,7 +90,8 @@ export class SessionSource {
     try {
       response = await fetch(sessionUrl, {
         method: 'POST',
-        credentials: 'same-origin',
+        // The host's session cookie goes along, to an endpoint on another origin too (its `allowedOrigins`).
+        credentials: credentialsFor(sessionUrl),
         headers: { 'content-type': 'application/json', accept: 'application/json' },
         body: '{}',
       });

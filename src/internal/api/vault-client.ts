@@ -1,9 +1,11 @@
 /**
  * The Vault API client the element uses, with the headers Apideck's own UI sends from a browser. Every reply is parsed
- * with the zod/mini schemas; a 401 renews the session once and retries once.
+ * with the zod/mini schemas; a 401 renews the session once and retries once. A Vault API base that is not `https:`
+ * (`http:` only on loopback) is refused as `invalid_config` before any request: the JWT would travel in clear.
  */
 import type * as z from 'zod/mini';
 import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
+import { isSecureUrl } from './url-rules.ts';
 import { ConnectionListResponseSchema, ErrorEnvelopeSchema, type Connection } from './schemas.ts';
 import type { Session, SessionSource } from './session-source.ts';
 
@@ -41,6 +43,13 @@ export class VaultClient {
     body: unknown,
     signal: AbortSignal | undefined,
   ): Promise<z.infer<S>> {
+    let base: URL | undefined;
+    try {
+      base = new URL(this.#baseUrl());
+    } catch {
+      // Not a URL: refused below.
+    }
+    if (!base || !isSecureUrl(base)) throw new VaultConnectError('invalid_config', { detail: 'unify-base-url must be https: (http: only on localhost).' });
     let session = this.#session.known ?? (await this.#session.get(signal));
     let response = await this.#send(method, path, session, body, signal);
     if (response.status === 401 && this.#session.renewable) {

@@ -85,6 +85,8 @@ export const ERROR_CODES = [
   'access_denied',
   'exchange_failed',
   'code_expired',
+  'store_failed',
+  'invalid_config',
   'aborted',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
