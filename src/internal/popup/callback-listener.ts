@@ -6,8 +6,12 @@
  * shares this page's origin (both are same-origin channels, so from another origin they could only carry a message the
  * callback page did not send). Every candidate is parsed with `CallbackMessageSchema`, and anything malformed is
  * dropped without side effects. Then `match(message)` decides: `accept` resolves, `ignore` drops it (another flow's
- * result, a replayed or unknown state), and `mismatch` rejects with `state_mismatch` only when the message came by
- * `postMessage` from this flow's own popup — a wrong state from another tab or element must not end this flow.
+ * result, a replayed or unknown state), and `mismatch` rejects with `state_mismatch` only when the message came from
+ * this flow's own popup — a wrong state from another tab or element must not end this flow.
+ *
+ * "From this flow's own popup" (`fromPopup`) means: a `postMessage` whose source is the popup, or a message on any
+ * channel that carries the flow's id (`flowId`), which only the callback page running in that popup can know: the
+ * element wrote it into the popup's `sessionStorage` (the flow record) and into no URL.
  */
 import { VaultConnectError } from '../api/errors.ts';
 import {
@@ -20,7 +24,7 @@ import { ResourceScope } from './resources.ts';
 
 export type MatchResult = 'accept' | 'mismatch' | 'ignore';
 
-/** How a message arrived: `message` is `window.postMessage`; `fromPopup` when its source is this flow's popup. */
+/** How a message arrived: `message` is `window.postMessage`; `fromPopup` when it came from this flow's popup (see above). */
 export interface MessageProvenance {
   channel: 'message' | 'broadcast' | 'storage';
   fromPopup: boolean;
@@ -29,8 +33,10 @@ export interface MessageProvenance {
 export interface CallbackListenerOptions {
   /** The callback page's origin (an origin or any URL on it). */
   callbackOrigin: string;
-  /** This flow's popup: only a `postMessage` from it can end the flow with `state_mismatch`. */
+  /** This flow's popup: only a message from it can end the flow with `state_mismatch`. */
   popup?: Window;
+  /** The id of the flow record written into the popup: a message that carries it came from the popup's callback page. */
+  flowId?: string;
   match: (message: CallbackMessage, provenance: MessageProvenance) => MatchResult;
   signal: AbortSignal;
 }
@@ -54,7 +60,7 @@ function originOf(value: string): string {
 }
 
 export function listenForCallback(options: CallbackListenerOptions): CallbackListener {
-  const { popup, match, signal } = options;
+  const { popup, flowId, match, signal } = options;
   const callbackOrigin = originOf(options.callbackOrigin);
   const scope = new ResourceScope();
   // Ids already decided, and whether that decision had the popup's provenance (a later copy from the popup may still
@@ -77,10 +83,11 @@ export function listenForCallback(options: CallbackListenerOptions): CallbackLis
     else resolve(outcome);
   };
 
-  const consider = (data: unknown, provenance: MessageProvenance) => {
+  const consider = (data: unknown, channel: MessageProvenance['channel'], sentByPopup = false) => {
     if (scope.disposed) return;
     const message = parseCallbackMessage(data);
     if (!message) return;
+    const provenance: MessageProvenance = { channel, fromPopup: sentByPopup || (flowId !== undefined && message.flow === flowId) };
     const before = seen.get(message.id);
     if (before === true || (before === false && !provenance.fromPopup)) return;
     let verdict: MatchResult;
@@ -108,12 +115,12 @@ export function listenForCallback(options: CallbackListenerOptions): CallbackLis
 
   scope.listen<MessageEvent>(window, 'message', (event) => {
     if (event.origin !== callbackOrigin) return;
-    consider(event.data, { channel: 'message', fromPopup: popup !== undefined && event.source === popup });
+    consider(event.data, 'message', popup !== undefined && event.source === popup);
   });
 
   if (callbackOrigin === location.origin) {
     if (typeof BroadcastChannel === 'function') {
-      scope.channel(CALLBACK_CHANNEL, (event) => consider(event.data, { channel: 'broadcast', fromPopup: false }));
+      scope.channel(CALLBACK_CHANNEL, (event) => consider(event.data, 'broadcast'));
     }
     scope.listen<StorageEvent>(window, 'storage', (event) => {
       if (event.key !== CALLBACK_STORAGE_KEY || !event.newValue) return;
@@ -128,7 +135,7 @@ export function listenForCallback(options: CallbackListenerOptions): CallbackLis
       } catch {
         return;
       }
-      consider(data, { channel: 'storage', fromPopup: false });
+      consider(data, 'storage');
     });
   }
 

@@ -2,7 +2,8 @@
  * The wire format between the callback page (`relayCallback`) and the popup engine (`listenForCallback`), on all three
  * channels: `window.postMessage`, a `BroadcastChannel` named `CALLBACK_CHANNEL`, and a `localStorage` write of
  * `CALLBACK_STORAGE_KEY` (written then removed at once, which fires `storage` in the other same-origin documents).
- * Every candidate is parsed with `CallbackMessageSchema` before anything reads it.
+ * Every candidate is parsed with `CallbackMessageSchema` before anything reads it. No message carries a VaultRE code:
+ * for VaultRE the callback page relays only the outcome of its own exchange.
  */
 import * as z from 'zod/mini';
 
@@ -31,6 +32,14 @@ function isBoundedParams(value: Record<string, unknown>): boolean {
  */
 export const CallbackParamsSchema = z.looseObject({}).check(z.refine(isBoundedParams));
 
+/** A relayed VaultRE outcome's result: the callback page exchanged the code (or refused to) and says how it ended. */
+export const OUTCOME_RESULTS = ['connected', 'denied', 'failed'] as const;
+export type OutcomeResult = (typeof OUTCOME_RESULTS)[number];
+
+/** At most this many characters of an outcome's texts (the host's error code and message, VaultRE's reason). */
+const MAX_OUTCOME_TEXT = 512;
+const outcomeText = z.optional(z.string().check(z.refine((value) => value.length <= MAX_OUTCOME_TEXT)));
+
 export const CallbackMessageSchema = z
   .looseObject({
     type: z.enum([CALLBACK_MESSAGE_TYPE]),
@@ -38,15 +47,44 @@ export const CallbackMessageSchema = z
     id: z.string().check(z.minLength(8)),
     query: CallbackParamsSchema,
     fragment: CallbackParamsSchema,
+    /** The flow record's id, when the callback page ran in the flow's own window (see `FlowRecord`). */
+    flow: z.optional(z.string().check(z.minLength(8))),
+    /** VaultRE: what the callback page's exchange came to. Never the code. */
+    outcome: z.optional(
+      z.looseObject({
+        result: z.enum(OUTCOME_RESULTS),
+        /** The host's error code (`code_expired`, `store_failed`, …), or `state_mismatch` / `network_error`. */
+        error: outcomeText,
+        message: outcomeText,
+        /** VaultRE's `reason` on a denial other than the usual one. */
+        reason: outcomeText,
+        /** The host's HTTP status; 0 when its reply never came. */
+        status: z.optional(z.number()),
+        /** The host's reply to a successful exchange (never a secret; passed on in `vaultre-connect`). */
+        body: z.optional(z.unknown()),
+      }),
+    ),
   })
-  .check(z.refine((message) => message.id.length <= 64));
+  .check(z.refine((message) => message.id.length <= 64 && (message.flow === undefined || message.flow.length <= 64)));
 
 export type CallbackParams = Record<string, string>;
+
+export interface CallbackOutcome {
+  result: OutcomeResult;
+  error?: string;
+  message?: string;
+  reason?: string;
+  status?: number;
+  body?: unknown;
+}
+
 export interface CallbackMessage {
   type: typeof CALLBACK_MESSAGE_TYPE;
   id: string;
   query: CallbackParams;
   fragment: CallbackParams;
+  flow?: string;
+  outcome?: CallbackOutcome;
 }
 
 /** Parses anything received into a message, or `undefined` when it is not one. */

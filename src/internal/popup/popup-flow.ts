@@ -13,11 +13,16 @@
  *   `popup_closed`;
  * - `timeoutMs` without a result closes the popup and rejects `timeout`; the signal closes it and rejects `aborted`;
  * - a `mismatch` from the popup itself rejects `state_mismatch` (see `listenForCallback`).
+ * Right before it navigates, while the popup is still its same-origin `about:blank`, it writes the flow record into the
+ * popup's `sessionStorage` (`record`): the callback page in that window reads it, and its messages then carry the
+ * record's id, by which they count as the popup's own on every channel.
  * Every listener, timer and channel it adds is released when it settles.
  */
 import { VaultConnectError, toVaultConnectError } from '../api/errors.ts';
 import type { CallbackMessage } from './callback-message.ts';
 import { listenForCallback, type CallbackListenerOptions } from './callback-listener.ts';
+import type { PendingRedirect } from './redirect-fallback.ts';
+import { PENDING_KEY } from './redirect-keys.ts';
 import { ResourceScope } from './resources.ts';
 
 export { popupFlowResources, type PopupFlowResources } from './resources.ts';
@@ -44,6 +49,26 @@ export interface PopupFlowOptions {
    * listening instead of rejecting `popup_closed` (see above).
    */
   onClosed?: (() => void) | undefined;
+  /**
+   * The flow record to write into the popup before it leaves `about:blank`, made from the URL it goes to; its `id` is
+   * `flowId`.
+   */
+  record?: ((url: string) => PendingRedirect) | undefined;
+  /** The flow record's id: a message that carries it comes from the popup's callback page (see `listenForCallback`). */
+  flowId?: string | undefined;
+  /** The flow cannot finish without its record (VaultRE): when it cannot be written, the flow fails instead. */
+  requireRecord?: boolean;
+}
+
+/** Writes the flow record into the popup's own `sessionStorage` (it is still same-origin `about:blank`). */
+function writeRecord(popup: Window, record: PendingRedirect): boolean {
+  try {
+    popup.sessionStorage.setItem(PENDING_KEY, JSON.stringify(record));
+    return true;
+  } catch {
+    // Storage disabled, or the window is no longer ours to write to.
+    return false;
+  }
 }
 
 function closePopup(popup: Window): void {
@@ -93,6 +118,7 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
     const listener = listenForCallback({
       callbackOrigin: options.callbackOrigin,
       popup,
+      ...(options.flowId ? { flowId: options.flowId } : {}),
       match: options.match,
       signal: stop.signal,
     });
@@ -118,7 +144,11 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
     const navigate = (url: string) => {
       if (settled) return;
       try {
-        popup.location.href = checkedUrl(url);
+        const target = checkedUrl(url);
+        if (options.record) {
+          if (!writeRecord(popup, options.record(target)) && options.requireRecord) throw new VaultConnectError('popup_blocked', { detail: '(sessionStorage is not available)' });
+        }
+        popup.location.href = target;
       } catch (error) {
         settle({
           error: error instanceof VaultConnectError ? error : new VaultConnectError('popup_blocked', { retryable: true, cause: error }),

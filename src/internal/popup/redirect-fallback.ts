@@ -1,7 +1,13 @@
 /**
- * The same-tab fallback, for when the popup is blocked twice: the flow is written to `sessionStorage` (`PENDING_KEY`),
- * the page navigates to the provider, the callback page (`relayCallback`, with no opener) leaves its result under
- * `RESULT_KEY` and returns to `returnUrl`, and the element, on load, takes both with `takeRedirectResult()`.
+ * The flow record, and the same-tab fallback built on it.
+ *
+ * A flow record (`PendingRedirect`, under `PENDING_KEY` in `sessionStorage`) tells the callback page which flow it
+ * finishes and how (`mode`). In a popup flow the element writes it into the popup's own `sessionStorage` while the
+ * popup is still its same-origin `about:blank` (`runPopupFlow`), so only the callback page in that window finds it:
+ * it then relays with the record's id, and for VaultRE exchanges the code itself. In the same-tab fallback (the popup
+ * was blocked twice) it is written to this tab's `sessionStorage`, the page navigates to the provider, the callback
+ * page leaves its result under `RESULT_KEY` and returns to `returnUrl`, and the element, on load, takes both with
+ * `takeRedirectResult()`.
  *
  * Nothing secret is stored: no token, and never a VaultRE `code` — the callback page exchanges it at once and stores
  * only the outcome. Entries are single use and older ones (15 minutes) are discarded.
@@ -16,6 +22,9 @@ export const REDIRECT_MAX_AGE_MS = 15 * 60_000;
 
 export const REDIRECT_KINDS = ['hosted', 'direct', 'vaultre'] as const;
 export type RedirectKind = (typeof REDIRECT_KINDS)[number];
+/** Where the callback page runs: in the flow's popup, or in this tab (the same-tab fallback). */
+export const FLOW_MODES = ['popup', 'same-tab'] as const;
+export type FlowMode = (typeof FLOW_MODES)[number];
 
 // Written with the zod features the element's first load already carries (loose objects, enums, refinements; no
 // \`union\`/\`literal\`/\`maxLength\`): modules shared with lazy chunks land in the first-load bundle (see the size budget).
@@ -25,6 +34,8 @@ const text = z.string().check(shorterThan(4096));
 export const PendingRedirectSchema = z.looseObject({
   id: z.string().check(z.minLength(8), shorterThan(64)),
   kind: z.enum(REDIRECT_KINDS),
+  /** Absent in records written before 0.2.0, which were all same-tab. */
+  mode: z.optional(z.enum(FLOW_MODES)),
   /** The flow's \`state\` (or nonce): what the callback's own parameters must carry. */
   state: z.string().check(z.minLength(8), shorterThan(256)),
   serviceId: z.optional(text),
@@ -35,6 +46,8 @@ export const PendingRedirectSchema = z.looseObject({
   exchangeUrl: z.optional(text),
   tokenType: z.optional(z.enum(['account', 'user'])),
   redirectUri: z.optional(text),
+  /** VaultRE: `connected_at` of the connection before the flow ('' when it had none); absent when there was none. */
+  previous: z.optional(text),
   startedAt: z.number(),
 });
 export type PendingRedirect = z.infer<typeof PendingRedirectSchema>;
@@ -96,6 +109,11 @@ export function readPendingRedirect(store: Storage | undefined = storage()): Pen
   if (!store) return undefined;
   const pending = readValid(store, PENDING_KEY, PendingRedirectSchema);
   return pending && isFresh(pending) ? pending : undefined;
+}
+
+/** How a record's callback page runs: records from before 0.2.0 carry no mode and were all same-tab. */
+export function modeOf(pending: PendingRedirect): FlowMode {
+  return pending.mode ?? 'same-tab';
 }
 
 /** The stored result of a same-tab flow, if a valid one is stored (it stays stored). */
