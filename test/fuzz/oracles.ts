@@ -113,7 +113,7 @@ export function isCallbackMessage(value: unknown): boolean {
 }
 
 /** The element's `GET {vaultre-exchange-url}` reply. */
-export function isVaultreStatus(value: unknown): boolean {
+export function isVaultreStatus(value: unknown): value is { connected: boolean; token_type?: string; connected_at?: string } {
   return (
     isPlainObject(value) &&
     typeof value.connected === 'boolean' &&

@@ -1,34 +1,41 @@
 /**
- * Fuzz: the host's VaultRE endpoint replies as the element's VaultRE row reads them (src/internal/vaultre/vaultre-row.ts, vaultre-client.ts).
+ * Fuzz: the host's VaultRE endpoint replies as the callback page and the VaultRE row read them
+ * (src/internal/vaultre/vaultre-client.ts, src/callback/relay-callback.ts, src/internal/vaultre/vaultre-row.ts).
  *
  * - `GET {vaultre-exchange-url}`: any reply ends as a status that satisfies the oracle, or a `vault-connect-error` with a
  *   contract code and a disconnected row.
- * - `POST {vaultre-exchange-url}` (the code, the moment it arrives): any reply ends as `vaultre-connect` with the host's
- *   JSON as sent, or an error (`code_expired`, `exchange_failed`, `network_error`, …) whose text is at most the host's
- *   message (cut to 200 characters), never the code; a network failure is retried once at most.
- * - The row renders (to a template) in every resulting state.
+ * - `POST {code, state}` (the callback page, the moment the code arrives): any reply ends as a connected outcome with
+ *   the host's JSON as sent, or a failed one (status, error code, message cut to 512 characters); a network failure is
+ *   never followed by a second POST, only by a `GET`, whose connected answer settles it.
+ * - The outcome as relayed, delivered to the row from its own popup: `vaultre-connect` with the host's JSON, or an error
+ *   (`code_expired`, `store_failed`, `exchange_failed`, `network_error`, …) whose text is at most the host's message
+ *   (cut to 200 characters), never the code. The row renders (to a template) in every resulting state.
  *
  * The row runs here in Node against a minimal stand-in of the browser globals it touches (window, location, storage,
- * a popup object); the callback arrives as a `message` event from the callback page's origin, as in a browser. Rendering
- * into a real shadow root is covered in test/component/fuzz/render.test.ts.
+ * a popup object); the outcome arrives as a `message` event from the page's origin carrying the flow record's id, as
+ * the callback page's relay does. Rendering into a real shadow root is covered in test/component/fuzz/vaultre.test.ts.
  */
 import { afterEach, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nothing } from 'lit';
+import { relayedOutcome } from '../../src/callback/relay-callback.ts';
 import { VaultConnectError, describeError } from '../../src/internal/api/errors.ts';
 import { CALLBACK_MESSAGE_TYPE } from '../../src/internal/popup/callback-message.ts';
+import { PENDING_KEY } from '../../src/internal/popup/redirect-keys.ts';
 import { en } from '../../src/i18n/en.ts';
+import { VaultreClient } from '../../src/internal/vaultre/vaultre-client.ts';
 import { VaultreRow, type VaultreHost } from '../../src/internal/vaultre/vaultre-row.ts';
 import { anyBodyText, corrupt, hostileJson, hostileString } from './arbitraries.ts';
 import { assertNoStrayErrors, guardProcess, params } from './config.ts';
-import { isErrorCode, isPlainObject, isVaultreStatus } from './oracles.ts';
+import { isErrorCode, isVaultreStatus } from './oracles.ts';
 
 guardProcess();
 
 const APP = 'https://app.test';
-const CALLBACK = 'https://callback.test/vaultre/callback';
+const CALLBACK = `${APP}/vaultre/callback`;
 const EXCHANGE = `${APP}/api/vaultre`;
+const AUTHORIZE_URL = `https://login.vaultre.test/cgi-bin/clientvault/oauth-authorize.cgi?client_id=c&redirect_uri=${encodeURIComponent(CALLBACK)}&response_type=code&state=`;
 const realFetch = globalThis.fetch;
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -50,6 +57,7 @@ class MemoryStorage {
 interface FakePopup {
   closed: boolean;
   location: { href: string };
+  sessionStorage: MemoryStorage;
   close(): void;
   focus(): void;
 }
@@ -60,6 +68,7 @@ fakeWindow.open = () => {
   lastPopup = {
     closed: false,
     location: { href: 'about:blank' },
+    sessionStorage: new MemoryStorage(),
     close() {
       this.closed = true;
     },
@@ -89,11 +98,8 @@ afterEach(() => {
 // A host element stand-in
 
 class FakeHost extends EventTarget implements VaultreHost {
-  vaultreClientId = 'client-fuzz';
-  vaultreRedirectUri = CALLBACK;
   vaultreExchangeUrl = EXCHANGE;
   vaultreTokenType: 'account' | 'user' = 'account';
-  vaultreAuthorizeUrl = 'https://login.vaultre.test/cgi-bin/clientvault';
   flowTimeout = 60_000;
   locale = 'en';
   strings = undefined;
@@ -165,6 +171,7 @@ async function jsonOf(reply: Extract<Reply, { kind: 'reply' }>): Promise<unknown
 
 /** Stubs `fetch` with `replies` in turn (the last one repeats) and records the requests. */
 function stubFetch(...sequence: Reply[]): { calls: { method: string; body: string | undefined }[] } {
+  if (sequence.length === 0) sequence = [{ kind: 'throw' }];
   const calls: { method: string; body: string | undefined }[] = [];
   globalThis.fetch = (_input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> => {
     calls.push({ method: init.method ?? 'GET', body: typeof init.body === 'string' ? init.body : undefined });
@@ -220,63 +227,94 @@ describe('fuzz: VaultRE host replies (element side)', () => {
     );
   });
 
-  test('POST exchange: vaultre-connect with the host JSON, or a typed error without the code', async () => {
-    const exchangeReply = fc.oneof(
-      { arbitrary: statusReply, weight: 3 },
-      { arbitrary: hostileJson, weight: 2 },
-    );
+  test('POST {code, state} (the callback page): one POST; its JSON, or a failed outcome; a lost reply asks GET', async () => {
+    const exchangeReply = fc.oneof({ arbitrary: statusReply, weight: 3 }, { arbitrary: hostileJson, weight: 2 });
     let codes = 0;
     await fc.assert(
-      fc.asyncProperty(replies(exchangeReply), replies(exchangeReply), fc.constantFrom('account' as const, 'user' as const), async (first, second, tokenType) => {
+      fc.asyncProperty(replies(exchangeReply), replies(statusReply), fc.option(fc.constantFrom('', '2024-01-01T00:00:00.000Z'), { nil: undefined }), async (post, get, previous) => {
         const code = `c0de${(++codes).toString(16).padStart(8, '0')}0123456789abcdef`;
-        const { calls } = stubFetch(first, second);
+        const { calls } = stubFetch(post, get);
+        const outcome = await new VaultreClient(EXCHANGE).exchange({ code, state: 'signed-state', previous });
+        assert.equal(calls.filter((call) => call.method === 'POST').length, 1, 'the code is posted once, whatever happens');
+        assert.deepEqual(JSON.parse(calls[0]?.body ?? ''), { code, state: 'signed-state' });
+        if (post.kind === 'throw') {
+          assert.deepEqual(calls.map((call) => call.method), ['POST', 'GET'], 'a lost reply: the status is asked');
+          const status = get.kind === 'reply' ? await jsonOf(get) : NOT_JSON;
+          const okReply = get.kind === 'reply' && get.status >= 200 && get.status <= 299;
+          const isNew =
+            okReply && status !== NOT_JSON && isVaultreStatus(status) && status.connected && (previous === undefined || (status.connected_at ?? '') !== previous);
+          assert.deepEqual(outcome, isNew ? { ok: true, body: status } : { ok: false, status: 0, error: 'network_error' });
+        } else {
+          assert.equal(calls.length, 1);
+          const json = await jsonOf(post);
+          if (post.status >= 200 && post.status <= 299 && json !== NOT_JSON) {
+            assert.deepEqual(outcome, { ok: true, body: json });
+          } else {
+            assert.equal(outcome.ok, false);
+            if (outcome.ok) return;
+            assert.equal(outcome.status, post.status);
+            for (const text of [outcome.error, outcome.message]) if (text !== undefined) assert.ok(text.length <= 512);
+          }
+        }
+        const relayed = relayedOutcome(outcome);
+        assert.ok(!JSON.stringify(relayed).includes(code) || (post.kind === 'reply' && (post.body ?? '').includes(code)), 'the code is not relayed');
+        await assertNoStrayErrors();
+      }),
+      params(),
+    );
+  });
+
+  test('the relayed outcome, from the row’s own popup: vaultre-connect with the host JSON, or a typed error without the code', async () => {
+    const exchangeReply = fc.oneof({ arbitrary: statusReply, weight: 3 }, { arbitrary: hostileJson, weight: 2 });
+    let codes = 0;
+    await fc.assert(
+      fc.asyncProperty(replies(exchangeReply), replies(statusReply), fc.constantFrom('account' as const, 'user' as const), async (post, afterwards, tokenType) => {
+        const code = `c0de${(++codes).toString(16).padStart(8, '0')}0123456789abcdef`;
+        // What the callback page relays for this host reply (its GET after a lost reply fails too).
+        stubFetch(post, { kind: 'throw' });
+        const outcome = relayedOutcome(await new VaultreClient(EXCHANGE).exchange({ code, state: 'signed-state' }));
+        // The row: the host answers the authorize request, then (after a lost reply) the row's own GET.
+        const { calls } = stubFetch({ kind: 'reply', status: 200, body: JSON.stringify({ authorize_url: `${AUTHORIZE_URL}signed-state` }) }, afterwards);
         const host = new FakeHost();
         host.vaultreTokenType = tokenType;
         const row = rowFor(host);
         const done = row.connect();
         const popup = lastPopup!;
-        const authorize = new URL(popup.location.href);
-        assert.equal(authorize.searchParams.get('redirect_uri'), CALLBACK);
-        const state = authorize.searchParams.get('state') ?? '';
+        for (let i = 0; i < 50 && popup.location.href === 'about:blank'; i++) await new Promise((resolve) => setImmediate(resolve));
+        assert.ok(popup.location.href.startsWith('https://login.vaultre.test/'), 'the popup goes to the authorize URL');
+        const record = JSON.parse(popup.sessionStorage.getItem(PENDING_KEY) ?? '{}') as { id: string; state: string };
+        assert.equal(record.state, 'signed-state');
         fakeWindow.dispatchEvent(
           new MessageEvent('message', {
-            origin: new URL(CALLBACK).origin,
-            data: { type: CALLBACK_MESSAGE_TYPE, id: `id-${state}`, query: { reason: 'success', code, state }, fragment: {} },
+            origin: APP,
+            data: { type: CALLBACK_MESSAGE_TYPE, id: `outcome-message-${codes}`, flow: record.id, query: { state: record.state }, fragment: {}, outcome },
           }),
         );
         await done;
         assert.equal(row.phase, 'idle');
         assert.ok(popup.closed, 'the popup is closed');
-        assert.ok(calls.length >= 1 && calls.length <= 2, 'posted once, or twice after a network failure');
-        for (const call of calls) {
-          assert.equal(call.method, 'POST');
-          assert.deepEqual(JSON.parse(call.body ?? ''), { code, state, token_type: tokenType, redirect_uri: CALLBACK });
-        }
-        // The reply that decided: the second only after a network failure of the first.
-        const reply = first.kind === 'throw' ? second : first;
-        assert.equal(calls.length, first.kind === 'throw' ? 2 : 1);
-        if (reply.kind === 'throw') {
-          assertError(host, row, 'network_error', code);
+        assert.ok(!calls.some((call) => call.body?.includes(code)), 'the row never posts a code');
+        const echoed = post.kind === 'reply' && (post.body ?? '').includes(code);
+        if (outcome.result === 'connected') {
+          assert.equal(row.error, undefined);
+          assert.deepEqual(host.connects, [outcome.body], 'the host JSON as sent');
+        } else if (outcome.error === 'network_error' && outcome.status === 0) {
+          // The row asked the status itself: connected, or network_error.
+          const status = afterwards.kind === 'reply' ? await jsonOf(afterwards) : NOT_JSON;
+          const okReply = afterwards.kind === 'reply' && afterwards.status >= 200 && afterwards.status <= 299;
+          if (okReply && status !== NOT_JSON && isVaultreStatus(status) && status.connected) assert.deepEqual(host.connects, [status]);
+          else assertError(host, row, 'network_error', code);
         } else {
-          const json = await jsonOf(reply);
-          const echoed = reply.body?.includes(code) ?? false;
-          if (reply.status >= 200 && reply.status <= 299 && json !== NOT_JSON) {
-            assert.equal(row.error, undefined);
-            assert.deepEqual(host.connects, [json], 'the host JSON as sent');
-            assert.deepEqual(row.status, isVaultreStatus(json) ? json : { connected: true, token_type: tokenType });
+          assert.equal(host.connects.length, 0);
+          const renewing = ['code_expired', 'store_failed', 'state_mismatch'];
+          const expected = outcome.error !== undefined && renewing.includes(outcome.error) ? outcome.error : 'exchange_failed';
+          assertError(host, row, expected, echoed ? undefined : code);
+          if (expected === 'exchange_failed') {
+            // An empty message says nothing: the status stands in for it.
+            assert.equal(row.error?.detail, outcome.message ? outcome.message.slice(0, 200) : `(${outcome.status})`);
+            assert.equal(row.error?.retryable, (outcome.status ?? 0) >= 500 || outcome.status === 429, 'a 5xx or 429 is worth trying again');
           } else {
-            assert.equal(host.connects.length, 0);
-            const fields = json !== NOT_JSON && isPlainObject(json) ? json : undefined;
-            const hostShape = fields && (fields.error === undefined || typeof fields.error === 'string') && (fields.message === undefined || typeof fields.message === 'string');
-            if (hostShape && fields.error === 'code_expired') {
-              assertError(host, row, 'code_expired', echoed ? undefined : code);
-            } else {
-              assertError(host, row, 'exchange_failed', echoed ? undefined : code);
-              const message = hostShape && typeof fields.message === 'string' ? fields.message.slice(0, 200) : undefined;
-              assert.equal(row.error?.detail, message ?? `(${reply.status})`);
-              assert.equal(row.error?.status, reply.status);
-              assert.equal(row.error?.retryable, reply.status >= 500 || reply.status === 429, 'a 5xx or 429 is worth trying again');
-            }
+            assert.equal(row.error?.retryable, true, 'a new authorization is offered');
           }
         }
         assertRenders(row);

@@ -103,12 +103,13 @@ describe('relayCallback', () => {
       const state = randomState();
       const recorder = record(state);
       try {
-        const popup = window.open(fixtureUrl('callback.html', { state, code: 'c0de' }, { nonce: 'n' }), 'relay-test', 'popup=yes')!;
+        const popup = window.open(fixtureUrl('callback.html', { state, authorizedConnection: 'pipedrive' }, { nonce: 'n' }), 'relay-test', 'popup=yes')!;
         await until(() => recorder.seen.length === 3, 'a copy on every channel');
         expect(recorder.seen.map((entry) => entry.channel).sort()).to.deep.equal(['broadcast', 'message', 'storage']);
         expect(new Set(recorder.seen.map((entry) => entry.message.id)).size).to.equal(1);
         expect(recorder.seen.find((entry) => entry.channel === 'message')?.source).to.equal(popup);
-        expect(recorder.seen[0].message.query).to.deep.equal({ state, code: 'c0de' });
+        expect(recorder.seen[0].message.query).to.deep.equal({ state, authorizedConnection: 'pipedrive' });
+        expect(recorder.seen[0].message.flow, 'no flow record in that window: a hint only').to.equal(undefined);
         expect(recorder.seen[0].message.fragment).to.deep.equal({ nonce: 'n' });
         await until(() => popup.closed, 'the popup closed itself');
         expect(localStorage.getItem(CALLBACK_STORAGE_KEY)).to.equal(null);
@@ -140,14 +141,14 @@ describe('relayCallback', () => {
 
     it('posts to the opener with the page’s own origin as target and strips the parameters from its URL', async () => {
       const state = randomState();
-      const win = await callbackFrame({ state, code: 'secret' });
+      const win = await callbackFrame({ state, authorizedConnection: 'pipedrive' });
       const posts: Array<[unknown, string]> = [];
       (win as { opener: unknown }).opener = { postMessage: (data: unknown, target: string) => posts.push([data, target]) };
       const outcome = await relayCallback({ window: win, closeCheckMs: 10 });
       expect(outcome).to.deep.equal({ relayed: true, mode: 'popup' });
       expect(posts).to.have.length(1);
       expect(posts[0][1]).to.equal(location.origin);
-      expect(parseCallbackMessage(posts[0][0])?.query).to.deep.equal({ state, code: 'secret' });
+      expect(parseCallbackMessage(posts[0][0])?.query).to.deep.equal({ state, authorizedConnection: 'pipedrive' });
       expect(win.location.search).to.equal('');
       // An iframe cannot close itself: the page says so.
       expect(win.document.body.textContent).to.equal('You can close this window.');
@@ -202,6 +203,30 @@ describe('relayCallback', () => {
       }
     });
 
+    it('a VaultRE return (a code) with no flow record of this window: relayed to no one, posted nowhere', async () => {
+      const code = `stray-code-${randomState()}`;
+      const state = randomState();
+      const win = await callbackFrame({ reason: 'success', code, state });
+      const posts: unknown[] = [];
+      (win as { opener: unknown }).opener = { postMessage: (data: unknown) => posts.push(data) };
+      const calls = stubFetch(win, () => jsonResponse(200, {}));
+      const recorder = record(state);
+      const storage = spyStorage(win);
+      try {
+        expect(await relayCallback({ window: win, closeCheckMs: 10 })).to.deep.equal({ relayed: false, mode: 'none' });
+        await delay(60);
+        expect(posts).to.deep.equal([]);
+        expect(recorder.seen).to.deep.equal([]);
+        expect(calls).to.have.length(0);
+        expect(storage.writes).to.deep.equal([]);
+        expect(win.location.search).to.equal('');
+        expect(win.document.body.textContent).to.equal('You can close this window.');
+      } finally {
+        storage.restore();
+        recorder.stop();
+      }
+    });
+
     it('with parameters, changes nothing for a flow that waits for another state, and stores nothing', async () => {
       const mine = randomState();
       const controller = new AbortController();
@@ -218,13 +243,155 @@ describe('relayCallback', () => {
       try {
         await relayCallback({ window: win, closeCheckMs: 10 });
         expect((await within(listener.result, 80)).status).to.equal('pending');
-        expect(considered).to.equal(1);
+        expect(considered, 'a code without its flow record is not relayed at all').to.equal(0);
         expect(sessionStorage.getItem(RESULT_KEY)).to.equal(null);
         expect(localStorage.getItem(CALLBACK_STORAGE_KEY)).to.equal(null);
         expect(win.document.body.textContent).to.equal('You can close this window.');
       } finally {
         listener.dispose();
       }
+    });
+  });
+
+  describe('in a popup flow (the element wrote the flow record into this window)', () => {
+    /** A popup flow's record in this window's sessionStorage (an iframe shares this tab's, as a popup has its own). */
+    function popupRecord(overrides: Partial<PendingRedirect> = {}): PendingRedirect {
+      const pending = pendingFlow({ kind: 'vaultre', mode: 'popup', exchangeUrl: '/api/vaultre/token', ...overrides });
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+      return pending;
+    }
+
+    it('replaces its URL before anything else: before any request, message or storage write', async () => {
+      const pending = popupRecord();
+      const win = await callbackFrame({ reason: 'success', code: 'first-things-first', state: pending.state });
+      const order: string[] = [];
+      const replace = win.history.replaceState.bind(win.history);
+      win.history.replaceState = (...args: Parameters<History['replaceState']>) => {
+        order.push(`replaceState ${win.location.search === '' ? 'clean' : 'with parameters'}`);
+        replace(...args);
+      };
+      stubFetch(win, () => {
+        order.push('fetch');
+        return jsonResponse(200, { connected: true });
+      });
+      const RealmChannel = win.BroadcastChannel;
+      win.BroadcastChannel = class extends RealmChannel {
+        override postMessage(message: unknown) {
+          order.push('broadcast');
+          super.postMessage(message);
+        }
+      };
+      await relayCallback({ window: win, closeCheckMs: 10 });
+      expect(order[0]).to.equal('replaceState with parameters');
+      expect(order).to.include.members(['fetch', 'broadcast']);
+      expect(win.location.search).to.equal('');
+    });
+
+    it('VaultRE: checks the state, posts {code, state} itself, relays only the outcome with the record’s id, takes the record', async () => {
+      const pending = popupRecord({ previous: '2024-01-01T00:00:00.000Z' });
+      const code = `vaultre-code-${randomState()}`;
+      const recorder = record(pending.state);
+      const win = await callbackFrame({ reason: 'success', code, state: pending.state });
+      const calls = stubFetch(win, () => jsonResponse(200, { connected: true, token_type: 'account' }));
+      try {
+        expect(await relayCallback({ window: win, closeCheckMs: 10 })).to.deep.equal({ relayed: true, mode: 'popup' });
+        await until(() => recorder.seen.length === 2, 'relayed on BroadcastChannel and storage');
+      } finally {
+        recorder.stop();
+      }
+      expect(calls).to.have.length(1);
+      expect(JSON.parse(calls[0].init.body as string)).to.deep.equal({ code, state: pending.state });
+      for (const { message } of recorder.seen) {
+        expect(message).to.deep.include({ flow: pending.id, query: { state: pending.state }, fragment: {} });
+        expect(message.outcome).to.deep.equal({ result: 'connected', body: { connected: true, token_type: 'account' } });
+        expect(JSON.stringify(message)).not.to.include(code);
+      }
+      expect(sessionStorage.getItem(PENDING_KEY), 'the record is single use').to.equal(null);
+      expect(localStorage.getItem(CALLBACK_STORAGE_KEY)).to.equal(null);
+    });
+
+    it('VaultRE: a wrong state posts nothing and relays state_mismatch; a denial relays denied', async () => {
+      for (const [query, outcome] of [
+        [{ reason: 'success', code: 'stolen-code' }, { result: 'failed', status: 0, error: 'state_mismatch' }],
+        [{ reason: 'success', code: 'stolen-code', state: 'another-state-0000' }, { result: 'failed', status: 0, error: 'state_mismatch' }],
+        [{ reason: 'User denied request' }, { result: 'denied' }],
+        [{ reason: 'Office not found' }, { result: 'denied', reason: 'Office not found' }],
+      ] as const) {
+        const pending = popupRecord();
+        const recorder = record(pending.state);
+        const state = 'state' in query ? query.state : query.reason === 'success' ? undefined : pending.state;
+        const win = await callbackFrame({ ...query, ...(state ? { state } : {}) });
+        const calls = stubFetch(win, () => jsonResponse(200, {}));
+        try {
+          await relayCallback({ window: win, closeCheckMs: 10 });
+          await until(() => recorder.seen.length > 0, 'the outcome is relayed');
+        } finally {
+          recorder.stop();
+        }
+        expect(calls, JSON.stringify(query)).to.have.length(0);
+        expect(recorder.seen[0].message.outcome).to.deep.equal(outcome);
+        expect(JSON.stringify(recorder.seen)).not.to.include('stolen-code');
+        removeFrames();
+      }
+    });
+
+    it('VaultRE: a lost reply is settled with GET, and the code is never posted again', async () => {
+      const pending = popupRecord();
+      const recorder = record(pending.state);
+      const win = await callbackFrame({ reason: 'success', code: 'spent-once', state: pending.state });
+      // The POST fails on the way back; the GET that follows answers.
+      const calls: RequestInit[] = [];
+      win.fetch = (_input: RequestInfo | URL, init?: RequestInit) => {
+        calls.push(init ?? {});
+        return init?.method === 'POST'
+          ? Promise.reject(new TypeError('Failed to fetch'))
+          : Promise.resolve(jsonResponse(200, { connected: true, connected_at: '2024-06-01T00:00:00.000Z' }));
+      };
+      try {
+        await relayCallback({ window: win, closeCheckMs: 10 });
+        await until(() => recorder.seen.length > 0, 'the outcome is relayed');
+      } finally {
+        recorder.stop();
+      }
+      expect(calls.map((call) => call.method ?? 'GET')).to.deep.equal(['POST', 'GET']);
+      expect(recorder.seen[0].message.outcome).to.deep.equal({ result: 'connected', body: { connected: true, connected_at: '2024-06-01T00:00:00.000Z' } });
+    });
+
+    it('an Apideck flow (Hosted Vault): relays the return with the record’s id, without a code', async () => {
+      const pending = popupRecord({ kind: 'hosted', exchangeUrl: undefined });
+      const seen: CallbackMessage[] = [];
+      const channel = new OriginalBroadcastChannel(CALLBACK_CHANNEL);
+      channel.onmessage = (event) => seen.push(event.data as CallbackMessage);
+      const win = await callbackFrame({ authorizedConnection: 'pipedrive', code: 'not-for-anyone' });
+      try {
+        await relayCallback({ window: win, closeCheckMs: 10 });
+        await until(() => seen.length === 1, 'relayed');
+      } finally {
+        channel.close();
+      }
+      expect(seen[0]).to.deep.include({ flow: pending.id, query: { authorizedConnection: 'pipedrive' }, fragment: {} });
+    });
+
+    it('decides from the record, never from window.opener', async () => {
+      // A popup record and no opener (COOP severed it): still the popup path.
+      const pending = popupRecord({ kind: 'hosted', exchangeUrl: undefined });
+      const win = await callbackFrame({ authorizedConnection: 'pipedrive' });
+      (win as { opener: unknown }).opener = null;
+      expect(await relayCallback({ window: win, closeCheckMs: 10 })).to.deep.equal({ relayed: true, mode: 'popup' });
+      expect(sessionStorage.getItem(PENDING_KEY)).to.equal(null);
+      expect(pending.mode).to.equal('popup');
+      removeFrames();
+
+      // A same-tab record and an opener (this tab was opened by another page): still the same-tab path.
+      const sameTab = pendingFlow({ kind: 'hosted', mode: 'same-tab' });
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify(sameTab));
+      const tab = await callbackFrame({ authorizedConnection: 'pipedrive' });
+      const posts: unknown[] = [];
+      (tab as { opener: unknown }).opener = { postMessage: (data: unknown) => posts.push(data) };
+      expect(await relayCallback({ window: tab })).to.deep.equal({ relayed: true, mode: 'redirect' });
+      await returned(tab);
+      expect(posts).to.deep.equal([]);
+      expect(takeRedirectResult()?.result).to.deep.equal({ type: 'callback', id: sameTab.id, query: { authorizedConnection: 'pipedrive' }, fragment: {} });
     });
   });
 
@@ -278,12 +445,7 @@ describe('relayCallback', () => {
       expect(calls[0].init.method).to.equal('POST');
       expect(calls[0].init.credentials).to.equal('same-origin');
       expect(new Headers(calls[0].init.headers).get('content-type')).to.equal('application/json');
-      expect(JSON.parse(calls[0].init.body as string)).to.deep.equal({
-        code,
-        state: pending.state,
-        token_type: 'user',
-        redirect_uri: 'https://host.example/callback.html',
-      });
+      expect(JSON.parse(calls[0].init.body as string)).to.deep.equal({ code, state: pending.state });
       const written = [...sessionWrites.writes, ...localWrites.writes].map(([key, value]) => key + value).join('\n');
       expect(written).to.not.include(code);
       expect(written).to.include(RESULT_KEY);
