@@ -111,7 +111,7 @@ export class VaultConnect extends LitElement {
   });
   readonly #interactions = new LazyInteractions(this, this.#connections, this.#services);
   readonly #list = new ListController(this);
-  /** The VaultRE row (its own chunk), once `vaultre-client-id` is set. */
+  /** The VaultRE row (its own chunk), once `vaultre-exchange-url` is set. */
   #vaultre: VaultreRow | undefined;
   /** How the list draws a row and a group's heading. */
   readonly #view: ListView = {
@@ -130,7 +130,10 @@ export class VaultConnect extends LitElement {
     title: (unifiedApi) => groupTitle(this.#localize.strings, unifiedApi),
   };
 
-  /** Host endpoint that returns a Vault session token (`POST`, `credentials: 'same-origin'`, body `{}`). */
+  /**
+   * Host endpoint that returns a Vault session token (`POST`, body `{}`, with `credentials: 'same-origin'`, or
+   * `'include'` when it is on another origin: list this page's origin in the handler's `allowedOrigins`).
+   */
   sessionUrl: string | undefined;
 
   /** A session JWT given directly, instead of `session-url`. */
@@ -139,10 +142,13 @@ export class VaultConnect extends LitElement {
   /** The embedded-Vault implementation (`{open, close}`); default `@apideck/vault-js`, loaded lazily. */
   vaultModal: VaultModal | undefined;
 
-  /** Vault API base. Default `https://unify.apideck.com`. */
+  /**
+   * Vault API base. Default `https://unify.apideck.com`. Must be `https:` (`http:` only on localhost, `127.0.0.0/8`,
+   * `[::1]`): anything else is refused with `invalid_config`, since the session JWT goes there.
+   */
   unifyBaseUrl: string | undefined;
 
-  /** Hosted Vault base. Default `https://vault.apideck.com`. */
+  /** Hosted Vault base. Default `https://vault.apideck.com`. `https:` only, like `unify-base-url` (`invalid_config`). */
   vaultUrl: string | undefined;
 
   /** Show only this unified API (`crm`, `accounting`, …). */
@@ -163,19 +169,32 @@ export class VaultConnect extends LitElement {
    */
   flowTimeout: number | `${number}` = 600_000;
 
-  /** VaultRE OAuth client ID. When set, a VaultRE row is shown. */
+  /**
+   * @deprecated Since 0.2.0 the server builds the authorize URL (`createVaultreHandler`'s `clientId`); accepted and
+   * ignored.
+   */
   vaultreClientId: string | undefined;
 
-  /** The redirect URI exactly as registered with VaultRE: a page that runs the callback module. */
+  /**
+   * @deprecated Since 0.2.0 the server puts its registered redirect URI in the authorize URL (`createVaultreHandler`'s
+   * `redirectUri`); accepted and ignored.
+   */
   vaultreRedirectUri: string | undefined;
 
-  /** Host endpoint for the VaultRE token: `POST` exchanges a code, `GET` reports status, `DELETE` forgets the token. */
+  /**
+   * Host endpoint for VaultRE (`createVaultreHandler`): `POST {"action": "authorize"}` gives the authorize URL,
+   * `POST {code, state}` (from the callback page) exchanges a code, `GET` reports status, `DELETE` forgets the token.
+   * When set, a VaultRE row is shown. On another origin it is called with `credentials: 'include'`.
+   */
   vaultreExchangeUrl: string | undefined;
 
   /** `account` (default: office-level, approved by a VaultRE system admin) or `user`. */
   vaultreTokenType: 'account' | 'user' = 'account';
 
-  /** VaultRE authorize base. Default `https://login.vaultre.com.au/cgi-bin/clientvault`. */
+  /**
+   * @deprecated Since 0.2.0 the server holds the authorize base (`createVaultreHandler`'s `authorizeUrl`); accepted and
+   * ignored.
+   */
   vaultreAuthorizeUrl: string | undefined;
 
   /**
@@ -194,7 +213,7 @@ export class VaultConnect extends LitElement {
   theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (this.vaultreClientId && !this.#vaultre) void this.#loadVaultre();
+    if (this.vaultreExchangeUrl && !this.#vaultre) void this.#loadVaultre();
     if (!(changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl'))) return;
     // The load started on connect already used these values, unless it found no session (set after append).
     if (this.hasUpdated || this.#connections.status === 'idle') this.#connections.sessionChanged();
@@ -272,7 +291,7 @@ export class VaultConnect extends LitElement {
     const { status, error, connections } = this.#connections;
     const strings = this.#localize.strings;
     // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
-    if (status === 'idle' && !this.#connections.sessionConfigured) return this.vaultreClientId ? nothing : renderWaiting(strings);
+    if (status === 'idle' && !this.#connections.sessionConfigured) return this.vaultreExchangeUrl ? nothing : renderWaiting(strings);
     if (status === 'error' && error) return renderLoadError(strings, this.#localize.describe(error), this.#retryList);
     const list = this.#list.draw(connections, status === 'ready', this.#view);
     if (!list) return renderLoading(strings);
@@ -294,7 +313,7 @@ export class VaultConnect extends LitElement {
         <input part="search" type="search" aria-label=${strings.searchLabel} placeholder=${strings.searchPlaceholder}
           .value=${this.#list.query} @input=${this.#onSearch} ?disabled=${this.#connections.status !== 'ready'} />
       </div>
-      ${(this.vaultreClientId && this.#vaultre?.render()) || nothing}${this.#renderBody()}
+      ${(this.vaultreExchangeUrl && this.#vaultre?.render()) || nothing}${this.#renderBody()}
       ${this.#announcer.render()}
     `;
   }

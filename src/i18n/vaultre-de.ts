@@ -8,6 +8,7 @@ const vaultreDe: VaultreStrings = {
   userHint: 'Zugriff als Ihr eigener VaultRE-Benutzer.',
   connectedSince: (date) => `Verbunden seit ${date}`,
   checking: 'Wird geprüft…',
+  opening: 'VaultRE wird geöffnet…',
   waiting: 'Warten auf VaultRE…',
   exchanging: 'Verbindung wird hergestellt…',
   disconnecting: 'Wird getrennt…',

@@ -6,6 +6,7 @@ export const vaultreEn = {
   userHint: 'Access as your own VaultRE user.',
   connectedSince: (date: string) => `Connected since ${date}`,
   checking: 'Checking…',
+  opening: 'Opening VaultRE…',
   waiting: 'Waiting for VaultRE…',
   exchanging: 'Connecting…',
   disconnecting: 'Disconnecting…',

@@ -8,6 +8,7 @@ const vaultreEs: VaultreStrings = {
   userHint: 'Acceso con tu propio usuario de VaultRE.',
   connectedSince: (date) => `Conectado desde el ${date}`,
   checking: 'Comprobando…',
+  opening: 'Abriendo VaultRE…',
   waiting: 'Esperando a VaultRE…',
   exchanging: 'Conectando…',
   disconnecting: 'Desconectando…',

@@ -8,6 +8,7 @@ const vaultreFr: VaultreStrings = {
   userHint: 'Accès avec votre propre compte utilisateur VaultRE.',
   connectedSince: (date) => `Connecté depuis le ${date}`,
   checking: 'Vérification…',
+  opening: 'Ouverture de VaultRE…',
   waiting: 'En attente de VaultRE…',
   exchanging: 'Connexion…',
   disconnecting: 'Déconnexion…',

@@ -8,6 +8,7 @@ const vaultreNl: VaultreStrings = {
   userHint: 'Toegang als je eigen VaultRE-gebruiker.',
   connectedSince: (date) => `Verbonden sinds ${date}`,
   checking: 'Controleren…',
+  opening: 'VaultRE wordt geopend…',
   waiting: 'Wachten op VaultRE…',
   exchanging: 'Verbinden…',
   disconnecting: 'Ontkoppelen…',

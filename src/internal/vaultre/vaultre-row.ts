@@ -1,10 +1,11 @@
 /**
- * The VaultRE row's controller, a lazy chunk loaded only when `vaultre-client-id` is set: its state machine (status,
- * authorize, exchange, disconnect). It follows VaultRE's OAuth fact sheet: the authorize page in a popup
- * (`authorize-url.ts`); on `reason=success&code=…` with our `state`, the code is posted at once to the host's
- * `vaultre-exchange-url` through the VaultRE client, which exchanges it server-side and keeps the token. The code is
- * only ever in local variables: never rendered, logged or stored; only the `state` is stored, and only for the
- * same-tab fallback. Its markup is `vaultre-template.ts`.
+ * The VaultRE row's controller, a lazy chunk loaded only when `vaultre-exchange-url` is set: its state machine (status,
+ * authorize, outcome, disconnect). The server builds the authorize URL with a state it signs (`POST {action:
+ * "authorize"}` through the VaultRE client). The popup opens inside the click on `about:blank` and says "Opening
+ * VaultRE…"; once the URL is in, the flow record (mode, exchange URL, expected state) goes into the popup's own
+ * `sessionStorage` and the popup goes to VaultRE. The callback page in that window checks the state, posts the code to
+ * the host itself and relays only the outcome, which the row takes only from its own popup (the record's id). The row
+ * never sees the code. Its markup is `vaultre-template.ts`.
  */
 import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import { nothing } from 'lit';
@@ -16,25 +17,21 @@ import type { Strings } from '../../i18n/en.ts';
 import { language, mergeStrings, tableOf, type StringOverrides } from '../../i18n/localize.ts';
 import { vaultreEn, type VaultreStrings } from '../../i18n/vaultre-en.ts';
 import { VAULTRE_TABLES } from '../../i18n/vaultre-tables.ts';
-import type { CallbackMessage } from '../popup/callback-message.ts';
-import type { MatchResult } from '../popup/callback-listener.ts';
+import type { CallbackMessage, CallbackOutcome } from '../popup/callback-message.ts';
+import type { MatchResult, MessageProvenance } from '../popup/callback-listener.ts';
 import { openPopup } from '../popup/open-popup.ts';
 import { runPopupFlow } from '../popup/popup-flow.ts';
 import { randomState } from '../popup/random-state.ts';
-import { readPendingRedirect, startRedirectFlow, takeRedirectResult } from '../popup/redirect-fallback.ts';
+import { readPendingRedirect, startRedirectFlow, takeRedirectResult, type PendingRedirect } from '../popup/redirect-fallback.ts';
 import { hasPendingRedirect } from '../popup/redirect-keys.ts';
 import { confirmInDialog } from '../templates/confirm-dialog.ts';
-import { DEFAULT_VAULTRE_AUTHORIZE_URL, vaultreAuthorizeUrl, type VaultreTokenType } from './authorize-url.ts';
-import { exchangeError, VaultreClient, VaultreStatusSchema, type VaultreStatus } from './vaultre-client.ts';
+import { exchangeError, VaultreClient, VaultreStatusSchema, type Authorization, type VaultreStatus, type VaultreTokenType } from './vaultre-client.ts';
 import { renderVaultreRow } from './vaultre-template.ts';
 
 /** What the row reads from its element. */
 export interface VaultreHost extends ReactiveControllerHost, EventTarget {
-  readonly vaultreClientId: string | undefined;
-  readonly vaultreRedirectUri: string | undefined;
   readonly vaultreExchangeUrl: string | undefined;
   readonly vaultreTokenType: VaultreTokenType;
-  readonly vaultreAuthorizeUrl: string | undefined;
   readonly flowTimeout: number | `${number}`;
   readonly locale: string;
   /** The element's `strings` overrides; `vaultre` holds the row's own. */
@@ -48,12 +45,35 @@ export interface VaultreServices {
   describe(error: VaultConnectError): string;
 }
 
-/** Our return carries our `state`; a VaultRE return with another (or none) is a mismatch; anything else is not ours. */
-function matchState(state: string) {
-  return (message: CallbackMessage): MatchResult => {
-    if (message.query.state === state) return 'accept';
-    return message.query.reason !== undefined ? 'mismatch' : 'ignore';
-  };
+/** Only the outcome our own popup relays (it carries the flow record's id) ends the flow; anything else is not ours. */
+function matchOutcome(message: CallbackMessage, provenance: MessageProvenance): MatchResult {
+  return message.outcome && provenance.fromPopup ? 'accept' : 'ignore';
+}
+
+/** Writes a line into the blank popup while the authorize URL is on its way (it is still our same-origin document). */
+function sayInPopup(popup: Window, text: string, lang: string): void {
+  try {
+    const doc = popup.document;
+    doc.title = text;
+    doc.documentElement.lang = lang;
+    (doc.body ?? doc.documentElement.appendChild(doc.createElement('body'))).textContent = text;
+  } catch {
+    // A window we cannot write to still works: it only stays blank until it navigates.
+  }
+}
+
+/** The callback page must be on this page's origin: it reads the record the element wrote for it there. */
+function checkCallbackOrigin(authorization: Authorization): Authorization {
+  let origin: string | undefined;
+  try {
+    origin = new URL(authorization.redirectUri).origin;
+  } catch {
+    origin = undefined;
+  }
+  if (origin !== location.origin) {
+    throw new VaultConnectError('invalid_config', { detail: 'The VaultRE redirect URI must be a page on this origin.' });
+  }
+  return authorization;
 }
 
 type Phase = 'idle' | 'waiting' | 'exchanging' | 'disconnecting';
@@ -93,6 +113,11 @@ export class VaultreRow implements ReactiveController {
   /** The token type, normalised: anything but `user` is an office-level `account` token (the attribute's default). */
   get #tokenType(): VaultreTokenType {
     return this.#host.vaultreTokenType === 'user' ? 'user' : 'account';
+  }
+
+  /** The connection before a flow, for the callback page to tell a new one from it after a lost reply. */
+  get #previous(): string | undefined {
+    return this.status?.connected ? (this.status.connected_at ?? '') : undefined;
   }
 
   hostConnected(): void {
@@ -146,6 +171,22 @@ export class VaultreRow implements ReactiveController {
     return url ? new VaultreClient(url) : undefined;
   }
 
+  /** The flow record a callback page needs to finish this authorization (no secret: the state is in the URL anyway). */
+  #record(id: string, mode: PendingRedirect['mode'], authorization: Authorization): PendingRedirect {
+    const previous = this.#previous;
+    return {
+      id,
+      kind: 'vaultre',
+      mode,
+      state: authorization.state,
+      returnUrl: location.href,
+      exchangeUrl: new URL(this.#host.vaultreExchangeUrl ?? '', location.href).href,
+      tokenType: this.#tokenType,
+      ...(previous !== undefined ? { previous } : {}),
+      startedAt: Date.now(),
+    };
+  }
+
   /** Reads the status from `GET {vaultre-exchange-url}`. */
   async refresh(): Promise<void> {
     const client = this.#client();
@@ -153,7 +194,7 @@ export class VaultreRow implements ReactiveController {
       // Misconfigured: there is no status to wait for, and nothing to connect to.
       this.status = { connected: false };
       this.#retry = 'refresh';
-      this.#fail(new VaultConnectError('exchange_failed', { detail: 'vaultre-exchange-url' }));
+      this.#fail(new VaultConnectError('invalid_config', { detail: 'vaultre-exchange-url' }));
       return;
     }
     this.status = undefined;
@@ -175,7 +216,6 @@ export class VaultreRow implements ReactiveController {
    * was blocked twice) the page itself goes to VaultRE and the callback page finishes the exchange.
    */
   connect(sameTab = false): Promise<void> {
-    const host = this.#host;
     // A flow whose popup reads closed (closed by the user, or severed by COOP) gives way to a new authorization once
     // the new window is open; until then it goes on listening.
     const stale = this.#flow;
@@ -187,29 +227,14 @@ export class VaultreRow implements ReactiveController {
       }
       return Promise.resolve();
     }
-    const { vaultreClientId: clientId, vaultreRedirectUri: redirectUri, vaultreExchangeUrl: exchangeUrl } = host;
-    if (!clientId || !redirectUri || !exchangeUrl) {
-      this.#fail(new VaultConnectError('exchange_failed', { detail: 'vaultre-redirect-uri / vaultre-exchange-url' }));
+    const client = this.#client();
+    if (!client) {
+      this.#fail(new VaultConnectError('invalid_config', { detail: 'vaultre-exchange-url' }));
       return Promise.resolve();
     }
-    const state = randomState();
-    const url = vaultreAuthorizeUrl(host.vaultreAuthorizeUrl || DEFAULT_VAULTRE_AUTHORIZE_URL, this.#tokenType, clientId, redirectUri, state);
     if (sameTab) {
       stale?.abort();
-      startRedirectFlow(
-        {
-          id: randomState(),
-          kind: 'vaultre',
-          state,
-          returnUrl: location.href,
-          exchangeUrl: new URL(exchangeUrl, location.href).href,
-          tokenType: this.#tokenType,
-          redirectUri,
-          startedAt: Date.now(),
-        },
-        url,
-      );
-      return Promise.resolve();
+      return this.#continueInThisTab(client);
     }
     let popup: Window;
     try {
@@ -220,27 +245,50 @@ export class VaultreRow implements ReactiveController {
       this.#fail(toVaultConnectError(error));
       return Promise.resolve();
     }
+    sayInPopup(popup, this.#t.opening, this.#lang);
     this.blocked = 0;
     stale?.abort();
-    return this.#authorize(popup, url, state, redirectUri, new VaultreClient(exchangeUrl));
+    return this.#authorize(popup, client);
   }
 
-  async #authorize(popup: Window, url: string, state: string, redirectUri: string, client: VaultreClient): Promise<void> {
+  /** The same-tab fallback: the record goes into this tab, then the page goes to VaultRE. */
+  async #continueInThisTab(client: VaultreClient): Promise<void> {
+    this.error = undefined;
+    this.#setPhase('waiting', this.#t.waiting);
+    try {
+      const authorization = checkCallbackOrigin(await client.authorize(this.#tokenType, this.#lifetime.signal));
+      startRedirectFlow(this.#record(randomState(), 'same-tab', authorization), authorization.url);
+    } catch (error) {
+      this.#retry = 'connect';
+      this.#setPhase('idle');
+      if (!this.#lifetime.signal.aborted) this.#fail(toVaultConnectError(error));
+    }
+  }
+
+  async #authorize(popup: Window, client: VaultreClient): Promise<void> {
     const flow = new AbortController();
     this.#flow = flow;
     this.#popup = popup;
     const signal = AbortSignal.any([flow.signal, this.#lifetime.signal]);
+    const flowId = randomState();
+    let authorization: Authorization | undefined;
     this.error = undefined;
     this.#setPhase('waiting', this.#t.waiting);
     try {
-      const { query } = await runPopupFlow({
+      const { outcome } = await runPopupFlow({
         popup,
-        url,
-        callbackOrigin: new URL(redirectUri, location.href).origin,
-        match: matchState(state),
+        url: client.authorize(this.#tokenType, signal).then((answer) => {
+          authorization = checkCallbackOrigin(answer);
+          return answer.url;
+        }),
+        callbackOrigin: location.origin,
+        flowId,
+        record: () => this.#record(flowId, 'popup', authorization!),
+        requireRecord: true,
+        match: matchOutcome,
         signal,
         timeoutMs: this.#host.flowTimeout,
-        // The popup reads closed, but the code may still come (see `runPopupFlow`): offer a retry meanwhile.
+        // The popup reads closed, but the outcome may still come (see `runPopupFlow`): offer a retry meanwhile.
         onClosed: () => {
           this.#retry = 'connect';
           this.error = new VaultConnectError('popup_closed', { retryable: true });
@@ -249,14 +297,7 @@ export class VaultreRow implements ReactiveController {
         },
       });
       this.error = undefined;
-      if (query.reason !== 'success') {
-        throw new VaultConnectError('access_denied', { detail: query.reason === 'User denied request' ? undefined : query.reason?.slice(0, 200) });
-      }
-      if (!query.code) throw new VaultConnectError('exchange_failed');
-      this.#setPhase('exchanging', this.#t.exchanging);
-      const outcome = await client.exchange({ code: query.code, state, tokenType: this.#tokenType, redirectUri }, signal, Date.now());
-      if (!outcome.ok) throw exchangeError(outcome);
-      this.#connected(outcome.body);
+      await this.#finish(outcome!, client, signal);
     } catch (error) {
       this.#retry = 'connect';
       if (!this.#lifetime.signal.aborted) this.#fail(toVaultConnectError(error));
@@ -270,9 +311,33 @@ export class VaultreRow implements ReactiveController {
     }
   }
 
-  #connected(result: unknown): void {
-    const reply = VaultreStatusSchema.safeParse(result);
-    this.status = reply.success ? reply.data : { connected: true, token_type: this.#tokenType };
+  /**
+   * What the callback page relayed. A lost reply the callback page could not settle (`network_error`) is settled here
+   * with the status: connected since the flow began means the exchange went through.
+   */
+  async #finish(outcome: CallbackOutcome, client: VaultreClient, signal: AbortSignal): Promise<void> {
+    if (outcome.result === 'connected') {
+      const status = VaultreStatusSchema.safeParse(outcome.body);
+      this.#connected(outcome.body, status.success ? status.data : undefined);
+      return;
+    }
+    if (outcome.result === 'denied') throw new VaultConnectError('access_denied', outcome.reason ? { detail: outcome.reason.slice(0, 200) } : {});
+    const failed = { ok: false as const, status: outcome.status ?? 0, ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.message ? { message: outcome.message } : {}) };
+    if (failed.error === 'network_error' && failed.status === 0) {
+      const previous = this.#previous;
+      this.#setPhase('exchanging', this.#t.exchanging);
+      const status = await client.status(signal).catch(() => undefined);
+      if (status?.connected && (previous === undefined || (status.connected_at ?? '') !== previous)) {
+        this.#connected(status, status);
+        return;
+      }
+    }
+    throw exchangeError(failed);
+  }
+
+  /** Connected: `result` is the host's reply (the `vaultre-connect` detail), `status` what it says when it is a status. */
+  #connected(result: unknown, status: VaultreStatus | undefined): void {
+    this.status = status ?? { connected: true, token_type: this.#tokenType };
     this.error = undefined;
     this.#host.dispatchEvent(new VaultreConnectEvent({ result }));
     this.#services.announce(this.#t.connected);
@@ -285,11 +350,19 @@ export class VaultreRow implements ReactiveController {
     if (!taken || taken.pending.kind !== 'vaultre') return this.refresh();
     const { result } = taken;
     if (result.type === 'exchange' && result.ok) {
-      this.#connected(result.body);
+      const status = VaultreStatusSchema.safeParse(result.body);
+      this.#connected(result.body, status.success ? status.data : undefined);
       return;
     }
     await this.refresh();
     this.#retry = 'connect';
+    // The reply was lost and the callback page could not tell either: the status can.
+    const previous = taken.pending.previous;
+    const status = this.status;
+    if (result.type === 'exchange' && result.error === 'network_error' && status?.connected && (previous === undefined || (status.connected_at ?? '') !== previous)) {
+      this.#connected(status, status);
+      return;
+    }
     if (result.type === 'exchange') this.#fail(exchangeError(result));
     else this.#fail(new VaultConnectError(result.query.state !== taken.pending.state ? 'state_mismatch' : 'access_denied'));
   }

@@ -277,10 +277,22 @@ describe('<vault-connect> axe and contrast for the VaultRE row in each state, li
     await expectAccessibleInBothThemes(flow.el, 'VaultRE waiting');
   });
 
-  it('exchanging, then connected', async () => {
+  it('exchanging (the row checks the status after a lost reply), then connected', async () => {
     const exchange = gate();
     held = exchange;
-    flow = await startVaultreFlow({ exchange: () => exchange.promise.then(() => jsonResponse({ connected: true, connected_at: '2024-05-01T10:00:00.000Z' })) });
+    let gets = 0;
+    flow = await startVaultreFlow({
+      // The row's first read, then the callback page's (which fails, as the POST did), then the row's own check, held.
+      status: () => {
+        gets++;
+        if (gets === 1) return jsonResponse({ connected: false });
+        if (gets === 2) throw new TypeError('Failed to fetch');
+        return exchange.promise.then(() => jsonResponse({ connected: true, connected_at: '2024-05-01T10:00:00.000Z' }));
+      },
+      exchange: () => {
+        throw new TypeError('Failed to fetch');
+      },
+    });
     vaultreReturns(flow, { reason: 'success', code: fakeCode() });
     const { el } = flow;
     await until(() => text(row(el, 'vaultre').querySelector('.progress')) === 'Connecting…', 'exchanging');
@@ -293,7 +305,8 @@ describe('<vault-connect> axe and contrast for the VaultRE row in each state, li
   for (const [outcome, setup, message] of [
     ['denied', {}, 'Access was denied.'],
     ['expired', { exchange: () => jsonResponse({ error: 'code_expired' }, 400) }, 'The authorization expired. Please try again.'],
-    ['failed', { exchange: () => jsonResponse({ error: 'store_failed', message: '<i>disk full</i>' }, 500) }, 'The connection could not be completed'],
+    ['failed', { exchange: () => jsonResponse({ error: 'exchange_failed', message: '<i>VaultRE is down</i>' }, 502) }, 'The connection could not be completed'],
+    ['not stored', { exchange: () => jsonResponse({ error: 'store_failed', message: '<i>disk full</i>' }, 500) }, 'The connection could not be saved.'],
   ] as const) {
     it(outcome, async () => {
       flow = await startVaultreFlow(setup);

@@ -1,21 +1,23 @@
 /**
  * Fuzz: the VaultRE row of a real `<vault-connect>` against hostile replies from the host's exchange endpoint, in
- * Chromium. Each case runs one authorization: `window.open` hands out a stand-in popup, the callback arrives (as the
- * callback page's `storage` write would) with our `state`, the code is posted to the stubbed host, and the host answers
- * with any status and body — error messages and `connected_at` values drawn from hostile strings. After each case the
- * shadow root holds only the template's markup, the row's error is text (at most the host's first 200 characters) and
- * never holds the code, and the outcome is `vaultre-connect` or a `vault-connect-error` with a contract code.
+ * Chromium, through the real callback page. Each case runs one authorization: `window.open` hands out a stand-in popup
+ * (a same-origin iframe), the host answers the authorize request, the popup returns to the callback page
+ * (`fixtures/callback.html`) with the state, the callback page posts the code to the stubbed host, which answers with
+ * any status and body — error messages and `connected_at` values drawn from hostile strings — and relays the outcome.
+ * After each case the shadow root holds only the template's markup, the row's error is text (at most the host's first
+ * 200 characters) and never holds the code, and the outcome is `vaultre-connect` or a `vault-connect-error` with a
+ * contract code.
  *
  * The reply parsing itself is fuzzed with 2,000+ cases per property in Node (test/fuzz/vaultre-replies.test.ts); this
- * checks what reaches the DOM, one element render per case.
+ * checks what reaches the DOM, one element render and one callback page per case.
  */
 import { expect } from '@open-wc/testing';
 import fc from 'fast-check';
 import { ERROR_CODES } from '../../../src/internal/api/vocabulary.ts';
-import { CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY } from '../../../src/internal/popup/callback-message.ts';
 import { anyBodyText, hostileJson, hostileString } from '../../fuzz/arbitraries.ts';
-import { jsonResponse, restoreFetch, row, shadow, until } from '../support/helpers.ts';
-import { mountVaultre, settledRow, spyOpen, stubHost, type OpenSpy } from '../support/vaultre-helpers.ts';
+import { removeFrames } from '../support/popup-helpers.ts';
+import { jsonResponse, restoreFetch, row, shadow } from '../support/helpers.ts';
+import { CALLBACK_URL, authorizeUrlOf, mountVaultre, popupFrames, returnTo, settledRow, stubHost, type OpenSpy } from '../support/vaultre-helpers.ts';
 
 const SEED = 20_240_601;
 const SCALE = Number((window as Window & { FUZZ_SCALE?: number }).FUZZ_SCALE ?? 1);
@@ -42,33 +44,6 @@ function assertOnlyTemplateMarkup(root: ShadowRoot): void {
   }
 }
 
-/** A stand-in popup: the element navigates it and closes it; nothing loads. */
-function standIn(): Window & { href: string; closed: boolean } {
-  const popup = {
-    closed: false,
-    href: '',
-    close() {
-      popup.closed = true;
-    },
-    focus() {},
-    location: {
-      get href() {
-        return popup.href;
-      },
-      set href(value: string) {
-        popup.href = value;
-      },
-    },
-  };
-  return popup as unknown as Window & { href: string; closed: boolean };
-}
-
-/** What the callback page's `localStorage` write looks like to this page. */
-function deliver(query: Record<string, string>, id: string): void {
-  const value = JSON.stringify({ type: CALLBACK_MESSAGE_TYPE, id, query, fragment: {} });
-  window.dispatchEvent(new StorageEvent('storage', { key: CALLBACK_STORAGE_KEY, newValue: value, storageArea: localStorage }));
-}
-
 type Reply = { status: number; body: string };
 
 describe('fuzz: VaultRE host replies in the rendered row', function () {
@@ -86,6 +61,7 @@ describe('fuzz: VaultRE host replies in the rendered row', function () {
   afterEach(async () => {
     opened?.restore();
     opened = undefined;
+    removeFrames();
     restoreFetch();
     sessionStorage.clear();
     await new Promise((resolve) => setTimeout(resolve, 0));
@@ -95,12 +71,11 @@ describe('fuzz: VaultRE host replies in the rendered row', function () {
   it('exchange replies: vaultre-connect or a typed error, shown as text, never the code', async () => {
     let next: Reply = { status: 200, body: '{}' };
     stubHost({ status: jsonResponse({ connected: false }), exchange: () => new Response(next.body, { status: next.status, headers: { 'content-type': 'application/json' } }) });
-    const popups: ReturnType<typeof standIn>[] = [];
-    opened = spyOpen(() => {
-      const popup = standIn();
-      popups.push(popup);
-      return popup;
-    });
+    // One stand-in popup, handed out for every case (the element "closes" it; an iframe stays).
+    const { frames, opened: spy } = await popupFrames(1);
+    opened = spy;
+    const popup = frames[0].contentWindow!;
+    window.open = () => popup;
     const { el, events, vaultre } = await mountVaultre();
     await settledRow(el);
     let cases = 0;
@@ -123,9 +98,8 @@ describe('fuzz: VaultRE host replies in the rendered row', function () {
         const errorsBefore = events.errors.length;
         const connectsBefore = vaultre.connects.length;
         const done = el.connectVaultre();
-        await until(() => popups.length === cases && popups[cases - 1].href.includes('state='), 'the popup goes to VaultRE');
-        const state = new URL(popups[cases - 1].href).searchParams.get('state') ?? '';
-        deliver({ reason: 'success', code, state }, `case-${cases}-${state}`);
+        const authorize = await authorizeUrlOf(popup);
+        returnTo(popup, CALLBACK_URL, { reason: 'success', code, state: authorize.searchParams.get('state') ?? '' });
         await done;
         await el.updateComplete;
         const root = shadow(el);
@@ -154,9 +128,9 @@ describe('fuzz: VaultRE host replies in the rendered row', function () {
           expect(answer.status).to.be.within(200, 299);
         }
       }),
-      Math.round(120 * SCALE),
+      Math.round(60 * SCALE),
     );
-    expect(cases).to.equal(Math.round(120 * SCALE));
+    expect(cases).to.equal(Math.round(60 * SCALE));
   });
 });
 

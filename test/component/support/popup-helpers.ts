@@ -112,11 +112,30 @@ export interface FakePopup {
   location: { href: string };
 }
 
+/** A `Storage` in memory (a stand-in popup's `sessionStorage`). */
+export function memoryStorage(): Storage & { entries: Map<string, string> } {
+  const entries = new Map<string, string>();
+  return {
+    entries,
+    get length() {
+      return entries.size;
+    },
+    key: (index: number) => [...entries.keys()][index] ?? null,
+    getItem: (key: string) => entries.get(key) ?? null,
+    setItem: (key: string, value: string) => void entries.set(key, String(value)),
+    removeItem: (key: string) => void entries.delete(key),
+    clear: () => entries.clear(),
+  };
+}
+
 export function fakePopup(onNavigate?: (href: string) => void): FakePopup & Window {
   const popup = {
     closed: false,
     closeCalls: 0,
     href: 'about:blank',
+    // What a blank same-origin popup offers before it navigates: a document and its own sessionStorage.
+    document: document.implementation.createHTMLDocument(''),
+    sessionStorage: memoryStorage(),
     close() {
       popup.closeCalls++;
       popup.closed = true;

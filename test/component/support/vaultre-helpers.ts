@@ -1,19 +1,23 @@
 /**
  * Helpers for the VaultRE row's component tests: mounting `<vault-connect>` with `vaultre-*` attributes, a stub of the
- * host's exchange endpoint, a `window.open` spy, stand-in popups, and the `vaultre-connect` event log.
+ * host's VaultRE endpoint (authorize, status, exchange, forget), a `window.open` spy, stand-in popups, and the
+ * `vaultre-connect` event log.
  *
  * Stand-in popups are mostly same-origin iframes (`popupFrames`): the test can then watch the element close them and
  * "close" one itself (by removing it), and no window is opened per test. They have no opener, so the callback page in
- * them relays over BroadcastChannel and storage only; the opener path (`postMessage` from the popup, which alone can end
- * a flow with `state_mismatch`) is covered with real popups (`spyOpen()`) and by the end-to-end tests.
+ * them relays over BroadcastChannel and storage only (with the flow record's id, which makes them the popup's own); an
+ * iframe shares this tab's `sessionStorage`, so the flow record the element writes into it lands here too. The opener
+ * path is covered with real popups (`spyOpen()`) and by the end-to-end tests. The callback page's own requests (its
+ * code exchange) reach the stub through `fixtures/route-fetch-to-test-page.js`.
  */
 import { fixture, html } from '@open-wc/testing';
 import '../../../src/index.ts';
 import type { VaultConnect } from '../../../src/index.ts';
+import { PENDING_KEY, type PendingRedirect } from '../../../src/internal/popup/redirect-fallback.ts';
 import { EventLog, jsonResponse, row, shadow, stubFetch, until, type FetchCall, type FetchRoute, type FetchStub } from './helpers.ts';
 import { fixtureUrl, frame, runIn } from './popup-helpers.ts';
 
-/** The (stubbed) host endpoint: `GET` status, `POST` exchange, `DELETE` forget. */
+/** The (stubbed) host endpoint: `POST {action}` authorize, `GET` status, `POST {code, state}` exchange, `DELETE` forget. */
 export const EXCHANGE_PATH = '/__vaultre-host/exchange';
 /** A same-origin authorize base: the popup lands on a 404 page of the test server, which the test can still read. */
 export const AUTHORIZE_BASE = new URL('/__vaultre-authorize/cgi-bin/clientvault', location.href).href;
@@ -22,14 +26,13 @@ export const CALLBACK_URL = new URL('./fixtures/callback.html', import.meta.url)
 export const CLIENT_ID = 'test-vaultre-client';
 
 export interface VaultreMountOptions {
-  clientId?: string | null;
-  redirectUri?: string;
   exchangeUrl?: string | null;
   tokenType?: 'account' | 'user';
-  authorizeUrl?: string;
   sessionUrl?: string;
   token?: string;
   unifyBaseUrl?: string;
+  /** The deprecated attributes (accepted and ignored since 0.2.0): `vaultre-client-id` and the others. */
+  deprecated?: Record<'vaultre-client-id' | 'vaultre-redirect-uri' | 'vaultre-authorize-url', string>;
 }
 
 /** Every `vaultre-connect` event, with its flags. */
@@ -44,19 +47,17 @@ export class VaultreEvents {
   }
 }
 
-/** Mounts `<vault-connect>` with the VaultRE attributes (all set unless given `null`), and both event logs. */
+/** Mounts `<vault-connect>` with `vaultre-exchange-url` (unless given `null`), and both event logs. */
 export async function mountVaultre(options: VaultreMountOptions = {}): Promise<{ el: VaultConnect; events: EventLog; vaultre: VaultreEvents }> {
   const el = document.createElement('vault-connect');
   const events = new EventLog(el);
   const vaultre = new VaultreEvents(el);
   const attributes: Record<string, string | null | undefined> = {
-    'vaultre-client-id': options.clientId === undefined ? CLIENT_ID : options.clientId,
-    'vaultre-redirect-uri': options.redirectUri ?? CALLBACK_URL,
     'vaultre-exchange-url': options.exchangeUrl === undefined ? EXCHANGE_PATH : options.exchangeUrl,
     'vaultre-token-type': options.tokenType,
-    'vaultre-authorize-url': options.authorizeUrl ?? AUTHORIZE_BASE,
     'session-url': options.sessionUrl,
     'unify-base-url': options.unifyBaseUrl,
+    ...options.deprecated,
   };
   for (const [name, value] of Object.entries(attributes)) if (value !== null && value !== undefined) el.setAttribute(name, value);
   if (options.token !== undefined) el.token = options.token;
@@ -80,11 +81,16 @@ export async function settledRow(el: VaultConnect): Promise<HTMLElement> {
 
 export interface HostStub {
   stub: FetchStub;
+  /** The code exchanges (`POST {code, state}`), in order. */
   posts(): FetchCall[];
+  /** The authorize requests (`POST {action: "authorize"}`), in order. */
+  authorizes(): FetchCall[];
   gets(): FetchCall[];
   deletes(): FetchCall[];
-  /** The parsed bodies of the `POST`s. */
+  /** The parsed bodies of the code exchanges. */
   postBodies(): Record<string, unknown>[];
+  /** Every state the stub put in an authorize URL, in order. */
+  readonly states: string[];
 }
 
 export type HostReply = Response | Promise<Response> | (() => Response | Promise<Response>);
@@ -95,29 +101,80 @@ function answer(reply: HostReply): Response | Promise<Response> {
   return reply instanceof Response ? reply.clone() : reply.then((r) => r.clone());
 }
 
+/** A random state, as the server would sign one (its shape does not matter to the browser). */
+function issuedState(): string {
+  return `signed.${Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+}
+
+/** The authorize URL the host answers with, as `createVaultreHandler` builds it. */
+export function authorizeUrlFor(tokenType: string, state: string, redirectUri = CALLBACK_URL, base = AUTHORIZE_BASE): string {
+  const page = tokenType === 'user' ? 'oauth-authorize-user.cgi' : 'oauth-authorize.cgi';
+  const query = [
+    ['client_id', CLIENT_ID],
+    ['redirect_uri', redirectUri],
+    ['response_type', 'code'],
+    ['state', state],
+  ]
+    .map(([key, value]) => `${key}=${encodeURIComponent(value)}`)
+    .join('&');
+  return `${base}/${page}?${query}`;
+}
+
+const isAuthorize = (call: FetchCall) => call.method === 'POST' && (call.body ?? '').includes('"action"');
+
+declare global {
+  interface Window {
+    /** The test page's fetch, for the callback fixture (`route-fetch-to-test-page.js`). */
+    __vaultConnectTestFetch?: typeof fetch;
+  }
+}
+
 /**
- * Stubs the host endpoint (`EXCHANGE_PATH`): `status` answers `GET`, `exchange` answers `POST` (a function that
- * throws a `TypeError` is a network failure), `DELETE` answers 204. Every other request goes to `route`, else the network.
+ * Stubs the host endpoint (`EXCHANGE_PATH`) for this page and for the callback fixture in its popups: `authorize` answers
+ * `POST {action: "authorize"}` (default: the authorize URL on `AUTHORIZE_BASE` with `redirectUri` and a fresh state),
+ * `status` answers `GET`, `exchange` answers `POST {code, state}` (a function that throws a `TypeError` is a network
+ * failure), `DELETE` answers 204. Every other request goes to `route`, else the network.
  */
-export function stubHost(options: { status?: HostReply; exchange?: HostReply; remove?: HostReply; route?: FetchRoute } = {}): HostStub {
+export function stubHost(
+  options: { status?: HostReply; exchange?: HostReply; authorize?: HostReply; remove?: HostReply; route?: FetchRoute; redirectUri?: string } = {},
+): HostStub {
   const status = options.status ?? jsonResponse({ connected: false });
   const exchange = options.exchange ?? jsonResponse({ connected: true, token_type: 'account', connected_at: '2024-05-01T10:00:00.000Z' });
   const remove = options.remove ?? (() => new Response(null, { status: 204 }));
+  const states: string[] = [];
+  const authorize = (call: FetchCall): HostReply => {
+    if (options.authorize) return options.authorize;
+    const state = issuedState();
+    states.push(state);
+    const tokenType = (JSON.parse(call.body ?? '{}') as { token_type?: string }).token_type ?? 'account';
+    return jsonResponse({ authorize_url: authorizeUrlFor(tokenType, state, options.redirectUri) });
+  };
   const stub = stubFetch((call, signal) => {
     if (call.url.origin !== location.origin || call.url.pathname !== EXCHANGE_PATH) return options.route?.(call, signal);
     if (call.method === 'GET') return answer(status);
+    if (isAuthorize(call)) return answer(authorize(call));
     if (call.method === 'POST') return answer(exchange);
     if (call.method === 'DELETE') return answer(remove);
     return new Response(null, { status: 405 });
   });
+  window.__vaultConnectTestFetch = (input, init) => window.fetch(input, init);
   const of = (method: string) => () => stub.calls.filter((c) => c.method === method && c.url.pathname === EXCHANGE_PATH);
+  const posts = () => of('POST')().filter((c) => !isAuthorize(c));
   return {
     stub,
-    posts: of('POST'),
+    posts,
+    authorizes: () => of('POST')().filter(isAuthorize),
     gets: of('GET'),
     deletes: of('DELETE'),
-    postBodies: () => of('POST')().map((c) => JSON.parse(c.body ?? 'null') as Record<string, unknown>),
+    postBodies: () => posts().map((c) => JSON.parse(c.body ?? 'null') as Record<string, unknown>),
+    states,
   };
+}
+
+/** The flow record in this tab's `sessionStorage` (where a stand-in popup's record lands), if any. */
+export function storedRecord(): PendingRedirect | undefined {
+  const raw = sessionStorage.getItem(PENDING_KEY);
+  return raw === null ? undefined : (JSON.parse(raw) as PendingRedirect);
 }
 
 /** `window.open` replaced by a spy: `result` decides what each call returns (default: the real window). */

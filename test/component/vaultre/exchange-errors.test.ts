@@ -1,7 +1,8 @@
 /**
- * One error mapping for a failed code exchange, whichever way the code reached the host: posted by the VaultRE row
- * (popup flow) or by the callback page (same-tab fallback, which stores the host's answer for the element). The same
- * answer gives the same `vault-connect-error` on both paths; a 5xx or a 429 is worth trying again, a 4xx is not.
+ * One error mapping for a failed code exchange, whichever way the callback page reported the host's answer: relayed
+ * from the popup (popup flow) or stored for the element (same-tab fallback). The same answer gives the same
+ * `vault-connect-error` on both paths; a 5xx or a 429 is worth trying again, and so is anything that needs a new
+ * authorization (an expired code, a state the server refused, a token it could not store); another 4xx is not.
  */
 import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
@@ -48,7 +49,13 @@ const ANSWERS = [
     name: '400 state_mismatch',
     status: 400,
     body: { error: 'state_mismatch', message: 'Start again' },
-    expected: { code: 'exchange_failed', message: 'The connection could not be completed. Start again', retryable: false },
+    expected: { code: 'state_mismatch', message: 'The reply did not match this request.', retryable: true },
+  },
+  {
+    name: '500 store_failed',
+    status: 500,
+    body: { error: 'store_failed', message: 'The server could not save the VaultRE connection.' },
+    expected: { code: 'store_failed', message: 'The connection could not be saved. Please connect again.', retryable: true },
   },
   {
     name: '400 without a message',
@@ -67,7 +74,7 @@ const ANSWERS = [
 describe('VaultRE: a failed code exchange', () => {
   for (const answer of ANSWERS) {
     it(`${answer.name}: the popup flow reports it as the same-tab fallback does`, async () => {
-      // The popup flow: the row posts the code itself.
+      // The popup flow: the callback page in the popup posts the code and relays the answer.
       ({ opened } = await popupFrames(1));
       stubHost({ exchange: () => jsonResponse(answer.body, answer.status) });
       const popupFlow = await mountVaultre();
@@ -89,6 +96,7 @@ describe('VaultRE: a failed code exchange', () => {
         JSON.stringify({
           id,
           kind: 'vaultre',
+          mode: 'same-tab',
           state: 'S'.repeat(22),
           returnUrl: location.href,
           exchangeUrl: new URL(EXCHANGE_PATH, location.href).href,

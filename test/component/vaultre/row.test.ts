@@ -1,13 +1,13 @@
 /**
  * The VaultRE row without a real popup: when it shows, its status from `GET {vaultre-exchange-url}`, the hints, the
- * authorize URL, a blocked popup, disconnect with its confirmation, a VaultRE-only element, accessibility.
+ * authorize URL the host answers, a blocked popup, disconnect with its confirmation, a VaultRE-only element,
+ * accessibility, the deprecated attributes.
  *
  * The last two groups guard VaultRE row bugs found while writing these tests (fixed in b0d85e3): the token type, a
- * missing exchange URL, removing `vaultre-client-id`, and a same-tab network failure. Each comment names the fix.
+ * missing exchange URL, removing the row's attribute, and a same-tab network failure. Each comment names the fix.
  */
 import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
-import { vaultreAuthorizeUrl } from '../../../src/internal/vaultre/authorize-url.ts';
 import { fakePopup } from '../support/popup-helpers.ts';
 import {
   actionsOf,
@@ -30,6 +30,7 @@ import {
   CALLBACK_URL,
   EXCHANGE_PATH,
   answerDialog,
+  authorizeUrlFor,
   mountVaultre,
   settledRow,
   spyOpen,
@@ -40,7 +41,6 @@ import {
 } from '../support/vaultre-helpers.ts';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-const STATE = /^[A-Za-z0-9_-]{22}$/;
 
 let opened: OpenSpy | undefined;
 
@@ -51,47 +51,19 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
-describe('vaultreAuthorizeUrl', () => {
-  const base = 'https://login.vaultre.com.au/cgi-bin/clientvault';
-
-  it('builds the account (third party) URL of the fact sheet, redirect_uri encoded once, exactly as given', () => {
-    const url = vaultreAuthorizeUrl(base, 'account', 'abc', 'demo.com/some-stuff/auth?exampleparameter=value1', 'S'.repeat(22));
-    expect(url).to.equal(
-      'https://login.vaultre.com.au/cgi-bin/clientvault/oauth-authorize.cgi?client_id=abc' +
-        '&redirect_uri=demo.com%2Fsome-stuff%2Fauth%3Fexampleparameter%3Dvalue1&response_type=code&state=' +
-        'S'.repeat(22),
-    );
-  });
-
-  it('uses oauth-authorize-user.cgi for user tokens', () => {
-    const url = new URL(vaultreAuthorizeUrl(`${base}/`, 'user', 'abc', 'https://app.example/cb', 'state-value-0123456789'));
-    expect(url.origin + url.pathname).to.equal(`${base}/oauth-authorize-user.cgi`);
-    expect([...url.searchParams.keys()]).to.deep.equal(['client_id', 'redirect_uri', 'response_type', 'state']);
-    expect(url.searchParams.get('redirect_uri')).to.equal('https://app.example/cb');
-    expect(url.searchParams.get('response_type')).to.equal('code');
-  });
-
-  it('keeps the redirect_uri byte for byte: its own query is neither re-ordered nor re-encoded', () => {
-    const redirect = 'https://app.example/cb?b=2&a=1&x=%20y';
-    const url = vaultreAuthorizeUrl(base, 'account', 'abc', redirect, 'S'.repeat(22));
-    expect(url).to.contain(`redirect_uri=${encodeURIComponent(redirect)}&`);
-    expect(new URL(url).searchParams.get('redirect_uri')).to.equal(redirect);
-  });
-});
-
 describe('<vault-connect> VaultRE row', () => {
-  it('is not there without vaultre-client-id', async () => {
+  it('is not there without vaultre-exchange-url', async () => {
     stubHost();
-    const { el } = await mountVaultre({ clientId: null });
+    const { el } = await mountVaultre({ exchangeUrl: null });
     await delay(200);
     await el.updateComplete;
     expect(shadow(el).querySelector('[data-service-id="vaultre"]') === null, 'absent').to.equal(true);
   });
 
-  it('appears when vaultre-client-id is set later, with data-service-id="vaultre" and part="connection"', async () => {
+  it('appears when vaultre-exchange-url is set later, with data-service-id="vaultre" and part="connection"', async () => {
     stubHost();
-    const { el } = await mountVaultre({ clientId: null });
-    el.setAttribute('vaultre-client-id', 'late-client');
+    const { el } = await mountVaultre({ exchangeUrl: null });
+    el.setAttribute('vaultre-exchange-url', EXCHANGE_PATH);
     const vaultre = await vaultreRow(el);
     expect(vaultre.getAttribute('part')).to.equal('connection');
     expect(text(vaultre.querySelector('[part="name"]'))).to.equal('VaultRE');
@@ -202,33 +174,33 @@ describe('<vault-connect> VaultRE row', () => {
 });
 
 describe('<vault-connect> VaultRE connect button', () => {
-  it('opens the authorize page for the attributes: client_id, redirect_uri as given, response_type=code, a 22-char state', async () => {
-    stubHost();
-    const redirect = 'demo.com/some-stuff/auth?exampleparameter=value1';
+  it('sends the popup to the authorize URL exactly as the host answered it, redirect_uri byte for byte', async () => {
+    const redirect = `${CALLBACK_URL}?b=2&a=1&x=%20y`;
+    const answered = authorizeUrlFor('account', 'server-signed-state-0001', redirect, 'https://login.vaultre.example/cgi-bin/clientvault');
+    stubHost({ authorize: jsonResponse({ authorize_url: answered }) });
     const popups: string[] = [];
     const popup = fakePopup((href) => popups.push(href));
     opened = spyOpen(() => popup);
-    const { el } = await mountVaultre({ redirectUri: redirect, authorizeUrl: 'https://login.vaultre.example/cgi-bin/clientvault/' });
+    const { el } = await mountVaultre();
     button(await settledRow(el), 'connect').click();
     await until(() => popups.length === 1, 'the popup is sent to VaultRE');
     expect(opened.calls[0].url).to.equal('about:blank');
-    const href = popups[0];
-    const state = new URL(href).searchParams.get('state') ?? '';
-    expect(state).to.match(STATE);
-    expect(href).to.equal(
-      'https://login.vaultre.example/cgi-bin/clientvault/oauth-authorize.cgi?client_id=test-vaultre-client' +
-        `&redirect_uri=demo.com%2Fsome-stuff%2Fauth%3Fexampleparameter%3Dvalue1&response_type=code&state=${state}`,
-    );
+    expect(popups[0]).to.equal(answered);
+    expect(new URL(popups[0]).searchParams.get('redirect_uri')).to.equal(redirect);
     expect(text(row(el, 'vaultre').querySelector('[role="status"]'))).to.equal('Waiting for VaultRE…');
+    // The flow record went into the popup's own storage, with the state the server signed.
+    const record = JSON.parse(popup.sessionStorage.getItem(PENDING_KEY) ?? '{}') as Record<string, unknown>;
+    expect(record).to.include({ kind: 'vaultre', mode: 'popup', state: 'server-signed-state-0001' });
+    expect(sessionStorage.getItem(PENDING_KEY), 'not in this tab').to.equal(null);
     el.cancel();
     await until(() => popup.closed, 'cancel closes the popup');
   });
 
-  it('a fresh state per authorization; the user page for vaultre-token-type="user"', async () => {
-    stubHost();
+  it('a new authorization (a new state from the host) each time; the user page for vaultre-token-type="user"', async () => {
+    const host = stubHost();
     const popups: string[] = [];
     opened = spyOpen(() => fakePopup((href) => popups.push(href)));
-    const { el } = await mountVaultre({ tokenType: 'user', authorizeUrl: 'https://login.vaultre.example/cgi-bin/clientvault' });
+    const { el } = await mountVaultre({ tokenType: 'user' });
     await settledRow(el);
     for (let i = 0; i < 2; i++) {
       button(row(el, 'vaultre'), 'connect').click();
@@ -236,14 +208,18 @@ describe('<vault-connect> VaultRE connect button', () => {
       el.cancel();
       await until(() => !row(el, 'vaultre').querySelector('[role="status"]'), 'the flow ends');
     }
+    expect(host.authorizes().map((call) => JSON.parse(call.body ?? '') as unknown)).to.deep.equal([
+      { action: 'authorize', token_type: 'user' },
+      { action: 'authorize', token_type: 'user' },
+    ]);
     const [first, second] = popups.map((href) => new URL(href));
-    expect(first.pathname).to.equal('/cgi-bin/clientvault/oauth-authorize-user.cgi');
-    expect(first.searchParams.get('state')).to.match(STATE);
-    expect(second.searchParams.get('state')).to.match(STATE);
-    expect(first.searchParams.get('state')).not.to.equal(second.searchParams.get('state'));
-    // A cancel is the user's own doing: nothing but the row, and no state left behind.
+    expect(first.pathname).to.match(/\/oauth-authorize-user\.cgi$/);
+    expect(first.searchParams.get('state')).to.equal(host.states[0]);
+    expect(second.searchParams.get('state')).to.equal(host.states[1]);
+    expect(host.states[0]).not.to.equal(host.states[1]);
+    // A cancel is the user's own doing: nothing but the row, and no state left behind in this tab.
     expect(row(el, 'vaultre').querySelector('[part="row-error"]') === null, 'absent').to.equal(true);
-    expect(storageText()).not.to.contain(first.searchParams.get('state'));
+    expect(storageText()).not.to.contain(host.states[0]);
   });
 
   it('popup blocked: popup_blocked and a retry; blocked again: "Continue in this tab"', async () => {
@@ -270,6 +246,7 @@ describe('<vault-connect> VaultRE connect button', () => {
     expect(sameTab!.disabled).to.equal(false);
     expect(opened.calls).to.have.length(2);
     expect(host.posts()).to.have.length(0);
+    expect(host.authorizes(), 'no authorization without a window').to.have.length(0);
     // Nothing waits for a same-tab flow until the user asks for one.
     expect(sessionStorage.getItem('vault-connect:pending')).to.equal(null);
   });
@@ -319,48 +296,66 @@ describe('<vault-connect> VaultRE row when disconnecting', () => {
   });
 });
 
-describe('<vault-connect> VaultRE row with a missing or unexpected attribute', () => {
-  // The token type is normalised once (anything but `user` is `account`) for the page, the hint and the POST body.
-  it('an unknown vaultre-token-type is treated as "account" everywhere, so the POST matches the page VaultRE showed', async () => {
+describe('<vault-connect> VaultRE row with a missing, unexpected or deprecated attribute', () => {
+  // The token type is normalised once (anything but `user` is `account`) for the hint and the authorize request.
+  it('an unknown vaultre-token-type is treated as "account": the host is asked for an account authorization', async () => {
     const host = stubHost();
     const navigations: string[] = [];
-    const popup = fakePopup((href) => navigations.push(href));
-    opened = spyOpen(() => popup);
+    opened = spyOpen(() => fakePopup((href) => navigations.push(href)));
     const { el } = await mountVaultre({ tokenType: 'User' as 'user' });
     button(await settledRow(el), 'connect').click();
     await until(() => navigations.length === 1, 'the popup is sent to VaultRE');
-    // The row opened the office-level (account) page ...
+    expect(JSON.parse(host.authorizes()[0].body ?? '')).to.deep.equal({ action: 'authorize', token_type: 'account' });
     expect(new URL(navigations[0]).pathname).to.match(/\/oauth-authorize\.cgi$/);
-    const state = new URL(navigations[0]).searchParams.get('state')!;
-    // ... VaultRE returns (delivered as the callback page would, over the same-origin channel) ...
-    const channel = new BroadcastChannel('vault-connect:callback');
-    channel.postMessage({ type: 'vault-connect:callback', id: 'bug-token-type-0001', query: { reason: 'success', code: 'c0de', state }, fragment: {} });
-    channel.close();
-    await until(() => host.posts().length === 1, 'the code is posted');
-    // ... so the host must be told "account", a value its schema accepts, not the attribute's raw "User".
-    expect(host.postBodies()[0].token_type).to.equal('account');
+    el.cancel();
   });
 
-  // refresh() without an exchange URL reports the misconfiguration instead of showing "Checking…" for ever.
-  it('without vaultre-exchange-url the row does not stay on "Checking…" with its buttons disabled for ever', async () => {
+  it('connectVaultre() without vaultre-exchange-url reports invalid_config instead of doing nothing', async () => {
     stubHost();
+    opened = spyOpen(() => fakePopup());
     const { el, events } = await mountVaultre({ exchangeUrl: null });
-    const vaultre = await vaultreRow(el);
-    await delay(300);
-    await el.updateComplete;
-    expect(vaultre.getAttribute('aria-busy'), 'the row is not busy for ever').to.equal('false');
-    expect(text(vaultre.querySelector('[role="status"]'))).not.to.equal('Checking…');
-    expect(events.errors.length, 'the misconfiguration is reported').to.be.greaterThan(0);
+    await el.connectVaultre();
+    await events.waitFor('vault-connect-error');
+    expect(events.errors[0]).to.include({ code: 'invalid_config' });
+    expect(events.errors[0].message).to.equal('This page is not set up correctly: vaultre-exchange-url');
+    expect(opened.calls, 'no window').to.have.length(0);
   });
 
-  // render() shows the row only while vaultre-client-id is set.
-  it('removing vaultre-client-id removes the row', async () => {
+  it('removing vaultre-exchange-url removes the row', async () => {
     stubHost();
     const { el } = await mountVaultre();
     await settledRow(el);
-    el.removeAttribute('vaultre-client-id');
+    el.removeAttribute('vaultre-exchange-url');
     await el.updateComplete;
     expect(shadow(el).querySelector('[data-service-id="vaultre"]') === null, 'absent').to.equal(true);
+  });
+
+  it('vaultre-client-id, vaultre-redirect-uri and vaultre-authorize-url are accepted and ignored (deprecated in 0.2.0)', async () => {
+    const host = stubHost();
+    const navigations: string[] = [];
+    opened = spyOpen(() => fakePopup((href) => navigations.push(href)));
+    const deprecated = {
+      'vaultre-client-id': 'client-from-the-page',
+      'vaultre-redirect-uri': 'https://evil.example/callback',
+      'vaultre-authorize-url': 'https://evil.example/cgi-bin/clientvault',
+    } as const;
+    const { el, events } = await mountVaultre({ deprecated });
+    expect(el.vaultreClientId, 'the property still reads the attribute').to.equal('client-from-the-page');
+    button(await settledRow(el), 'connect').click();
+    await until(() => navigations.length === 1, 'the popup is sent to VaultRE');
+    const url = new URL(navigations[0]);
+    expect(url.origin).to.equal(location.origin, 'the host’s URL, not the attribute’s');
+    expect(url.searchParams.get('redirect_uri')).to.equal(CALLBACK_URL);
+    expect(url.searchParams.get('client_id')).not.to.equal('client-from-the-page');
+    expect(host.authorizes()).to.have.length(1);
+    expect(events.errors).to.deep.equal([]);
+    el.cancel();
+
+    // Without vaultre-exchange-url they show no row at all.
+    const { el: without } = await mountVaultre({ exchangeUrl: null, deprecated });
+    await delay(150);
+    await without.updateComplete;
+    expect(shadow(without).querySelector('[data-service-id="vaultre"]') === null, 'absent').to.equal(true);
   });
 });
 
@@ -374,6 +369,7 @@ describe('<vault-connect> VaultRE row back from the same-tab fallback', () => {
       JSON.stringify({
         id,
         kind: 'vaultre',
+        mode: 'same-tab',
         state: 'S'.repeat(22),
         returnUrl: location.href,
         exchangeUrl: new URL(EXCHANGE_PATH, location.href).href,
@@ -389,5 +385,29 @@ describe('<vault-connect> VaultRE row back from the same-tab fallback', () => {
     expect(sessionStorage.getItem(PENDING_KEY)).to.equal(null);
     await el.updateComplete;
     expect(text(row(el, 'vaultre').querySelector('[part="row-error"]'))).to.equal('Network error. Check your connection and try again.');
+  });
+
+  it('same-tab fallback: a lost reply the callback page could not settle, but the status can: Connected, no error', async () => {
+    stubHost({ status: jsonResponse({ connected: true, token_type: 'account', connected_at: '2024-06-01T00:00:00.000Z' }) });
+    const id = 'same-tab-flow-0003';
+    sessionStorage.setItem(
+      PENDING_KEY,
+      JSON.stringify({
+        id,
+        kind: 'vaultre',
+        mode: 'same-tab',
+        state: 'S'.repeat(22),
+        returnUrl: location.href,
+        exchangeUrl: new URL(EXCHANGE_PATH, location.href).href,
+        tokenType: 'account',
+        startedAt: Date.now(),
+      }),
+    );
+    sessionStorage.setItem(RESULT_KEY, JSON.stringify({ type: 'exchange', id, ok: false, status: 0, error: 'network_error' }));
+    const { el, events, vaultre } = await mountVaultre();
+    await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
+    expect(events.errors).to.deep.equal([]);
+    await el.updateComplete;
+    expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
   });
 });
