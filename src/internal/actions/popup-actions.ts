@@ -1,8 +1,11 @@
 /**
  * The popup ways of opening an Apideck connection (lazy chunk, with the popup engine):
  * - `hosted`: Hosted Vault at `{vault-url}/integrations/{unified_api}/{service_id}?jwt=…`. It returns to the session's
- *   `redirect_uri` (the callback page) with `authorizedConnection=<service_id>` and nothing else: such a message can
- *   only trigger a re-read from the API, never carry data.
+ *   `redirect_uri` (the callback page) with `authorizedConnection=<service_id>` and nothing else, which any page can
+ *   imitate by opening the callback URL. Such a return ends the flow only when it comes from the flow's own popup (its
+ *   messages carry the flow record's id); from anywhere else it is a hint: the connection is read again and the flow
+ *   ends only if it changed since the flow began (`state`, `enabled`, `health`, `updated_at`). Either way the row shows
+ *   the API's value, never the message's.
  * - `direct`: the connection's `authorize_url` (see `direct-authorize.ts`).
  * - `token`: `client_credentials` and `password` grants, `POST …/token`, no window.
  * and the same-tab fallback for when the browser blocks the popup twice.
@@ -10,9 +13,10 @@
 import { authorizeToken, getConnection } from '../api/connection-requests.ts';
 import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
+import { isSecureUrl } from '../api/url-rules.ts';
 import { VaultConnectionChangeEvent } from '../../events/vault-connection-change.ts';
 import type { CallbackMessage } from '../popup/callback-message.ts';
-import type { MatchResult } from '../popup/callback-listener.ts';
+import type { MatchResult, MessageProvenance } from '../popup/callback-listener.ts';
 import { runPopupFlow } from '../popup/popup-flow.ts';
 import { randomState } from '../popup/random-state.ts';
 import { startRedirectFlow, type PendingRedirect, type RedirectResult } from '../popup/redirect-fallback.ts';
@@ -32,19 +36,54 @@ export interface PopupActionOptions {
   onClosed?: (() => void) | undefined;
 }
 
-/** Hosted Vault's connection page for a session. */
+/**
+ * Hosted Vault's connection page for a session. The JWT goes into its URL, so `vault-url` must be `https:` (`http:`
+ * only on loopback): anything else is `invalid_config`, before the session is even asked for.
+ */
 async function hostedUrl(ctx: ActionContext, connection: Connection, vaultUrl: string, signal: AbortSignal): Promise<string> {
-  const session = await ctx.client().session(signal);
   const base = vaultUrl.replace(/\/+$/, '');
-  const url = new URL(`${base}/integrations/${encodeURIComponent(connection.unified_api)}/${encodeURIComponent(connection.service_id)}`);
+  let url: URL | undefined;
+  try {
+    url = new URL(`${base}/integrations/${encodeURIComponent(connection.unified_api)}/${encodeURIComponent(connection.service_id)}`);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !isSecureUrl(url)) throw new VaultConnectError('invalid_config', { detail: 'vault-url must be https: (http: only on localhost).' });
+  const session = await ctx.client().session(signal);
   url.searchParams.set('jwt', session.token);
   return url.href;
 }
 
-/** Accepts Hosted Vault's return for this connection; anything else is not ours. */
-function matchHosted(connection: Connection) {
-  return (message: CallbackMessage): MatchResult =>
-    message.query.authorizedConnection === connection.service_id ? 'accept' : 'ignore';
+/** Whether two reads of a connection differ in what a finished authorization changes. */
+function changedSince(before: Connection, after: Connection): boolean {
+  return before.state !== after.state || before.enabled !== after.enabled || before.health !== after.health || before.updated_at !== after.updated_at;
+}
+
+/**
+ * Hosted Vault's return for this connection: from the flow's own popup it ends the flow; from anywhere else it calls
+ * `onHint` (a re-read) and is not taken.
+ */
+function matchHosted(connection: Connection, onHint: () => void) {
+  return (message: CallbackMessage, provenance: MessageProvenance): MatchResult => {
+    if (message.query.authorizedConnection !== connection.service_id) return 'ignore';
+    if (provenance.fromPopup) return 'accept';
+    onHint();
+    return 'ignore';
+  };
+}
+
+/** The flow record written into the popup, so its callback page can say the return is the popup's own. */
+function popupRecord(id: string, kind: 'hosted' | 'direct', connection: Connection, state: string): PendingRedirect {
+  return {
+    id,
+    kind,
+    mode: 'popup',
+    state,
+    serviceId: connection.service_id,
+    unifiedApi: connection.unified_api,
+    returnUrl: location.href,
+    startedAt: Date.now(),
+  };
 }
 
 export async function runPopupAction(
@@ -61,30 +100,46 @@ export async function runPopupAction(
   }
   const popup = options.popup;
   if (!popup) throw new VaultConnectError('popup_blocked', { retryable: true });
-  const common = { popup, callbackOrigin: new URL(options.callbackUrl, location.href).origin, signal, timeoutMs: options.timeoutMs };
+  const flowId = randomState();
+  const common = { popup, callbackOrigin: new URL(options.callbackUrl, location.href).origin, signal, timeoutMs: options.timeoutMs, flowId };
   if (options.plan === 'hosted') {
     // Closing Hosted Vault once the work is done is how many users finish: what counts is the API's value. When the
     // popup reads closed, re-read the connection; a change ends the flow, otherwise the row offers a retry while the
     // flow still listens (under COOP the popup may well be open).
     const early = new AbortController();
     let done: ActionResult | undefined;
+    const finishEarly = (result: ActionResult) => {
+      done = result;
+      early.abort();
+    };
     const onClosed = () =>
       void refreshed(ctx, connection, signal).then(
-        (result) => {
-          if (result.kind === 'unchanged') options.onClosed?.();
-          else {
-            done = result;
-            early.abort();
-          }
-        },
+        (result) => (result.kind === 'unchanged' ? options.onClosed?.() : finishEarly(result)),
         () => options.onClosed?.(),
       );
+    // The connection as it was when the flow began: a hint from elsewhere ends the flow only if the API's value moved
+    // on from it. Read now, beside the session; the list's copy stands in if the read fails.
+    const snapshot = getConnection(ctx.client(), connection.unified_api, connection.service_id, signal).catch(
+      () => ctx.current(connection) ?? connection,
+    );
+    let hintInFlight = false;
+    const onHint = () => {
+      if (hintInFlight || done) return;
+      hintInFlight = true;
+      void Promise.all([snapshot, getConnection(ctx.client(), connection.unified_api, connection.service_id, signal)])
+        .then(async ([before, after]) => {
+          if (changedSince(before, after)) finishEarly(await refreshed(ctx, connection, signal));
+        })
+        .catch(() => undefined)
+        .finally(() => (hintInFlight = false));
+    };
     try {
       await runPopupFlow({
         ...common,
         signal: AbortSignal.any([signal, early.signal]),
         url: hostedUrl(ctx, connection, options.vaultUrl, signal),
-        match: matchHosted(connection),
+        record: () => popupRecord(flowId, 'hosted', connection, randomState()),
+        match: matchHosted(connection, onHint),
         onClosed,
       });
     } catch (error) {
@@ -105,7 +160,13 @@ export async function runPopupAction(
     popup.close();
     throw error;
   }
-  const message = await runPopupFlow({ ...common, url, match: matchDirect(nonce), onClosed: options.onClosed });
+  const message = await runPopupFlow({
+    ...common,
+    url,
+    record: () => popupRecord(flowId, 'direct', connection, nonce),
+    match: matchDirect(nonce),
+    onClosed: options.onClosed,
+  });
   return finishDirect(ctx, connection, message.query, message.fragment, nonce, signal);
 }
 
@@ -124,6 +185,7 @@ export async function continueInSameTab(
   const pending: PendingRedirect = {
     id: randomState(),
     kind: options.plan === 'hosted' ? 'hosted' : 'direct',
+    mode: 'same-tab',
     state,
     serviceId: connection.service_id,
     unifiedApi: connection.unified_api,
