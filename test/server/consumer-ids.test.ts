@@ -19,7 +19,7 @@ function sessionHandler(id: string) {
     fetch: ((_input: RequestInfo | URL, init: RequestInit = {}) => {
       calls.push(new Headers(init.headers));
       return Promise.resolve(Response.json({ data: { session_token: 'jwt' } }));
-    }) as typeof fetch,
+    }),
   });
   return { handler, calls };
 }
@@ -34,9 +34,9 @@ function vaultreHandler(id: string) {
     consumerId: () => id,
     store,
     fetch: ((_input: RequestInfo | URL, init: RequestInit = {}) => {
-      calls.push(String(init.body));
+      calls.push(typeof init.body === 'string' ? init.body : '');
       return Promise.resolve(Response.json({ token: 't' }));
-    }) as typeof fetch,
+    }),
   });
   return { handler, calls, store };
 }

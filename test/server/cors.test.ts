@@ -16,7 +16,7 @@ const session = (allowedOrigins?: string[]) =>
     appId: 'app',
     consumerId: () => 'user-1',
     ...(allowedOrigins ? { allowedOrigins } : {}),
-    fetch: (() => Promise.resolve(Response.json({ data: { session_token: 'jwt' } }))) as typeof fetch,
+    fetch: () => Promise.resolve(Response.json({ data: { session_token: 'jwt' } })),
   });
 
 const vaultre = (allowedOrigins?: string[]) =>
@@ -27,7 +27,7 @@ const vaultre = (allowedOrigins?: string[]) =>
     consumerId: () => 'user-1',
     store: memoryStore(),
     ...(allowedOrigins ? { allowedOrigins } : {}),
-    fetch: (() => Promise.resolve(Response.json({ token: 't' }))) as typeof fetch,
+    fetch: () => Promise.resolve(Response.json({ token: 't' })),
   });
 
 const handlers = [

@@ -30,9 +30,9 @@ function setup(overrides: Partial<VaultreHandlerOptions> = {}, clock = { now: ST
     store,
     now: () => new Date(clock.now),
     fetch: ((_input: RequestInfo | URL, init: RequestInit = {}) => {
-      calls.push(String(init.body));
+      calls.push(typeof init.body === 'string' ? init.body : '');
       return Promise.resolve(Response.json({ token: TOKEN, message: 'Token generated successfully' }));
-    }) as typeof fetch,
+    }),
     ...overrides,
   });
   return { handler, calls, store, clock };
