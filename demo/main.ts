@@ -48,13 +48,9 @@ options.addEventListener('change', (event) => {
 
 const config = (await (await fetch('/api/demo-config')).json()) as DemoConfig;
 element.callbackUrl = config.callbackUrl;
-// The VaultRE row: the sandbox's VaultRE (or the real one with VAULTRE_CLIENT_ID), exchanged by /api/vaultre.
-if (config.vaultreClientId && config.vaultreRedirectUri && config.vaultreExchangeUrl) {
-  element.vaultreClientId = config.vaultreClientId;
-  element.vaultreRedirectUri = config.vaultreRedirectUri;
-  element.vaultreExchangeUrl = config.vaultreExchangeUrl;
-  if (config.vaultreAuthorizeUrl) element.vaultreAuthorizeUrl = config.vaultreAuthorizeUrl;
-}
+// The VaultRE row: the sandbox's VaultRE (or the real one with VAULTRE_CLIENT_ID); /api/vaultre builds the authorize URL
+// and exchanges the code.
+if (config.vaultreExchangeUrl) element.vaultreExchangeUrl = config.vaultreExchangeUrl;
 if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
   element.unifyBaseUrl = config.unifyBaseUrl;
   element.vaultModal = createSandboxVaultModal(config.vaultJsUrl);

@@ -4,8 +4,9 @@
  *
  * - `POST /api/session`: `createSessionHandler`, against the sandbox Vault API or the real one, with `redirectUri` set
  *   to the demo's callback page (so Hosted Vault's `auto_redirect` returns there).
- * - `/api/vaultre`: `createVaultreHandler` with a `memoryStore()`, against the sandbox's VaultRE emulator, or the real
- *   VaultRE when `VAULTRE_CLIENT_ID` is set.
+ * - `/api/vaultre`: `createVaultreHandler` with a `memoryStore()` and a state secret generated for this run, against the
+ *   sandbox's VaultRE emulator (authorize pages and exchange), or the real VaultRE when `VAULTRE_CLIENT_ID` is set (with
+ *   `VAULTRE_REDIRECT_URI`, the URI registered for it, when it is not the demo's callback page).
  * - `GET /api/demo-config`: what the demo page needs to know, no secrets (see `DemoConfig`).
  * - `POST /api/sandbox/coop?on=1|0` (sandbox only): the sandbox's COOP switch (`SANDBOX_COOP=1` turns it on at start).
  *
@@ -13,6 +14,7 @@
  * once Vite listens (port 0 in tests) and depends on the name the browser used (`localhost` or `127.0.0.1`), so the
  * handlers are built per origin on first use, from the request's `Host` when it names a loopback host.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Plugin } from 'vite';
@@ -34,12 +36,13 @@ export interface DemoConfig {
   vaultUrl?: string;
   /** The demo's callback page, absolute (the element's `callback-url`, the session's `redirect_uri`). */
   callbackUrl: string;
-  /** VaultRE (for the element's `vaultre-*` attributes); absent when neither the sandbox nor `VAULTRE_CLIENT_ID` provides it. */
-  vaultreClientId?: string;
-  /** VaultRE authorize base; absent for the real VaultRE (the element's default). */
-  vaultreAuthorizeUrl?: string;
-  vaultreRedirectUri?: string;
+  /**
+   * The element's `vaultre-exchange-url` (`/api/vaultre`, which builds the authorize URL); absent when neither the sandbox
+   * nor `VAULTRE_CLIENT_ID` provides VaultRE.
+   */
   vaultreExchangeUrl?: string;
+  /** The redirect URI `/api/vaultre` puts in its authorize URLs (the demo's callback page unless `VAULTRE_REDIRECT_URI`). */
+  vaultreRedirectUri?: string;
   /** Sandbox only: whether its pages are served with `Cross-Origin-Opener-Policy: same-origin`. */
   coop?: boolean;
 }
@@ -75,6 +78,9 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
     async configureServer(server) {
       const real = Boolean(env.APIDECK_API_KEY && env.APIDECK_APP_ID && env.APIDECK_CONSUMER_ID);
       const realVaultre = env.VAULTRE_CLIENT_ID?.trim() || undefined;
+      // Signs the VaultRE states of this run: authorizations still open when the demo restarts are refused, as they
+      // should be.
+      const vaultreSecret = randomBytes(32);
       if (!real) {
         sandbox = await startSandbox({ coop: env.SANDBOX_COOP === '1' });
         options.onSandbox?.(sandbox);
@@ -129,7 +135,9 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
           vaultre = toNodeHandler(
             createVaultreHandler({
               clientId: realVaultre ?? sb!.vaultreClientId,
-              ...(realVaultre ? {} : { exchangeUrl: sb!.vaultreExchangeUrl }),
+              secret: vaultreSecret,
+              redirectUri: vaultreRedirectUri,
+              ...(realVaultre ? {} : { authorizeUrl: sb!.vaultreUrl, exchangeUrl: sb!.vaultreExchangeUrl }),
               consumerId: () => 'demo-consumer',
               store: memoryStore(),
               allowedOrigins: [origin],
@@ -140,14 +148,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
           mode: sb ? 'sandbox' : 'apideck',
           ...(sb ? { unifyBaseUrl: sb.vaultApiUrl, vaultJsUrl: sb.vaultJsUrl, vaultUrl: sb.hostedVaultUrl, coop: sb.coop } : {}),
           callbackUrl,
-          ...(vaultre
-            ? {
-                vaultreClientId: realVaultre ?? sb!.vaultreClientId,
-                ...(realVaultre ? {} : { vaultreAuthorizeUrl: sb!.vaultreUrl }),
-                vaultreRedirectUri,
-                vaultreExchangeUrl: '/api/vaultre',
-              }
-            : {}),
+          ...(vaultre ? { vaultreExchangeUrl: '/api/vaultre', vaultreRedirectUri } : {}),
         });
         return { session, vaultre, config };
       };

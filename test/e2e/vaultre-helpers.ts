@@ -9,35 +9,30 @@ import assert from 'node:assert/strict';
 import type { BrowserContext, Page } from 'playwright-core';
 import { WAIT, openDemo, row, type Demo } from './helpers.ts';
 
-/** The demo's VaultRE attributes as `/api/demo-config` gives them (asserted present). */
+/** The demo's VaultRE settings as `/api/demo-config` gives them (asserted present). */
 export interface VaultreConfig {
-  clientId: string;
-  authorizeUrl: string;
-  redirectUri: string;
+  /** The element's `vaultre-exchange-url` (`/api/vaultre`, which builds the authorize URL). */
   exchangeUrl: string;
+  /** The redirect URI `/api/vaultre` puts in its authorize URLs (the demo's callback page). */
+  redirectUri: string;
 }
 
 export function vaultreConfig(demo: Demo): VaultreConfig {
-  const { vaultreClientId, vaultreAuthorizeUrl, vaultreRedirectUri, vaultreExchangeUrl } = demo.config;
-  assert.ok(vaultreClientId && vaultreAuthorizeUrl && vaultreRedirectUri && vaultreExchangeUrl, '/api/demo-config has the vaultre fields');
-  return { clientId: vaultreClientId, authorizeUrl: vaultreAuthorizeUrl, redirectUri: vaultreRedirectUri, exchangeUrl: vaultreExchangeUrl };
+  const { vaultreRedirectUri, vaultreExchangeUrl } = demo.config;
+  assert.ok(vaultreRedirectUri && vaultreExchangeUrl, '/api/demo-config has the vaultre fields');
+  return { redirectUri: vaultreRedirectUri, exchangeUrl: vaultreExchangeUrl };
 }
 
 /**
- * Gives the demo's element its `vaultre-*` properties from `/api/demo-config` when the demo page has not (yet) set them
- * itself, and waits until the VaultRE row has read its status. Returns whether the demo page had set them.
+ * Gives the demo's element its `vaultre-exchange-url` from `/api/demo-config` when the demo page has not (yet) set it
+ * itself, and waits until the VaultRE row has read its status. Returns whether the demo page had set it.
  */
 export async function ensureVaultreRow(page: Page, config: VaultreConfig, tokenType?: 'account' | 'user'): Promise<boolean> {
   const setByDemo = await page.evaluate(
     ({ config, tokenType }) => {
       const element = document.querySelector('vault-connect')!;
-      const had = Boolean(element.vaultreClientId);
-      if (!had) {
-        element.vaultreAuthorizeUrl = config.authorizeUrl;
-        element.vaultreRedirectUri = config.redirectUri;
-        element.vaultreExchangeUrl = config.exchangeUrl;
-        element.vaultreClientId = config.clientId;
-      }
+      const had = Boolean(element.vaultreExchangeUrl);
+      if (!had) element.vaultreExchangeUrl = config.exchangeUrl;
       if (tokenType) element.vaultreTokenType = tokenType;
       return had;
     },

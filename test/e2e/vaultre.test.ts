@@ -5,8 +5,9 @@
  * one Chromium for the file; a fresh guarded browser context and a forgotten token per test.
  *
  * Covered: approve (account and user tokens), deny, state mismatch (the state tampered with in the popup before
- * Confirm), an expired code (one the exchange sees as already used), a host error, a network error, the popup closed,
- * the popup blocked with the same-tab fallback, disconnect, and a forged message from another origin during a flow.
+ * Confirm), an expired code (one the exchange sees as already used), a host error, a network error, a lost reply, the
+ * popup closed, the popup blocked with the same-tab fallback, disconnect, a forged message from another origin during
+ * a flow, and another tab of the demo's origin that must never receive the code.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
@@ -76,7 +77,11 @@ afterEach(async () => {
 
 // -- helpers ----------------------------------------------------------------------------------------------------------
 
-const isExchangePost = (request: Request) => request.method() === 'POST' && new URL(request.url()).pathname === '/api/vaultre';
+/** The code exchange (`POST {code, state}`), not the authorize request (`POST {action: "authorize"}`). */
+const isExchangePost = (request: Request) =>
+  request.method() === 'POST' && new URL(request.url()).pathname === '/api/vaultre' && !(request.postData() ?? '').includes('"action"');
+const isAuthorizePost = (request: Request) =>
+  request.method() === 'POST' && new URL(request.url()).pathname === '/api/vaultre' && (request.postData() ?? '').includes('"action"');
 const exchangePosts = () => requests.filter(isExchangePost);
 const postedBody = (request: Request) => JSON.parse(request.postData() ?? '{}') as Record<string, unknown>;
 
@@ -123,10 +128,10 @@ function connects(page: Page): Promise<unknown[]> {
   return page.evaluate(() => (window as unknown as { __vaultreConnects: unknown[] }).__vaultreConnects);
 }
 
-/** The state the element put in the popup's authorize URL. */
+/** The state in the popup's authorize URL: one the server signed (a compact JWS). */
 function stateOf(popup: Page): string {
   const state = new URL(popup.url()).searchParams.get('state');
-  assert.match(state ?? '', /^[A-Za-z0-9_-]{22}$/, 'a 128-bit state');
+  assert.match(state ?? '', /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/, 'a state the server signed');
   return state!;
 }
 
@@ -156,9 +161,8 @@ async function assertNoSecrets(page: Page, secrets: string[]): Promise<void> {
 // -- tests ------------------------------------------------------------------------------------------------------------
 
 describe('VaultRE in the demo (npm start)', () => {
-  it('approve (account token): the code goes to /api/vaultre, the host keeps the token, the row is Connected', TEST, async () => {
+  it('approve (account token): the server builds the URL, the callback page posts the code, the row is Connected', TEST, async () => {
     const config = vaultreConfig(demo);
-    assert.equal(config.authorizeUrl, demo.sandbox.vaultreUrl);
     assert.equal(config.exchangeUrl, '/api/vaultre');
     const page = await openVaultreDemo(guarded.context, demo);
     assert.equal(await vaultreBadge(page), 'Not connected');
@@ -175,12 +179,15 @@ describe('VaultRE in the demo (npm start)', () => {
     const state = stateOf(popup);
     assert.match(await popup.locator('body').innerText(), /Only a system admin can approve office-level access/);
 
+    const authorizes = requests.filter(isAuthorizePost);
+    assert.equal(authorizes.length, 1, 'the element asked /api/vaultre for the authorize URL');
+    assert.deepEqual(JSON.parse(authorizes[0].postData() ?? ''), { action: 'authorize', token_type: 'account' });
     const body = await approve(page, popup);
-    assert.deepEqual(Object.keys(body).sort(), ['code', 'redirect_uri', 'state', 'token_type']);
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'state']);
     assert.equal(body.state, state);
-    assert.equal(body.token_type, 'account');
-    assert.equal(body.redirect_uri, config.redirectUri);
     assert.match(String(body.code), /^[0-9a-f]{40}$/);
+    const post = exchangePosts()[0];
+    assert.equal(new URL(senders.get(post) ?? '').pathname, '/demo/callback.html', 'the callback page posted it, not the element');
 
     const tokens = demo.sandbox.vaultre.issuedTokens().slice(tokensBefore);
     assert.equal(tokens.length, 1, 'one token issued');
@@ -208,8 +215,9 @@ describe('VaultRE in the demo (npm start)', () => {
     const authorize = new URL(popup.url());
     assert.equal(authorize.origin + authorize.pathname, `${demo.sandbox.vaultreUrl}/oauth-authorize-user.cgi`);
     assert.match(await popup.locator('body').innerText(), /User-level access/);
+    assert.deepEqual(JSON.parse(requests.filter(isAuthorizePost)[0].postData() ?? ''), { action: 'authorize', token_type: 'user' });
     const body = await approve(page, popup);
-    assert.equal(body.token_type, 'user');
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'state']);
     const tokens = demo.sandbox.vaultre.issuedTokens().slice(tokensBefore);
     assert.deepEqual(tokens.map((t) => t.tokenType), ['user']);
     assert.equal((await hostStatus(demo)).token_type, 'user');
@@ -250,11 +258,12 @@ describe('VaultRE in the demo (npm start)', () => {
 
   it('expired code: code_expired, Try again starts a new authorization, the old code is never posted again', TEST, async () => {
     const page = await openVaultreDemo(guarded.context, demo);
-    // The first code reaches the exchange already spent (used once, as after its 60 seconds it would be expired).
+    // The first code reaches the exchange already spent (used once, as after its 60 seconds it would be expired). The
+    // callback page in the popup posts it: the route is the whole context's.
     let burnt: string | undefined;
-    await page.route('**/api/vaultre', async (route) => {
+    await guarded.context.route('**/api/vaultre', async (route) => {
       const request = route.request();
-      if (request.method() === 'POST' && burnt === undefined) {
+      if (isExchangePost(request) && burnt === undefined) {
         burnt = String(postedBody(request).code);
         const spent = await fetch(demo.sandbox.vaultreExchangeUrl, {
           method: 'POST',
@@ -285,8 +294,8 @@ describe('VaultRE in the demo (npm start)', () => {
 
   it('host error: exchange_failed with the host message', TEST, async () => {
     const page = await openVaultreDemo(guarded.context, demo);
-    await page.route('**/api/vaultre', (route) =>
-      route.request().method() === 'POST'
+    await guarded.context.route('**/api/vaultre', (route) =>
+      isExchangePost(route.request())
         ? route.fulfill({ status: 502, contentType: 'application/json', body: JSON.stringify({ error: 'exchange_failed', message: 'VaultRE is down' }) })
         : route.continue(),
     );
@@ -299,9 +308,9 @@ describe('VaultRE in the demo (npm start)', () => {
     assert.equal(await vaultreBadge(page), 'Not connected');
   });
 
-  it('network error: the POST is retried once, then network_error (retryable)', TEST, async () => {
+  it('network error: the code is posted once, never again; the status says not connected: network_error (retryable)', TEST, async () => {
     const page = await openVaultreDemo(guarded.context, demo);
-    await page.route('**/api/vaultre', (route) => (route.request().method() === 'POST' ? route.abort('failed') : route.continue()));
+    await guarded.context.route('**/api/vaultre', (route) => (isExchangePost(route.request()) ? route.abort('failed') : route.continue()));
     const popup = await connectVaultrePopup(page, demo);
     await decide(popup, 'confirm');
     await closed(popup);
@@ -319,10 +328,30 @@ describe('VaultRE in the demo (npm start)', () => {
     const line = (await logLines(page)).find((l) => l.startsWith('vault-connect-error: '))!;
     assert.equal((JSON.parse(line.slice('vault-connect-error: '.length)) as { retryable: boolean }).retryable, true);
     await sleep(200);
-    const posts = exchangePosts();
-    assert.equal(posts.length, 2, 'retried exactly once');
-    assert.equal(postedBody(posts[0]).code, postedBody(posts[1]).code);
+    assert.equal(exchangePosts().length, 1, 'the code was posted once');
     assert.equal(await vaultreRow(page).locator('button[data-action="retry"]').count(), 1);
+    assert.equal((await hostStatus(demo)).connected, false);
+  });
+
+  it('a lost reply (issue 14, finding 6): the exchange went through, the reply did not; Connected, no false "expired"', TEST, async () => {
+    const page = await openVaultreDemo(guarded.context, demo);
+    await watchConnects(page);
+    // The host exchanges the code and keeps the token; its reply never reaches the browser.
+    await guarded.context.route('**/api/vaultre', async (route) => {
+      if (!isExchangePost(route.request())) return route.continue();
+      const reply = await route.fetch();
+      assert.equal(reply.status(), 200, 'the host connected');
+      await route.abort('connectionreset');
+    });
+    const popup = await connectVaultrePopup(page, demo);
+    await decide(popup, 'confirm');
+    await badgeBecomes(page, 'Connected');
+    await sleep(200);
+    assert.equal(exchangePosts().length, 1, 'the spent code was not posted again');
+    assert.deepEqual(await errorCodes(page), [], 'no error: the status settled it');
+    assert.equal((await hostStatus(demo)).connected, true);
+    assert.equal(((await connects(page)) as { connected?: boolean }[])[0]?.connected, true);
+    assert.equal(demo.sandbox.vaultre.issuedTokens().length, tokensBefore + 1, 'one token');
   });
 
   it('popup closed by the user: a retry is offered after the grace period, no error reported, nothing posted', TEST, async () => {
@@ -365,9 +394,8 @@ describe('VaultRE in the demo (npm start)', () => {
     const posts = exchangePosts();
     assert.equal(posts.length, 1);
     const body = postedBody(posts[0]);
+    assert.deepEqual(Object.keys(body).sort(), ['code', 'state']);
     assert.equal(body.state, state);
-    assert.equal(body.token_type, 'account');
-    assert.equal(body.redirect_uri, vaultreConfig(demo).redirectUri);
     assert.equal(new URL(senders.get(posts[0]) ?? '').pathname, '/demo/callback.html', 'the callback page posted it');
     assert.equal((await hostStatus(demo)).connected, true);
     assert.deepEqual(
@@ -431,6 +459,26 @@ describe('VaultRE in the demo (npm start)', () => {
     assert.equal((await hostStatus(demo)).connected, true);
   });
 
+  it('another tab of the demo’s origin never receives the code (issue 14, finding 4)', TEST, async () => {
+    // A second tab on the same origin listens on every channel a callback page could use.
+    const other = await guarded.context.newPage();
+    await other.goto(new URL('/demo/demo.css', demo.url).href);
+    await other.evaluate(() => {
+      const heard: string[] = [];
+      (window as unknown as { __heard: string[] }).__heard = heard;
+      const channel = new BroadcastChannel('vault-connect:callback');
+      channel.onmessage = (event) => heard.push(JSON.stringify(event.data));
+      window.addEventListener('storage', (event) => heard.push(`${event.key ?? ''}=${event.newValue ?? ''}`));
+    });
+    const page = await openVaultreDemo(guarded.context, demo);
+    const popup = await connectVaultrePopup(page, demo);
+    const body = await approve(page, popup);
+    const heard = await eventually('the other tab to hear the outcome', () => other.evaluate(() => (window as unknown as { __heard: string[] }).__heard), (list) => list.length > 0);
+    for (const line of heard) assert.ok(!line.includes(String(body.code)), `no code in what another tab heard: ${line.slice(0, 120)}`);
+    assert.ok(heard.some((line) => line.includes('"result":"connected"')), 'only the outcome');
+    await assertNoSecrets(page, [String(body.code)]);
+  });
+
   describe('with the sandbox COOP switch on (the popup loses its opener on VaultRE)', () => {
     it('a quick Confirm still connects, over BroadcastChannel/storage', TEST, async () => {
       demo.sandbox.setCoop(true);
@@ -443,9 +491,12 @@ describe('VaultRE in the demo (npm start)', () => {
       await badgeBecomes(page, 'Connected');
       const posts = exchangePosts();
       assert.equal(posts.length, 1);
-      assert.equal(postedBody(posts[0]).token_type, 'account');
+      // The flow record survived COOP's switch of browsing context group: the callback page found it and posted.
+      assert.equal(new URL(senders.get(posts[0]) ?? '').pathname, '/demo/callback.html');
       assert.deepEqual(await errorCodes(page), []);
-      assert.equal((await hostStatus(demo)).connected, true);
+      const status = await hostStatus(demo);
+      assert.equal(status.connected, true);
+      assert.equal(status.token_type, 'account');
     });
 
     it('a user who reads the approval page for 3 s still connects', TEST, async () => {
