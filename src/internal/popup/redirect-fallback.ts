@@ -36,8 +36,8 @@ export const PendingRedirectSchema = z.looseObject({
   kind: z.enum(REDIRECT_KINDS),
   /** Absent in records written before 0.2.0, which were all same-tab. */
   mode: z.optional(z.enum(FLOW_MODES)),
-  /** The flow's \`state\` (or nonce): what the callback's own parameters must carry. */
-  state: z.string().check(z.minLength(8), shorterThan(256)),
+  /** The flow's \`state\` (or nonce): what the callback's own parameters must carry. The server signs VaultRE's (~350 characters). */
+  state: z.string().check(z.minLength(8), shorterThan(2048)),
   serviceId: z.optional(text),
   unifiedApi: z.optional(text),
   /** \`location.href\` when the flow started: where the callback page returns to (same origin only). */

@@ -101,9 +101,10 @@ function answer(reply: HostReply): Response | Promise<Response> {
   return reply instanceof Response ? reply.clone() : reply.then((r) => r.clone());
 }
 
-/** A random state, as the server would sign one (its shape does not matter to the browser). */
+/** A random state as long as one the server signs (a JWS of about 350 characters); its shape does not matter here. */
 function issuedState(): string {
-  return `signed.${Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('')}`;
+  const random = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, '0')).join('');
+  return `eyJhbGciOiJIUzI1NiJ9.${'x'.repeat(280)}${random}.signature`;
 }
 
 /** The authorize URL the host answers with, as `createVaultreHandler` builds it. */
