@@ -295,8 +295,7 @@ describe('the demo page: open modes and callback page', () => {
   it('has a labelled switch for the three open modes and gives the element its Vault and callback URLs', TEST, async () => {
     assert.equal(demo.config.callbackUrl, new URL('/demo/callback.html', demo.url).href);
     assert.equal(demo.config.vaultUrl, demo.sandbox.hostedVaultUrl);
-    assert.equal(demo.config.vaultreClientId, demo.sandbox.vaultreClientId);
-    assert.equal(demo.config.vaultreAuthorizeUrl, demo.sandbox.vaultreUrl);
+    assert.equal(demo.config.vaultreExchangeUrl, '/api/vaultre');
     assert.equal(demo.config.vaultreRedirectUri, demo.config.callbackUrl);
     assert.equal(demo.config.vaultreExchangeUrl, '/api/vaultre');
     assert.equal(demo.config.coop, false);
@@ -415,8 +414,9 @@ for (const mode of ['popup', 'direct'] as const) {
       assert.equal(await rowErrorText(page, 'xero'), null, 'the new flow clears the hint');
       await second.close();
       const rereads = requests.slice(mark).filter(isReread('xero', 'accounting')).length;
-      // Hosted Vault: the user may have finished before closing, so the connection is read again first.
-      assert.equal(rereads, mode === 'popup' ? 1 : 0);
+      // Hosted Vault: the user may have finished before closing, so the connection is read again first; and the new
+      // flow reads it once as it starts (what a return from elsewhere is compared with).
+      assert.equal(rereads, mode === 'popup' ? 2 : 0);
     });
 
     if (mode === 'popup') {
@@ -570,6 +570,54 @@ describe('adversarial messages change nothing', () => {
     const confirms = requests.filter(isConfirm);
     assert.equal(confirms.length, 1);
     assert.notEqual((JSON.parse(confirms[0].postData() ?? '{}') as { confirm_token: string }).confirm_token, 'forged-confirm-token');
+  });
+
+  it('Hosted Vault (popup): another origin opening the callback URL with authorizedConnection changes nothing; the real authorization completes', TEST, async () => {
+    const page = await openInMode('popup');
+    await watchChannels(page);
+    const popup = await connectInPopup(page, 'xero', 'popup');
+    const rereadsBefore = requests.filter(isReread('xero', 'accounting')).length;
+    // A page on another origin (the sandbox's Vault API) opens a window on the callback URL with Hosted Vault's return.
+    const attacker = await guarded.context.newPage();
+    await attacker.goto(`${demo.sandbox.vaultApiUrl}/__sandbox/page.css`);
+    const opened = guarded.context.waitForEvent('page');
+    await attacker.evaluate((url) => {
+      window.open(url, 'forged-return');
+    }, `${demo.config.callbackUrl}?authorizedConnection=xero`);
+    const forged = await opened;
+    await eventually(
+      'the forged return to reach the demo page',
+      () => seen(page),
+      (s) => s.broadcasts.some((b) => (b as { query?: Record<string, string> }).query?.authorizedConnection === 'xero'),
+    );
+    // A hint: the element reads the connection again, finds it unchanged since the flow began, and keeps waiting.
+    await eventually('the re-read', async () => requests.filter(isReread('xero', 'accounting')).length, (n) => n > rereadsBefore);
+    await assertStillWaiting(page, 'xero', popup, 'a return opened by another origin');
+    assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'accounting', 'xero')?.state, 'available');
+    if (!forged.isClosed()) await forged.close();
+
+    // The user authorizes in the real popup: its return is the flow's own, and the flow completes.
+    await popup.locator(provider('popup').authorize).click();
+    await closed(popup);
+    await badgeBecomes(page, 'xero', 'Connected');
+    await logged(page, 'the change event', (line) => line === 'vault-connection-change: xero → callable');
+    assert.deepEqual(await errorCodes(page), []);
+  });
+
+  it('Hosted Vault (popup): a return from elsewhere after the connection really changed ends the flow with the API’s value', TEST, async () => {
+    const page = await openInMode('popup');
+    const popup = await connectInPopup(page, 'xero', 'popup');
+    // The connection changes (in another tab, say) while the flow waits; then a return arrives that is not the popup's.
+    demo.sandbox.vaultApi.authorize(DEMO_CONSUMER, 'accounting', 'xero');
+    const attacker = await guarded.context.newPage();
+    await attacker.goto(`${demo.sandbox.vaultApiUrl}/__sandbox/page.css`);
+    await attacker.evaluate((url) => {
+      window.open(url, 'other-return');
+    }, `${demo.config.callbackUrl}?authorizedConnection=xero`);
+    await badgeBecomes(page, 'xero', 'Connected');
+    await logged(page, 'the change event', (line) => line === 'vault-connection-change: xero → callable');
+    await closed(popup);
+    assert.deepEqual(await errorCodes(page), []);
   });
 
   it('a wrong or replayed nonce from the right origin, on every channel', TEST, async () => {
