@@ -591,7 +591,7 @@ describe('adversarial messages change nothing', () => {
       (s) => s.broadcasts.some((b) => (b as { query?: Record<string, string> }).query?.authorizedConnection === 'xero'),
     );
     // A hint: the element reads the connection again, finds it unchanged since the flow began, and keeps waiting.
-    await eventually('the re-read', async () => requests.filter(isReread('xero', 'accounting')).length, (n) => n > rereadsBefore);
+    await eventually('the re-read', () => Promise.resolve(requests.filter(isReread('xero', 'accounting')).length), (n) => n > rereadsBefore);
     await assertStillWaiting(page, 'xero', popup, 'a return opened by another origin');
     assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'accounting', 'xero')?.state, 'available');
     if (!forged.isClosed()) await forged.close();
