@@ -75,7 +75,7 @@ async function mintStates(): Promise<States> {
     const [account, user] = await Promise.all(
       (['account', 'user'] as const).map((tokenType) => signer.issue({ consumerId, tokenType, redirectUri: VAULTRE_REDIRECT_URI })),
     );
-    states.set(consumer, { account: account!, user: user! });
+    states.set(consumer, { account, user });
   }
   return states;
 }
