@@ -17,7 +17,7 @@ const meta = {
   parameters: {
     docs: {
       description: {
-        component: `${COMPONENT_DESCRIPTION}\n\nIn Storybook the element talks to a mock Vault API and a mock VaultRE host endpoint made per story, a fake Vault modal, and stand-in popup windows: nothing leaves the page. Set \`vaultre-client-id\` to show the VaultRE row.`,
+        component: `${COMPONENT_DESCRIPTION}\n\nIn Storybook the element talks to a mock Vault API and a mock VaultRE host endpoint made per story, a fake Vault modal, and stand-in popup windows: nothing leaves the page. Set \`vaultre-exchange-url\` to show the VaultRE row.`,
       },
     },
   },
@@ -33,7 +33,7 @@ export const Playground: Story = {
     await expect(visibleRows(element)).toHaveLength(FIXTURE_CONNECTIONS.length);
     // The args reach the element as attributes.
     for (const name of ['theme', 'locale', 'open-mode'] as const) await expect(element.getAttribute(name)).toBe(String(args[name]));
-    await expect(ATTRIBUTES.map((a) => a.name)).toContain('vaultre-client-id');
+    await expect(ATTRIBUTES.map((a) => a.name)).toContain('vaultre-exchange-url');
   },
 };
 

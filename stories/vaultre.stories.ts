@@ -1,15 +1,16 @@
 import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import type { VaultConnect } from '../src/index.ts';
-import { CONNECTED_AT } from './support/mock-vaultre-host.ts';
+import { CONNECTED_AT, STORY_VAULTRE_CLIENT_ID, storyCallbackUrl } from './support/mock-vaultre-host.ts';
 import { actionsOf, announcement, buttonOf, focused, onPage, openDialog, rowOf, shadowOf, statusOf, WAIT } from './support/play.ts';
 import { baseMeta, eventsOf, mockFor, renderVaultConnect, STORY_VAULTRE, type VaultConnectArgs } from './support/story.ts';
 
 /**
- * The VaultRE row (shown when `vaultre-client-id` is set), here on a page that uses VaultRE only, in each state of its
- * flow: the authorize page in a popup (a stand-in window here: Approve or Deny), the code posted at once to the host's
- * `vaultre-exchange-url` (a mock endpoint per story: `GET` status, `POST` exchange, `DELETE` forget), and the outcome.
- * The code never reaches the page's DOM or the Actions log.
+ * The VaultRE row (shown when `vaultre-exchange-url` is set), here on a page that uses VaultRE only, in each state of
+ * its flow: the host builds the authorize URL (`POST {action: "authorize"}`), the authorize page opens in a popup (a
+ * stand-in window here: Approve or Deny), the callback page in that window posts the code to the host's
+ * `vaultre-exchange-url` (a mock endpoint per story: authorize, `GET` status, `POST` exchange, `DELETE` forget) and
+ * relays only the outcome. The code never reaches the element, the page's DOM or the Actions log.
  */
 const meta = {
   ...baseMeta,
@@ -54,37 +55,38 @@ export const Idle: Story = {
   },
 };
 
-/** Connect was clicked: the authorize page is open in the popup and the row waits for it (announced). */
+/** Connect was clicked: the authorize page the host built is open in the popup and the row waits for it (announced). */
 export const WaitingForPopup: Story = {
-  play: async ({ canvasElement }) => {
-    const { element, row } = await settledRow(canvasElement);
+  play: async (context) => {
+    const { element, row } = await settledRow(context.canvasElement);
     const { url } = await startConnect(element);
     await expect(url.pathname).toMatch(/\/oauth-authorize\.cgi$/);
-    await expect(url.searchParams.get('client_id')).toBe(STORY_VAULTRE['vaultre-client-id']);
-    await expect(url.searchParams.get('redirect_uri')).toBe(STORY_VAULTRE['vaultre-redirect-uri']);
+    await expect(url.searchParams.get('client_id')).toBe(STORY_VAULTRE_CLIENT_ID);
+    await expect(url.searchParams.get('redirect_uri')).toBe(storyCallbackUrl());
     await expect(url.searchParams.get('response_type')).toBe('code');
-    await expect(url.searchParams.get('state')).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    await expect(url.searchParams.get('state')).toBe(mockFor(context).host.states[0]);
     await waitFor(() => expect(row().querySelector('[role="status"]')).not.toBeNull(), WAIT);
     await waitFor(() => expect(announcement(element)).not.toBe(''), WAIT);
   },
 };
 
-/** Approved: the code is being exchanged by the host (which never answers here); the row is busy. */
+/**
+ * Approved: the callback page in the popup has posted `{code, state}` to the host, which takes its time (it never
+ * answers here); the popup says "Connecting…" and the row waits for the outcome. The element never had the code.
+ */
 export const Exchanging: Story = {
   parameters: { vaultreHost: { exchange: 'pending' } },
   play: async (context) => {
     const { element, row } = await settledRow(context.canvasElement);
     const { url } = await startConnect(element);
     await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
-    await waitFor(() => expect(row().getAttribute('aria-busy')).toBe('true'), WAIT);
-    await expect(row().querySelector('[role="status"]')).not.toBeNull();
-    await expect(buttonOf(row(), 'connect').disabled).toBe(true);
+    await onPage().findByRole('dialog', { name: 'Connecting…' }, WAIT);
     await waitFor(() => expect(mockFor(context).host.exchanges).toHaveLength(1), WAIT);
     const [body] = mockFor(context).host.exchanges;
+    await expect(Object.keys(body).sort()).toEqual(['code', 'state']);
     await expect(body.code).toMatch(/^[0-9a-f]{40}$/);
     await expect(body.state).toBe(url.searchParams.get('state'));
-    await expect(body.token_type).toBe('account');
-    await expect(body.redirect_uri).toBe(STORY_VAULTRE['vaultre-redirect-uri']);
+    await expect(row().querySelector('[role="status"]')?.textContent?.trim()).toBe('Waiting for VaultRE…');
     await expect(shadowOf(element).innerHTML).not.toContain(String(body.code));
   },
 };
@@ -153,6 +155,20 @@ export const Failed: Story = {
     await waitFor(() => expect(row().querySelector('[part="row-error"]')?.textContent).toContain('VaultRE refused the code'), WAIT);
     await expect(eventsOf(element).errors[0].retryable).toBe(true);
     await expect(statusOf(row())).toBe('not_connected');
+  },
+};
+
+/** The host could not store the token (`{"error": "store_failed"}`): the row says so and offers to connect again. */
+export const NotSaved: Story = {
+  parameters: { vaultreHost: { exchange: 'not-stored' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['store_failed']), WAIT);
+    await waitFor(() => expect(row().querySelector('[part="row-error"]')?.textContent).toContain('could not be saved'), WAIT);
+    await expect(eventsOf(element).errors[0].retryable).toBe(true);
+    await expect(actionsOf(row())).toContain('retry');
   },
 };
 

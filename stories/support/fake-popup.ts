@@ -1,6 +1,7 @@
 /**
- * `window.open` for stories: no real window is ever opened. Each call returns a stand-in window (the few members the
- * popup engine uses: `closed`, `close()`, `focus()`, `location.href`), drawn as a small non-modal panel on the page
+ * `window.open` for stories: no real window is ever opened. Each call returns a stand-in window (the members the
+ * popup engine uses: `closed`, `close()`, `focus()`, `location.href`, and, while it is "about:blank", its `document` and
+ * its own `sessionStorage`, where the element writes the flow record), drawn as a small non-modal panel on the page
  * that plays the page the element sent it to:
  *
  * - VaultRE's authorize page (`…/oauth-authorize.cgi`, `…/oauth-authorize-user.cgi`): Approve returns
@@ -10,13 +11,15 @@
  * - a connection's `authorize_url` (`open-mode="direct"`): Approve authorizes it in the mock and returns our `nonce`,
  *   Deny returns `error=access_denied`.
  *
- * The return is handed to the element as the real callback page hands it over: a `CallbackMessage` on the callback
- * `BroadcastChannel` (the redirect URIs in stories are on the Storybook origin), then the window closes. "Close window"
- * closes it without an answer, as a user closing the popup would. `blocked` makes the first calls return `null`, as a
- * popup blocker does.
+ * The return runs the package's own callback page (`relayCallback`) in the stand-in window, with the window's flow
+ * record: for VaultRE it checks the state, posts the code to the story's mock host and relays only the outcome, on the
+ * callback `BroadcastChannel` (the stories' redirect URIs are on the Storybook origin); then the window closes. "Close
+ * window" closes it without an answer, as a user closing the popup would. `blocked` makes the first calls return
+ * `null`, as a popup blocker does.
  */
 import { html, nothing, render, type TemplateResult } from 'lit';
-import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, type CallbackMessage } from '../../src/internal/popup/callback-message.ts';
+import { relayCallback } from '../../src/callback/relay-callback.ts';
+import { storyCallbackUrl } from './mock-vaultre-host.ts';
 import type { MockVault } from './mock-vault.ts';
 
 export interface FakePopupScenario {
@@ -30,6 +33,9 @@ export interface FakePopupWindow {
   close(): void;
   focus(): void;
   readonly location: { href: string };
+  /** What a blank same-origin popup offers before it navigates. */
+  readonly document: Document;
+  readonly sessionStorage: Storage;
 }
 
 export interface FakePopups {
@@ -58,11 +64,46 @@ function fakeCode(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(20)), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-function relay(query: Record<string, string>, fragment: Record<string, string> = {}): void {
-  const message: CallbackMessage = { type: CALLBACK_MESSAGE_TYPE, id: crypto.randomUUID(), query, fragment };
-  const channel = new BroadcastChannel(CALLBACK_CHANNEL);
-  channel.postMessage(message);
-  channel.close();
+/** A `Storage` in memory: the stand-in window's own `sessionStorage`. */
+function memoryStorage(): Storage {
+  const entries = new Map<string, string>();
+  return {
+    get length() {
+      return entries.size;
+    },
+    key: (index: number) => [...entries.keys()][index] ?? null,
+    getItem: (key: string) => entries.get(key) ?? null,
+    setItem: (key: string, value: string) => void entries.set(key, String(value)),
+    removeItem: (key: string) => void entries.delete(key),
+    clear: () => entries.clear(),
+  };
+}
+
+/**
+ * The callback page loaded in the stand-in window with the provider's return: the package's `relayCallback` with the
+ * window's own storage and document; its requests go through the page's (mocked) `fetch`.
+ */
+function runCallbackPage(popup: FakePopupWindow, query: Record<string, string>, fragment: Record<string, string>): Promise<unknown> {
+  const callback = new URL(storyCallbackUrl());
+  const search = Object.keys(query).length > 0 ? `?${new URLSearchParams(query).toString()}` : '';
+  const hash = Object.keys(fragment).length > 0 ? `#${new URLSearchParams(fragment).toString()}` : '';
+  const callbackWindow = {
+    location: { search, hash, pathname: callback.pathname, origin: callback.origin, href: `${callback.href}${search}${hash}`, replace: () => undefined },
+    history: { state: null, replaceState: () => undefined },
+    sessionStorage: popup.sessionStorage,
+    localStorage,
+    BroadcastChannel,
+    fetch: (input: RequestInfo | URL, init?: RequestInit) => window.fetch(input, init),
+    opener: null,
+    close: () => popup.close(),
+    get closed() {
+      return popup.closed;
+    },
+    setTimeout: (handler: () => void, ms: number) => window.setTimeout(handler, ms),
+    navigator,
+    document: popup.document,
+  };
+  return relayCallback({ window: callbackWindow as unknown as Window, closeCheckMs: 0 });
 }
 
 const PANEL_STYLE = [
@@ -99,6 +140,8 @@ export function installFakePopups(mock: MockVault | undefined, scenario: FakePop
     const popup: FakePopupWindow = {
       name: target,
       closed: false,
+      document: document.implementation.createHTMLDocument(''),
+      sessionStorage: memoryStorage(),
       close() {
         if (popup.closed) return;
         popup.closed = true;
@@ -173,14 +216,16 @@ export function installFakePopups(mock: MockVault | undefined, scenario: FakePop
             )}`,
         };
       }
-      return { title: 'Loading…', body: html`<p style="margin: 0">${url.protocol === 'about:' ? 'Loading…' : 'Nothing is mocked at this address.'}</p>` };
+      if (url.href === storyCallbackUrl()) return { title: 'Connecting…', body: html`<p style="margin: 0">Connecting…</p>` };
+      const blank = url.protocol === 'about:' ? (popup.document.body?.textContent ?? '') || 'Loading…' : 'Nothing is mocked at this address.';
+      return { title: 'Loading…', body: html`<p style="margin: 0">${blank}</p>` };
     };
 
     const answer = (query: Record<string, string>, fragment: Record<string, string> = {}) => {
       log('popup → callback page', { query: Object.keys(query), fragment: Object.keys(fragment) });
-      relay(query, fragment);
+      draw(new URL(storyCallbackUrl()));
       // The callback page closes its window once it has handed the result over.
-      popup.close();
+      void runCallbackPage(popup, query, fragment).finally(() => popup.close());
     };
 
     const buttons = (...list: [string, () => void][]) =>

@@ -31,10 +31,9 @@ export type VaultConnectArgs = {
   'callback-url'?: string;
   'vault-url'?: string;
   'flow-timeout'?: number;
-  'vaultre-client-id'?: string;
-  'vaultre-redirect-uri'?: string;
+  /** Any non-empty value points the element at the story's mock host endpoint (see `attributesFor`). */
+  'vaultre-exchange-url'?: string;
   'vaultre-token-type'?: 'account' | 'user';
-  'vaultre-authorize-url'?: string;
   [attribute: string]: unknown;
 };
 
@@ -209,7 +208,8 @@ export function attributesFor(args: VaultConnectArgs, stand: StoryMock): Record<
     }
   }
   result['unify-base-url'] = stand.mock.origin;
-  if (result['vaultre-client-id']) result['vaultre-exchange-url'] = stand.host.url;
+  // The VaultRE row: its endpoint is the story's mock host, whatever the arg says.
+  if (typeof args['vaultre-exchange-url'] === 'string' && args['vaultre-exchange-url'] !== '') result['vaultre-exchange-url'] = stand.host.url;
   return result;
 }
 
@@ -296,7 +296,10 @@ const argTypes: ArgTypes = {
   'unify-base-url': { ...manifestArgTypes()['unify-base-url'], ...mockDriven("The story's mock Vault API (a made-up origin per story).") },
   'vaultre-exchange-url': {
     ...manifestArgTypes()['vaultre-exchange-url'],
-    ...mockDriven("The story's mock host endpoint, set when `vaultre-client-id` is."),
+    // Any value points the element at the story's mock host endpoint (a made-up origin per story): on or off.
+    control: 'select',
+    options: ['', 'the story’s mock host endpoint'],
+    description: "The story's mock host endpoint when set: it answers the authorize request, the status, the exchange and the disconnect.",
   },
   token: mockDriven("An unsigned session JWT made by the story's mock Vault API."),
   vaultModal: mockDriven('A fake Vault modal that logs its calls in the Actions panel.'),
@@ -305,9 +308,7 @@ const argTypes: ArgTypes = {
 /** Values for the stand-ins: the redirect URIs are on the Storybook origin, so the stand-in popups can answer. */
 export const STORY_CALLBACK_URL = 'vault-callback.html';
 export const STORY_VAULTRE = {
-  'vaultre-client-id': 'storybook-vaultre-client',
-  'vaultre-redirect-uri': 'vaultre-callback.html',
-  'vaultre-authorize-url': 'https://login.vaultre.storybook.invalid/cgi-bin/clientvault',
+  'vaultre-exchange-url': 'the story’s mock host endpoint',
 } as const;
 
 /** Spread into each file's default export, next to its own `title`. */
