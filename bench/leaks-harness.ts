@@ -5,8 +5,10 @@
  * The page stands in for everything outside the element, and keeps no reference to what a cycle created once the
  * cycle is over (so that what the heap keeps is the element's doing):
  * - `fetch`: the Vault API at `STUB_ORIGIN` (the list from `/data/list.json`, one connection) and the VaultRE host
- *   endpoint answer from memory, on a macrotask, honouring the request's `AbortSignal` as the network does;
- * - `window.open`: a stand-in popup (an object the element navigates and closes); only the last one is kept;
+ *   endpoint (status, and the authorize URL it builds) answer from memory, on a macrotask, honouring the request's
+ *   `AbortSignal` as the network does;
+ * - `window.open`: a stand-in popup (an object the element writes its flow record into, navigates and closes); only the
+ *   last one is kept;
  * - `vaultModal`: a modal in the manner of `@apideck/vault-js` (an iframe and a `message` listener per open, both
  *   removed on close).
  * Cycles are the component test's (`test/component/leaks/resource-counts.test.ts`): a flow started through the public
@@ -22,7 +24,7 @@ interface VaultConnectElement extends HTMLElement {
   token: string | undefined;
   vaultModal: unknown;
   openMode: string;
-  vaultreClientId: string | undefined;
+  vaultreExchangeUrl: string | undefined;
   updateComplete: Promise<boolean>;
   cancel(): void;
   openConnection(serviceId: string, unifiedApi?: string): Promise<void>;
@@ -32,6 +34,9 @@ interface VaultConnectElement extends HTMLElement {
 interface StandInPopup {
   closed: boolean;
   location: { href: string };
+  /** What a blank same-origin popup offers before it navigates: the element writes into both. */
+  document: Document;
+  sessionStorage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
   close(): void;
   focus(): void;
 }
@@ -130,15 +135,26 @@ function stubFetch(): void {
       const found = one && connections.find((c) => c.unified_api === one[1] && c.service_id === one[2]);
       if (found) return reply(JSON.stringify({ status_code: 200, status: 'OK', data: found }), signal);
     }
-    if (url.origin === location.origin && url.pathname === HOST_ENDPOINT) return reply('{"connected":false}', signal);
+    if (url.origin === location.origin && url.pathname === HOST_ENDPOINT) {
+      if ((init?.method ?? 'GET').toUpperCase() !== 'POST') return reply('{"connected":false}', signal);
+      const query = new URLSearchParams({ client_id: 'bench-client', redirect_uri: CALLBACK, response_type: 'code', state: `bench-state-${Math.random().toString(36).slice(2)}` });
+      return reply(JSON.stringify({ authorize_url: `${VAULTRE_AUTHORIZE}/oauth-authorize.cgi?${query.toString()}` }), signal);
+    }
     return real(input, init);
   };
 }
 
 function standInPopup(): StandInPopup {
+  const stored = new Map<string, string>();
   const popup: StandInPopup = {
     closed: false,
     location: { href: 'about:blank' },
+    document: document.implementation.createHTMLDocument(''),
+    sessionStorage: {
+      getItem: (key) => stored.get(key) ?? null,
+      setItem: (key, value) => void stored.set(key, value),
+      removeItem: (key) => void stored.delete(key),
+    },
     close() {
       if (!popup.closed) counters.popupsClosed++;
       popup.closed = true;
@@ -203,10 +219,7 @@ function createElement(options: { apideck: boolean; vaultre: boolean }): VaultCo
     el.vaultModal = modal;
   }
   if (options.vaultre) {
-    el.setAttribute('vaultre-client-id', 'bench-client');
-    el.setAttribute('vaultre-redirect-uri', CALLBACK);
     el.setAttribute('vaultre-exchange-url', HOST_ENDPOINT);
-    el.setAttribute('vaultre-authorize-url', VAULTRE_AUTHORIZE);
   }
   el.addEventListener('vault-connect-error', (event) => errors.push((event as CustomEvent<{ code: string }>).detail.code));
   return el;
@@ -218,7 +231,7 @@ async function attach(el: VaultConnectElement): Promise<void> {
   await waitFor(
     () =>
       (!apideck || el.shadowRoot?.querySelector('[data-service-id="xero"]')) &&
-      (!el.vaultreClientId || el.shadowRoot?.querySelector('[data-service-id="vaultre"][aria-busy="false"]')),
+      (!el.vaultreExchangeUrl || el.shadowRoot?.querySelector('[data-service-id="vaultre"][aria-busy="false"]')),
     'the element to be ready',
   );
   await el.updateComplete;

@@ -2,39 +2,40 @@
  * How long a VaultRE code takes from the callback page to the host: from the callback page's load in the popup
  * (`performance.timeOrigin` of that document) to the code's arrival at the demo's `POST /api/vaultre` (a timestamp
  * taken by a middleware placed in front of the route, before the handler reads the body). The VaultRE code lives 60
- * seconds, so this path must be short: target under 100 ms.
+ * seconds, so this path must be short: target under 100 ms. Since 0.2.0 the callback page posts the code itself (the
+ * element never sees it), so the path is: the page loads, reads its flow record, checks the state and posts.
  *
  *   node --import tsx bench/vaultre-callback.ts [--runs=5] [--callback=built|dev|both]
  *
  * The demo as `npm start` serves it (Vite dev server, sandbox VaultRE emulator, `createVaultreHandler` + `memoryStore()`),
  * Debian's Chromium through playwright-core (no request interception: a request that is not for 127.0.0.1 fails the
  * bench instead, since intercepting would route every request through this Node process, which also runs the
- * server). Each run: the host forgets the token, the demo
- * page is reloaded, Connect opens the popup on the emulator's approval page, Confirm redirects it to the callback page,
- * which relays the return to the element, which posts the code. One warm-up run first, then `--runs` measured runs;
- * medians are reported.
+ * server). Each run: the host forgets the token, the demo page is reloaded, Connect opens the popup on the emulator's
+ * approval page, Confirm redirects it to the callback page, which posts the code. One warm-up run first, then `--runs`
+ * measured runs; medians are reported.
  *
- * Two callback pages (`--callback`, default both):
+ * Two callback pages (`--callback`, default both), both at the redirect URI `/api/vaultre` registers
+ * (`/demo/callback.html`):
  * - `built` (the headline figure): the callback page as a host ships it, `dist/callback.html` + `callback-page.js` +
  *   `callback.js` built from the current sources with `vite.callback.config.ts` into a temporary directory and served
- *   as static files from the demo's origin (registered as one more VaultRE redirect URI);
+ *   in place of the demo's page;
  * - `dev`: the demo's own `/demo/callback.html` through the Vite dev server, which loads `src/callback/auto.ts` and its
  *   imports as separate, transformed modules plus Vite's client: development-only cost.
  *
  * The figure from `timeOrigin` includes, for this navigation, the Confirm form's POST to the emulator and its 302; a
- * breakdown is printed (timeOrigin → first byte of the callback document, → message at the opener, → the element's
- * fetch start, → arrival at the host). Clocks: the machine's wall clock (`performance.timeOrigin + performance.now()`
- * in the pages and in Node).
+ * breakdown is printed (timeOrigin → first byte of the callback document → arrival at the host). Clocks: the machine's
+ * wall clock (`performance.timeOrigin + performance.now()` in the pages and in Node).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { build } from 'vite';
 import { WAIT, startDemoAndBrowser, type Demo } from '../test/e2e/helpers.ts';
 import { closed, connectVaultrePopup, decide, ensureVaultreRow, forgetToken, openVaultreDemo, vaultreConfig } from '../test/e2e/vaultre-helpers.ts';
+import { CALLBACK_PATH } from '../src/sandbox/vite-plugin.ts';
 
 export type CallbackVariant = 'built' | 'dev';
 
@@ -43,8 +44,8 @@ export interface VaultreCallbackSample {
   fromTimeOriginMs: number;
   /** Callback document's first byte (`responseStart`) → code at the host, ms. */
   fromFirstByteMs: number;
-  /** timeOrigin → first byte; first byte → message at the opener; message → the element's fetch start; fetch start → host. */
-  breakdown: { navigationMs: number; relayMs: number; elementMs: number; networkMs: number };
+  /** timeOrigin → first byte; first byte → the code at the host (the page loads, reads its record and posts). */
+  breakdown: { navigationMs: number; pageMs: number };
 }
 
 export interface VaultreCallbackVariantResult {
@@ -66,7 +67,8 @@ export interface VaultreCallbackResult {
 }
 
 const TARGET_MS = 100;
-const BUILT_PATH = '/__bench/vaultre-callback/';
+/** The demo's callback page and the files beside it, where the built page is served in place of the demo's. */
+const CALLBACK_DIR = CALLBACK_PATH.slice(0, CALLBACK_PATH.lastIndexOf('/'));
 const repo = fileURLToPath(new URL('..', import.meta.url));
 
 function median(values: readonly number[]): number {
@@ -99,8 +101,12 @@ async function buildCallback(): Promise<{ dir: string; files: Map<string, { body
   return { dir, files };
 }
 
-/** The demo's server, with a clock in front of `/api/vaultre` and the built callback page as static files. */
-function instrument(demo: Demo, files: Map<string, { body: Buffer; type: string }> | undefined): number[] {
+/**
+ * The demo's server, with a clock in front of `POST /api/vaultre` (each run posts twice: the element's authorize
+ * request, then the callback page's code exchange) and, while `serveBuilt()` says so, the built callback page in place
+ * of the demo's.
+ */
+function instrument(demo: Demo, files: Map<string, { body: Buffer; type: string }> | undefined, serveBuilt: () => boolean): number[] {
   const arrivals: number[] = [];
   demo.server.middlewares.stack.unshift({
     route: '/api/vaultre',
@@ -111,10 +117,10 @@ function instrument(demo: Demo, files: Map<string, { body: Buffer; type: string 
   });
   if (files) {
     demo.server.middlewares.stack.unshift({
-      route: BUILT_PATH.slice(0, -1),
+      route: CALLBACK_DIR,
       handle: (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => {
         const name = new URL(req.url ?? '/', 'http://bench').pathname.replace(/^\//, '');
-        const file = files.get(name);
+        const file = serveBuilt() ? files.get(name) : undefined;
         if (!file) return next();
         res.writeHead(200, { 'content-type': file.type, 'cache-control': 'no-store' });
         res.end(file.body);
@@ -137,30 +143,6 @@ async function watchCallbackPages(context: BrowserContext, paths: string[], onTi
   }, paths);
 }
 
-/** Notes, in the demo page, when the first callback message arrives. */
-function markMessages(page: Page): Promise<void> {
-  return page.evaluate((type) => {
-    const marks = { message: 0 };
-    (window as unknown as { __benchMarks: typeof marks }).__benchMarks = marks;
-    window.addEventListener('message', (event) => {
-      if ((event.data as { type?: unknown } | null)?.type === type && marks.message === 0) marks.message = performance.timeOrigin + performance.now();
-    });
-  }, 'vault-connect:callback');
-}
-
-function openerMarks(page: Page): Promise<{ message: number; fetchStart: number }> {
-  return page.evaluate(() => {
-    const entry = performance
-      .getEntriesByType('resource')
-      .filter((e) => new URL(e.name).pathname === '/api/vaultre' && (e as PerformanceResourceTiming).initiatorType === 'fetch')
-      .at(-1);
-    return {
-      message: (window as unknown as { __benchMarks: { message: number } }).__benchMarks.message,
-      fetchStart: entry ? performance.timeOrigin + entry.startTime : 0,
-    };
-  });
-}
-
 export async function benchVaultreCallback(
   options: { runs?: number; variants?: CallbackVariant[]; log?: (line: string) => void } = {},
 ): Promise<VaultreCallbackResult> {
@@ -170,10 +152,9 @@ export async function benchVaultreCallback(
   const built = variants.includes('built') ? await buildCallback() : undefined;
   const { demo, browser } = await startDemoAndBrowser();
   try {
-    const arrivals = instrument(demo, built?.files);
+    let current: CallbackVariant = variants[0];
+    const arrivals = instrument(demo, built?.files, () => current === 'built');
     const config = vaultreConfig(demo);
-    const builtUrl = new URL(`${BUILT_PATH}callback.html`, config.redirectUri).href;
-    if (built) demo.sandbox.registerVaultreRedirectUri(builtUrl);
 
     // No request interception (it would route every request through this busy Node process): a passive check instead.
     const context = await browser.newContext();
@@ -183,21 +164,18 @@ export async function benchVaultreCallback(
       if (!/^https?:\/\/127\.0\.0\.1(?::\d+)?\//.test(request.url())) offsite.push(`${request.method()} ${request.url()}`);
     });
     const timings: CallbackTiming[] = [];
-    await watchCallbackPages(context, [new URL(config.redirectUri).pathname, new URL(builtUrl).pathname], (timing) => timings.push(timing));
+    await watchCallbackPages(context, [new URL(config.redirectUri).pathname], (timing) => timings.push(timing));
     const page = await openVaultreDemo(context, demo);
 
     const results: VaultreCallbackVariantResult[] = [];
     for (const variant of variants) {
-      const callbackUrl = variant === 'built' ? builtUrl : config.redirectUri;
+      current = variant;
+      const callbackUrl = config.redirectUri;
       const samples: VaultreCallbackSample[] = [];
       for (let run = 0; run <= runs; run++) {
         await forgetToken(demo);
         await page.reload();
         await ensureVaultreRow(page, config);
-        await page.evaluate((uri) => {
-          document.querySelector('vault-connect')!.vaultreRedirectUri = uri;
-        }, callbackUrl);
-        await markMessages(page);
         const before = { arrivals: arrivals.length, timings: timings.length };
         const popup = await connectVaultrePopup(page, demo);
         await decide(popup, 'confirm');
@@ -209,19 +187,17 @@ export async function benchVaultreCallback(
           undefined,
           { timeout: WAIT },
         );
-        if (arrivals.length !== before.arrivals + 1) throw new Error(`expected one POST /api/vaultre, saw ${arrivals.length - before.arrivals}`);
+        // The authorize request, then the code: the last one is the code's arrival.
+        if (arrivals.length !== before.arrivals + 2) throw new Error(`expected two POST /api/vaultre (authorize, exchange), saw ${arrivals.length - before.arrivals}`);
         if (timings.length !== before.timings + 1) throw new Error('the callback page did not report its timing');
         const arrival = arrivals.at(-1)!;
         const timing = timings.at(-1)!;
-        const opener = await openerMarks(page);
         const sample: VaultreCallbackSample = {
           fromTimeOriginMs: round(arrival - timing.timeOrigin),
           fromFirstByteMs: round(arrival - timing.responseStart),
           breakdown: {
             navigationMs: round(timing.responseStart - timing.timeOrigin),
-            relayMs: round(opener.message - timing.responseStart),
-            elementMs: round(opener.fetchStart - opener.message),
-            networkMs: round(arrival - opener.fetchStart),
+            pageMs: round(arrival - timing.responseStart),
           },
         };
         const line = `${sample.fromTimeOriginMs} ms (from first byte ${sample.fromFirstByteMs} ms) ${JSON.stringify(sample.breakdown)}`;
