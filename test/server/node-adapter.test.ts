@@ -88,7 +88,14 @@ before(async () => {
   app.use(express.raw({ type: 'application/octet-stream' }));
 
   const session = createSessionHandler({ apiKey: API_KEY, appId: 'app', consumerId: (r) => r.headers.get('x-user') ?? '', fetch: upstream });
-  const vaultre = createVaultreHandler({ clientId: 'client', consumerId: (r) => r.headers.get('x-user') ?? '', store, fetch: upstream });
+  const vaultre = createVaultreHandler({
+    clientId: 'client',
+    secret: 'node-adapter-test-secret-of-32-characters',
+    redirectUri: 'https://host.example/cb',
+    consumerId: (r) => r.headers.get('x-user') ?? '',
+    store,
+    fetch: upstream,
+  });
   app.post('/api/session', toNodeHandler(session, { onError }));
   app.all('/api/vaultre', toNodeHandler(vaultre, { onError }));
   app.use('/echo', toNodeHandler(echo, { onError }));
@@ -147,7 +154,7 @@ describe('the handlers behind express.json()', () => {
     const before = upstreamCalls.length;
     const reply = await send('/api/session', 'POST', JSON_HEADERS, JSON.stringify({ padding: 'x'.repeat(40_000) }));
     assert.equal(reply.status, 413);
-    assert.equal(json(reply.text).error, 'payload_too_large');
+    assert.equal(json(reply.text).error, 'invalid_request');
     assert.equal(upstreamCalls.length, before);
   });
 
@@ -156,12 +163,15 @@ describe('the handlers behind express.json()', () => {
     assert.equal(reply.status, 415);
   });
 
-  test('VaultRE: exchange, status and forget', async () => {
+  test('VaultRE: authorize, exchange, status and forget', async () => {
+    const authorized = await send('/api/vaultre', 'POST', JSON_HEADERS, JSON.stringify({ action: 'authorize', token_type: 'account' }));
+    assert.equal(authorized.status, 200, authorized.text);
+    const state = new URL(json(authorized.text).authorize_url as string).searchParams.get('state');
     const exchanged = await send(
       '/api/vaultre',
       'POST',
       JSON_HEADERS,
-      JSON.stringify({ code: CODE, state: 'state-abc123', token_type: 'account', redirect_uri: 'https://host.example/cb' }),
+      JSON.stringify({ code: CODE, state, token_type: 'account', redirect_uri: 'https://host.example/cb' }),
     );
     assert.equal(exchanged.status, 200, exchanged.text);
     assert.equal(json(exchanged.text).connected, true);
