@@ -36,7 +36,7 @@ interface Harness {
  * A listener that accepts messages whose `query.state` is this test's state, calls `mismatch` those that carry the
  * test's `wrongState`, and ignores the rest.
  */
-function listen(options: { popup?: Window; callbackOrigin?: string } = {}): Harness & { wrongState: string } {
+function listen(options: { popup?: Window; callbackOrigin?: string; flowId?: string } = {}): Harness & { wrongState: string } {
   const state = randomState();
   const wrongState = randomState();
   const controller = new AbortController();
@@ -44,6 +44,7 @@ function listen(options: { popup?: Window; callbackOrigin?: string } = {}): Harn
   const listener = listenForCallback({
     callbackOrigin: options.callbackOrigin ?? location.origin,
     ...(options.popup ? { popup: options.popup } : {}),
+    ...(options.flowId ? { flowId: options.flowId } : {}),
     signal: controller.signal,
     match(message, provenance): MatchResult {
       const received = message.query.state;
@@ -210,6 +211,21 @@ describe('listenForCallback', () => {
     // The flow goes on and still finishes.
     broadcast(callbackMessage({ state: harness.state }));
     expect((await harness.listener.result).query.state).to.equal(harness.state);
+  });
+
+  it('a message carrying the flow id counts as the popup’s own on any channel (under COOP the only proof); another id does not', async () => {
+    const flowId = randomState();
+    harness = listen({ popup: (await frame()).contentWindow!, flowId });
+    const other = (await frame()).contentWindow!;
+    // Another flow's id, or none: a wrong state from there cannot end this flow.
+    broadcast({ ...callbackMessage({ state: harness.wrongState }), flow: randomState() });
+    storageFrom(other, CALLBACK_STORAGE_KEY, JSON.stringify(callbackMessage({ state: harness.wrongState })));
+    expect((await within(harness.listener.result, QUIET_MS)).status).to.equal('pending');
+    expect(harness.calls.map((call) => call.provenance.fromPopup)).to.deep.equal([false, false]);
+    // This flow's id, over BroadcastChannel: the popup's own, so its wrong state ends the flow.
+    broadcast({ ...callbackMessage({ state: harness.wrongState }), flow: flowId });
+    expect((await rejection(harness.listener.result)).code).to.equal('state_mismatch');
+    expect(harness.calls.at(-1)?.provenance).to.deep.equal({ channel: 'broadcast', fromPopup: true });
   });
 
   it('still rejects state_mismatch when the popup sends a message first seen on another channel', async () => {
