@@ -208,10 +208,12 @@ export async function relayCallback(options: RelayCallbackOptions = {}): Promise
   const { search, hash } = win.location;
   // The parameters (a code among them) leave the address bar and this history entry before anything else happens.
   if (search !== '' || hash !== '') attempt(() => win.history.replaceState(win.history.state, '', win.location.pathname));
-  const query = paramsOf(search);
-  const fragment = paramsOf(hash);
-  const bounded = CallbackParamsSchema.safeParse(query).success && CallbackParamsSchema.safeParse(fragment).success;
-  if (!bounded || Object.keys(query).length + Object.keys(fragment).length === 0) {
+  const parsedQuery = CallbackParamsSchema.safeParse(paramsOf(search));
+  const parsedFragment = CallbackParamsSchema.safeParse(paramsOf(hash));
+  // The parsed copies: bounded, string values only (the refinement checked), an own `__proto__` key left out.
+  const query = (parsedQuery.success ? parsedQuery.data : {}) as CallbackParams;
+  const fragment = (parsedFragment.success ? parsedFragment.data : {}) as CallbackParams;
+  if (!parsedQuery.success || !parsedFragment.success || Object.keys(query).length + Object.keys(fragment).length === 0) {
     show();
     return { relayed: false, mode: 'none' };
   }

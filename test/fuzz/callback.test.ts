@@ -49,7 +49,22 @@ const messageArb = corrupt(
     ),
     query: paramsArb,
     fragment: paramsArb,
-  }),
+    flow: fc.oneof(fc.string({ minLength: 8, maxLength: 64 }), fc.string({ maxLength: 8 }), fc.string({ minLength: 64, maxLength: 70 }), anyValue),
+    outcome: fc.oneof(
+      fc.record(
+        {
+          result: fc.oneof(fc.constantFrom('connected', 'denied', 'failed'), hostileString({ huge: false })),
+          error: fc.oneof(fc.constantFrom('code_expired', 'store_failed'), hostileString({ huge: false }), fc.constant('e'.repeat(513))),
+          message: fc.oneof(hostileString({ huge: false }), fc.constant('m'.repeat(513))),
+          reason: hostileString({ huge: false }),
+          status: fc.oneof(fc.integer(), fc.double(), fc.constant('500')),
+          body: anyValue,
+        },
+        { requiredKeys: ['result'] },
+      ),
+      anyValue,
+    ),
+  }, { requiredKeys: ['type', 'id', 'query', 'fragment'] }),
 );
 
 /** A query string or fragment as it may arrive: encoded pairs, raw hostile text, repeated keys, bare `?`/`#`. */
@@ -209,20 +224,26 @@ describe('fuzz: callback messages', () => {
         const expectedQuery = expectedParams(url.search);
         const expectedFragment = expectedParams(url.hash);
         const count = keptEntriesOf(expectedQuery).length + keptEntriesOf(expectedFragment).length;
-        const relayable = count > 0 && isCallbackParams(expectedQuery) && isCallbackParams(expectedFragment);
+        // No flow record in this window: a VaultRE return (`reason` or `code`) is relayed to no one.
+        const vaultre = Object.hasOwn(expectedQuery, 'reason') || Object.hasOwn(expectedQuery, 'code');
+        const relayable = count > 0 && isCallbackParams(expectedQuery) && isCallbackParams(expectedFragment) && !vaultre;
         assert.equal(outcome.mode, relayable ? 'popup' : 'none');
         assert.equal(outcome.relayed, relayable);
+        assert.equal(page.fetches.length, 0, 'nothing is posted without a flow record');
         const sent = [...page.posted.map((p) => p.message), ...page.broadcast, ...page.local.writes.filter(([key]) => key === CALLBACK_STORAGE_KEY).map(([, value]) => JSON.parse(value) as unknown)];
         assert.equal(sent.length, relayable ? (opener ? 3 : 2) : 0);
+        // A `code` is never relayed, in the query or the fragment.
+        const withoutCode = (entries: [string, unknown][]) => entries.filter(([key]) => key !== 'code');
         for (const message of sent) {
           const parsed = parseCallbackMessage(message);
           assert.ok(parsed, 'every relayed message parses');
-          assert.deepEqual(entriesOf(parsed.query), keptEntriesOf(expectedQuery));
-          assert.deepEqual(entriesOf(parsed.fragment), keptEntriesOf(expectedFragment));
+          assert.deepEqual(entriesOf(parsed.query), withoutCode(keptEntriesOf(expectedQuery)));
+          assert.deepEqual(entriesOf(parsed.fragment), withoutCode(keptEntriesOf(expectedFragment)));
         }
         for (const { targetOrigin } of page.posted) assert.equal(targetOrigin, ORIGIN, 'posted to its own origin, never *');
         assert.equal(page.local.length, 0, 'the storage entry is removed at once');
-        if (relayable) assert.deepEqual(page.history, ['/callback'], 'the parameters leave the history entry');
+        // Before anything else, whatever the parameters are.
+        assert.deepEqual(page.history, url.search !== '' || url.hash !== '' ? ['/callback'] : [], 'the parameters leave the history entry');
         await assertNoStrayErrors();
       }),
       params(),
@@ -266,9 +287,13 @@ describe('fuzz: callback messages', () => {
         });
         const outcome = await relayCallback({ window: page.window, closeCheckMs: 0 });
         assert.deepEqual(outcome, { relayed: true, mode: 'redirect' });
-        const exchanges = back.reason === 'success' && back.sameState && back.withCode;
-        assert.equal(page.fetches.length, exchanges ? 1 : 0, 'the code is posted once, only for our state');
-        if (exchanges) assert.deepEqual(JSON.parse(page.fetches[0].body), { code, state, token_type: 'account', redirect_uri: pending.redirectUri });
+        // Our state and success: an exchange's outcome (without a code to post: exchange_failed); otherwise the return.
+        const exchanges = back.reason === 'success' && back.sameState;
+        const posts = page.fetches.filter((call) => call.body !== '');
+        assert.equal(posts.length, exchanges && back.withCode ? 1 : 0, 'the code is posted once, only for our state');
+        // A lost reply is followed by a status read (GET), never by a second POST.
+        assert.equal(page.fetches.length - posts.length, exchanges && back.withCode && answer.kind === 'throw' ? 1 : 0);
+        if (exchanges && back.withCode) assert.deepEqual(JSON.parse(posts[0].body), { code, state });
         const stored = session.getItem(RESULT_KEY);
         assert.ok(stored !== null, 'a result is stored');
         const echoed = answer.kind === 'reply' && answer.body.includes(code);
@@ -277,7 +302,9 @@ describe('fuzz: callback messages', () => {
         assert.ok(result, 'the element can read the stored result');
         assert.equal(result.id, pending.id);
         assert.equal(result.type, exchanges ? 'exchange' : 'callback');
-        if (result.type === 'exchange') {
+        if (result.type === 'exchange' && !back.withCode) {
+          assert.deepEqual(result, { type: 'exchange', id: pending.id, ok: false, status: 0, error: 'exchange_failed' });
+        } else if (result.type === 'exchange') {
           // Connected exactly when the host answered 2xx with JSON; otherwise its status is kept for the element.
           const json = answer.kind === 'reply' && ![204, 205, 304].includes(answer.status) ? await new Response(answer.body).json().then(() => true, () => false) : false;
           const ok = answer.kind === 'reply' && answer.status >= 200 && answer.status <= 299 && json;

@@ -96,19 +96,33 @@ export function isCallbackParams(value: unknown): boolean {
   return entries.length <= MAX_PARAMS && entries.every(([key, item]) => key.length <= MAX_KEY && isString(item) && item.length <= MAX_VALUE);
 }
 
+/** A relayed VaultRE outcome: a result, and optional texts (at most 512 UTF-16 units), status and reply body. */
+function isOutcome(value: unknown): boolean {
+  const shortText = (text: unknown) => isString(text) && text.length <= 512;
+  return (
+    isPlainObject(value) &&
+    oneOf(['connected', 'denied', 'failed'])(value.result) &&
+    optional(value.error, shortText) &&
+    optional(value.message, shortText) &&
+    optional(value.reason, shortText) &&
+    optional(value.status, isNumber)
+  );
+}
+
 /**
- * A message of the callback page: `{type: 'vault-connect:callback', id, query, fragment}`, the id at least 8 code points
- * (`minLength`) and at most 64 UTF-16 units (a refinement).
+ * A message of the callback page: `{type: 'vault-connect:callback', id, query, fragment, flow?, outcome?}`, the id and
+ * flow at least 8 code points (`minLength`) and at most 64 UTF-16 units (a refinement).
  */
 export function isCallbackMessage(value: unknown): boolean {
+  const isId = (id: unknown) => isString(id) && codePoints(id) >= 8 && id.length <= 64;
   return (
     isPlainObject(value) &&
     value.type === 'vault-connect:callback' &&
-    isString(value.id) &&
-    codePoints(value.id) >= 8 &&
-    value.id.length <= 64 &&
+    isId(value.id) &&
     isCallbackParams(value.query) &&
-    isCallbackParams(value.fragment)
+    isCallbackParams(value.fragment) &&
+    optional(value.flow, isId) &&
+    optional(value.outcome, isOutcome)
   );
 }
 

@@ -104,11 +104,13 @@ describe('<vault-connect> row actions against the sandbox', () => {
   it('enable: PATCHes {enabled:true} and the disabled row becomes Connected', async () => {
     const { el, events, consumer } = await mountSandbox();
     expect(badge(row(el, 'close')).dataset.status).to.equal('disabled');
-    const spy = stubFetch();
+    // The PATCH waits until the progress has been seen: against the local sandbox it can finish within one poll.
+    const { spy, release } = await gatedSpy('PATCH');
     const enable = button(row(el, 'close'), 'enable');
     enable.focus();
     enable.click();
     await until(() => text(row(el, 'close').querySelector('.progress')) === 'Enabling…', 'progress shown');
+    release();
     await events.waitFor('vault-connection-change');
     await el.updateComplete;
 
