@@ -26,6 +26,8 @@ export interface UpstreamCall {
 
 export interface UpstreamReply {
   status: number;
+  /** The reply's headers (`Retry-After`, say). */
+  headers: Headers;
   /** The reply body parsed as JSON; `undefined` when it is empty, over the limit or not JSON. */
   reply: unknown;
 }
@@ -35,6 +37,7 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamReply> {
   const timeout = AbortSignal.timeout(call.timeoutMs);
   const signal = call.signal ? AbortSignal.any([timeout, call.signal]) : timeout;
   let status: number;
+  let headers: Headers;
   let bytes: Uint8Array | null;
   try {
     const response = await call.fetch(call.url, {
@@ -45,11 +48,12 @@ export async function callUpstream(call: UpstreamCall): Promise<UpstreamReply> {
       signal,
     });
     status = response.status;
+    headers = response.headers;
     bytes = await readLimited(response.body, call.replyLimit);
   } catch (error) {
     throw call.unreachable(isTimeout(error) || timeout.aborted);
   }
-  return { status, reply: parseJson(bytes) };
+  return { status, headers, reply: parseJson(bytes) };
 }
 
 /** Whether an upstream status is a success (2xx). */
