@@ -6,8 +6,9 @@
  *   index.ts → vault-connect.ts → internal/controllers → internal/{actions, vaultre} → internal/{popup, templates}
  *     → internal/api;  callback/ → internal/{vaultre client, popup, api};  events/ and i18n/ → internal/api
  *
- * `server/` runs on the host's server and shares nothing with the browser code; `sandbox/` may read the shared
- * vocabulary, the JWT payload decoder, the modal's interface and `randomState`, never the element.
+ * `server/` runs on the host's server and shares nothing with the browser code; `cli/` (the `vault-connect` command)
+ * uses `server/` only; `sandbox/` may read the shared vocabulary, the JWT payload decoder, the modal's interface and
+ * `randomState`, never the element.
  * @type {import('dependency-cruiser').IConfiguration}
  */
 const INTERNAL = '^src/internal/';
@@ -82,8 +83,15 @@ module.exports = {
       name: 'browser-never-imports-server-or-sandbox',
       severity: 'error',
       comment: 'The element and its callback page never bundle server or sandbox code.',
-      from: { path: '^src/', pathNot: '^src/(server|sandbox)/' },
+      from: { path: '^src/', pathNot: '^src/(server|sandbox|cli)/' },
       to: { path: '^src/(server|sandbox)/' },
+    },
+    {
+      name: 'cli-runs-the-server-side',
+      severity: 'error',
+      comment: 'The command line (npx vault-connect) is a client of the server code, never of the element or the sandbox.',
+      from: { path: '^src/cli/' },
+      to: { path: '^src/', pathNot: '^src/(cli|server)/' },
     },
     {
       name: 'sandbox-reads-only-shared-definitions',

@@ -6,8 +6,9 @@ import packageJson from './package.json' with { type: 'json' };
 import { vaultModalAssets } from './src/sandbox/vault-modal-build.ts';
 
 /**
- * The Node builds: `dist/server.js` (the host handlers, for Node and edge runtimes) and `dist/sandbox.js` (the sandbox
- * for hosts' own tests, Node only). What they share goes to `dist/chunks/`, the package's one chunk folder.
+ * The Node builds: `dist/server.js` (the host handlers, for Node and edge runtimes), `dist/sandbox.js` (the sandbox
+ * for hosts' own tests, Node only) and `dist/cli.js`, the `vault-connect` command (`bin` in package.json). What they
+ * share goes to `dist/chunks/`, the package's one chunk folder.
  *
  * The package's dependencies stay imports (Vite's server build leaves bare imports external); a build that imports a
  * package a host does not install fails. The sandbox reads two files at run time in the repository, which the package
@@ -61,8 +62,14 @@ export default defineConfig({
     // Readable output (Vite does not minify server builds): no map needed.
     sourcemap: false,
     rolldownOptions: {
-      input: { server: 'src/server/index.ts', sandbox: 'src/sandbox/index.ts' },
-      output: { entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js', format: 'es' },
+      input: { server: 'src/server/index.ts', sandbox: 'src/sandbox/index.ts', cli: 'src/cli/index.ts' },
+      output: {
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        format: 'es',
+        // The command runs as a program: `npx vault-connect` executes the file itself.
+        banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : ''),
+      },
     },
   },
 });
