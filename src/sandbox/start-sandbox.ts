@@ -11,7 +11,7 @@
 import { createHostedVault } from './hosted-vault.ts';
 import { withCoop } from './coop.ts';
 import { type EmulatorServer, isLocalOrigin, startEmulatorServer } from './emulator-server.ts';
-import { type VaultApi, createVaultApi } from './vault-api.ts';
+import { type ImportFaults, type VaultApi, createVaultApi } from './vault-api.ts';
 import { createVaultModalPage } from './vault-modal-page.ts';
 import { VAULTRE_BASE_PATH, type VaultreEmulator, createVaultreEmulator } from './vaultre.ts';
 
@@ -43,6 +43,14 @@ export interface SandboxOptions {
   coop?: boolean;
   /** Clock in milliseconds for the emulators (session expiry, confirm tokens, VaultRE codes). Default `Date.now`. */
   now?: () => number;
+  /** Where the Vault API sends its signed webhooks (`vaultApi.setWebhookUrl()` changes it). Default none. */
+  webhookUrl?: string;
+  /** Faults injected into the import endpoint (`vaultApi.setFaults()` or `POST /__sandbox/faults` change them). */
+  faults?: ImportFaults;
+  /** How long the background refresh of an imported OAuth token takes, in ms. Default 500. */
+  refreshDelayMs?: number;
+  /** Told of each import the Vault API performs (tests and benchmarks count them). */
+  onImport?: (consumerId: string, connectionId: string) => void;
 }
 
 export interface Sandbox {
@@ -78,7 +86,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const coopOn = () => coop;
 
   const servers: EmulatorServer[] = [];
+  let vaultApiClose = () => {};
   const closeAll = async () => {
+    vaultApiClose();
     await Promise.allSettled(servers.splice(0).map((server) => server.close()));
   };
   try {
@@ -100,7 +110,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       allowOrigin: (origin) => origin === vaultJsServer.url || allowOrigin(origin),
       ...(options.extra !== undefined ? { extra: options.extra } : {}),
       ...(options.now ? { now: options.now } : {}),
+      ...(options.webhookUrl !== undefined ? { webhookUrl: options.webhookUrl } : {}),
+      ...(options.faults ? { faults: options.faults } : {}),
+      ...(options.refreshDelayMs !== undefined ? { refreshDelayMs: options.refreshDelayMs } : {}),
+      ...(options.onImport ? { onImport: options.onImport } : {}),
     });
+    vaultApiClose = () => vaultApi.close();
     const vaultre = createVaultreEmulator({
       clients: { [vaultreClientId]: { redirectUris: [...(options.vaultreRedirectUris ?? [])], name: 'vault-connect demo' } },
       ...(options.now ? { now: options.now } : {}),

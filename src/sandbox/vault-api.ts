@@ -14,7 +14,7 @@ import type { Connection } from './seed/connection.ts';
 import { createAuthenticate } from './vault-api/auth.ts';
 import { withCors } from './vault-api/cors.ts';
 import { parseWith } from './vault-api/errors.ts';
-import { present } from './vault-api/records.ts';
+import { present, requireRefreshable } from './vault-api/records.ts';
 import { type SessionInput, SessionSchema } from './vault-api/request-schemas.ts';
 import { createRouter } from './vault-api/router.ts';
 import { authorizeRoutes } from './vault-api/routes/authorize.ts';
@@ -25,12 +25,17 @@ import { sandboxControlRoutes } from './vault-api/routes/sandbox-controls.ts';
 import { sessionRoutes } from './vault-api/routes/sessions.ts';
 import { type SessionClaims, createSessions } from './vault-api/sessions.ts';
 import { type AuthorizeStateTarget, ConnectionStore } from './vault-api/store.ts';
+import { type ImportFaults, createFaults } from './vault-api/faults.ts';
+import { type SentWebhook, createWebhookSender } from './vault-api/webhook-sender.ts';
 
 export type { Connection } from './seed/connection.ts';
 export { VaultApiError } from './vault-api/errors.ts';
 export type { SessionInput } from './vault-api/request-schemas.ts';
 export { parseSessionLength, type SessionClaims } from './vault-api/sessions.ts';
 export type { AuthorizeStateTarget } from './vault-api/store.ts';
+export { REVOKED_REFRESH_TOKEN_PREFIX } from './vault-api/store.ts';
+export type { ImportFaults } from './vault-api/faults.ts';
+export type { SentWebhook } from './vault-api/webhook-sender.ts';
 
 export interface VaultApiOptions {
   apiKey: string;
@@ -53,6 +58,16 @@ export interface VaultApiOptions {
    * and query) and nothing else.
    */
   allowRedirectUri?: (uri: URL) => boolean;
+  /** Where to send Apideck's webhooks (signed with `apiKey`) when a connection changes. Default none; see `setWebhookUrl`. */
+  webhookUrl?: string;
+  /** Faults injected into the import endpoint: a share of 429s (with `Retry-After`) and of 500s. Default none. */
+  faults?: ImportFaults;
+  /** How long the background refresh of an imported OAuth token takes, in ms. Default 500. */
+  refreshDelayMs?: number;
+  /** Told of each import performed (tests and benchmarks count them). */
+  onImport?: (consumerId: string, connectionId: string) => void;
+  /** Source of randomness for the injected faults (tests). Default `Math.random`. */
+  random?: () => number;
 }
 
 /** The sandbox's default `redirect_uri` rule: any http(s) URL on `localhost` or `127.0.0.1`. */
@@ -81,11 +96,34 @@ export interface VaultApi {
   resolveAuthorizeState(state: string): AuthorizeStateTarget | undefined;
   /** A copy of a consumer's connection, or `undefined`. */
   getConnection(consumerId: string, unifiedApi: string, serviceId: string): Connection | undefined;
+  /**
+   * Makes a connection's token refresh fail now, as a revoked refresh token does: `health: needs_auth`, and a
+   * `vault.connection.token_refresh.failed` webhook. The connection must hold OAuth tokens.
+   */
+  failTokenRefresh(consumerId: string, unifiedApi: string, serviceId: string): Connection;
+  /** Where webhooks go from now on (`undefined`: nowhere). */
+  setWebhookUrl(url: string | undefined): void;
+  /** Called after each webhook delivery attempt; returns the function that removes the listener. */
+  onWebhookSent(listener: (sent: SentWebhook) => void): () => void;
+  /** Sets the faults injected into the import endpoint (rates from 0 to 1). */
+  setFaults(faults: ImportFaults): void;
+  /** Stops the background refreshes and the webhook retries still waiting. */
+  close(): void;
 }
 
 export function createVaultApi(options: VaultApiOptions): VaultApi {
   const now = options.now ?? Date.now;
-  const store = new ConnectionStore({ vaultApiUrl: options.vaultApiUrl, applicationId: options.applicationId, extra: options.extra, now });
+  const webhooks = createWebhookSender({ apiKey: options.apiKey, now });
+  webhooks.setUrl(options.webhookUrl);
+  const store = new ConnectionStore({
+    vaultApiUrl: options.vaultApiUrl,
+    applicationId: options.applicationId,
+    extra: options.extra,
+    now,
+    refreshDelayMs: options.refreshDelayMs ?? 500,
+    onChange: (record, events) => webhooks.send(record, events),
+  });
+  const faults = createFaults(options.faults, options.random);
   const sessions = createSessions({
     applicationId: options.applicationId,
     secret: options.sessionSecret ?? new Uint8Array(randomBytes(32)),
@@ -99,6 +137,8 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     store,
     sessions,
     authenticate: createAuthenticate(options.apiKey, options.applicationId, sessions),
+    faults,
+    ...(options.onImport ? { onImport: options.onImport } : {}),
   };
 
   const consent = authorizeRoutes(context);
@@ -135,6 +175,19 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     getConnection(consumerId, unifiedApi, serviceId) {
       const record = store.records(consumerId).get(`${unifiedApi}+${serviceId}`);
       return record ? present(record) : undefined;
+    },
+    failTokenRefresh(consumerId, unifiedApi, serviceId) {
+      const record = store.find(consumerId, unifiedApi, serviceId);
+      requireRefreshable(record.connection, record.credentials !== undefined);
+      store.failRefresh(record);
+      return present(record);
+    },
+    setWebhookUrl: (url) => webhooks.setUrl(url),
+    onWebhookSent: (listener) => webhooks.onSent(listener),
+    setFaults: (next) => faults.set(next),
+    close() {
+      store.dispose();
+      webhooks.close();
     },
   };
 }

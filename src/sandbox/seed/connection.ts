@@ -91,6 +91,8 @@ export interface Connection {
   configurable_resources: string[];
   has_guide: boolean;
   health: ConnectionHealth;
+  /** When the last background token refresh failed (ms); only on a connection whose refresh failed. */
+  last_refresh_failed_at?: number;
   created_at: number;
   updated_at: number | null;
 }

@@ -14,12 +14,23 @@ export interface StoredCredentials {
   expires_in?: number | null;
 }
 
+/** Where the background refresh of an imported OAuth token stands (`health` follows it). */
+export type TokenRefresh = 'queued' | 'failed';
+
 export interface ConnectionRecord {
+  /** Whose connection this is (empty for the catalogue's records). */
+  consumerId: string;
   connection: Connection;
   /** The seeded form, used by DELETE. */
   pristine: Connection;
   credentials: StoredCredentials | undefined;
   pendingConfirmation: boolean;
+  /** `queued`: imported without `issued_at`/`expires_in` (or expired), Apideck refreshes it in the background. */
+  refresh?: TokenRefresh;
+  /** When the last background refresh failed (ms), as `last_refresh_failed_at` shows it. */
+  refreshFailedAt?: number;
+  /** What the last webhook said about the connection, to tell which events a change causes. */
+  notified?: { state: Connection['state']; enabled: boolean; health: Connection['health'] };
 }
 
 /** A connector as it is before anyone connects it: `available`, no settings, enabled. */
@@ -64,6 +75,16 @@ export function requireAuthorizable(connection: Connection): void {
   }
 }
 
+/** Throws unless the connection holds OAuth tokens that Apideck refreshes (the refresh-failure control). */
+export function requireRefreshable(connection: Connection, hasCredentials: boolean): void {
+  if (!isOAuth(connection)) {
+    throw unprocessable('Not an OAuth connection', `${connection.name} uses ${connection.auth_type} authorization: it has no token to refresh.`);
+  }
+  if (!hasCredentials || (connection.state !== 'callable' && connection.state !== 'authorized')) {
+    throw unprocessable('No token to refresh', `${connection.name} is ${connection.state}: it holds no token to refresh.`);
+  }
+}
+
 /** Applies a settings patch: `null` clears every setting, a `null` value removes that one. */
 export function mergeSettings(connection: Connection, settings: Record<string, unknown> | null): void {
   if (settings === null) {
@@ -86,9 +107,18 @@ export function mergeSettings(connection: Connection, settings: Record<string, u
  */
 export function presentForReply(record: ConnectionRecord): Connection {
   const copy = { ...record.connection, form_fields: record.connection.form_fields.map((field) => ({ ...field })) };
-  copy.health = record.pendingConfirmation ? 'pending_confirmation' : deriveHealth(copy);
+  copy.health = healthOf(record, copy);
+  if (record.refreshFailedAt !== undefined) copy.last_refresh_failed_at = record.refreshFailedAt;
   syncFormFieldValues(copy);
   return copy;
+}
+
+/** `health` as Apideck shows it: awaiting confirmation, then the token refresh, then what the state implies. */
+export function healthOf(record: ConnectionRecord, connection: Connection = record.connection): Connection['health'] {
+  if (record.pendingConfirmation) return 'pending_confirmation';
+  if (record.refresh === 'failed') return 'needs_auth';
+  if (record.refresh === 'queued') return 'pending_refresh';
+  return deriveHealth(connection);
 }
 
 /** The same, as a deep copy the caller may keep. */

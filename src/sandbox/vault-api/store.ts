@@ -6,7 +6,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { randomState } from '../../internal/popup/random-state.ts';
 import { seedConnections } from '../seed.ts';
 import { VaultApiError, connectionNotFound } from './errors.ts';
-import { type ConnectionRecord, credentialedState, isOAuth, pristineForm, requireAuthorizable } from './records.ts';
+import type { VaultEventType } from '../../server/webhooks/events.ts';
+import { type ConnectionRecord, credentialedState, healthOf, isOAuth, pristineForm, requireAuthorizable } from './records.ts';
 
 /** Which consumer connection an `authorize_url`'s `state` belongs to. */
 export interface AuthorizeStateTarget {
@@ -29,13 +30,21 @@ export interface ConnectionStoreOptions {
   /** Synthetic connectors appended to the seed (benchmarks). */
   extra?: number;
   now: () => number;
+  /** How long the background refresh of an imported token takes, in ms. */
+  refreshDelayMs: number;
+  /** Told of every change to a consumer's connection, with the webhook events it causes. */
+  onChange?: (record: ConnectionRecord, events: VaultEventType[]) => void;
 }
+
+/** Refresh tokens starting with this fail their background refresh, as a revoked one does at the provider. */
+export const REVOKED_REFRESH_TOKEN_PREFIX = 'revoked';
 
 export class ConnectionStore {
   readonly #options: ConnectionStoreOptions;
   readonly #consumers = new Map<string, Map<string, ConnectionRecord>>();
   readonly #authorizeStates = new Map<string, AuthorizeStateTarget>();
   readonly #pendingConfirms = new Map<string, PendingConfirm>();
+  readonly #refreshTimers = new Set<ReturnType<typeof setTimeout>>();
 
   constructor(options: ConnectionStoreOptions) {
     this.#options = options;
@@ -57,12 +66,15 @@ export class ConnectionStore {
         },
       });
       for (const connection of seeded) {
-        connections.set(connection.id, {
+        const record: ConnectionRecord = {
+          consumerId,
           connection,
           pristine: structuredClone(connection),
           credentials: connection.state === 'callable' && isOAuth(connection) ? { access_token: 'seeded' } : undefined,
           pendingConfirmation: false,
-        });
+        };
+        record.notified = { state: connection.state, enabled: connection.enabled, health: healthOf(record) };
+        connections.set(connection.id, record);
       }
       this.#consumers.set(consumerId, connections);
     }
@@ -75,7 +87,7 @@ export class ConnectionStore {
     return seedConnections({ vaultApiUrl, applicationId, extra }).map((connection) => {
       const available = pristineForm(connection);
       available.updated_at = null;
-      return { connection: available, pristine: connection, credentials: undefined, pendingConfirmation: false };
+      return { consumerId: '', connection: available, pristine: connection, credentials: undefined, pendingConfirmation: false };
     });
   }
 
@@ -92,8 +104,63 @@ export class ConnectionStore {
     return target ? { ...target } : undefined;
   }
 
-  touch(record: ConnectionRecord): void {
-    record.connection.updated_at = this.#options.now();
+  /**
+   * Marks a change to a connection: its `updated_at`, and the webhook events the change causes (`created` when it leaves
+   * `available`, `deleted` when it goes back, `updated` otherwise, `disabled`, `callable`), plus `extra` ones.
+   */
+  touch(record: ConnectionRecord, extra: VaultEventType[] = []): void {
+    const connection = record.connection;
+    connection.updated_at = this.#options.now();
+    const before = record.notified ?? { state: 'available', enabled: true, health: 'needs_auth' };
+    const after = { state: connection.state, enabled: connection.enabled, health: healthOf(record) };
+    record.notified = after;
+    if (!this.#options.onChange) return;
+    const events: VaultEventType[] = [];
+    if (before.state !== 'available' && after.state === 'available') events.push('vault.connection.deleted');
+    else {
+      if (before.state === 'available') events.push('vault.connection.created');
+      events.push('vault.connection.updated');
+      if (before.enabled && !after.enabled) events.push('vault.connection.disabled');
+      if (before.state !== 'callable' && after.state === 'callable') events.push('vault.connection.callable');
+    }
+    this.#options.onChange(record, [...events, ...extra]);
+  }
+
+  /** Queues the background refresh of an imported token: `health: pending_refresh` until it has run. */
+  queueRefresh(record: ConnectionRecord): void {
+    record.refresh = 'queued';
+    record.refreshFailedAt = undefined;
+    const timer = setTimeout(() => {
+      this.#refreshTimers.delete(timer);
+      if (record.refresh !== 'queued') return;
+      if (record.credentials?.refresh_token?.startsWith(REVOKED_REFRESH_TOKEN_PREFIX)) {
+        this.failRefresh(record);
+        return;
+      }
+      record.refresh = undefined;
+      record.credentials = {
+        access_token: randomBytes(24).toString('base64url'),
+        refresh_token: record.credentials?.refresh_token ?? null,
+        issued_at: new Date(this.#options.now()).toISOString(),
+        expires_in: 3600,
+      };
+      this.touch(record);
+    }, this.#options.refreshDelayMs);
+    timer.unref?.();
+    this.#refreshTimers.add(timer);
+  }
+
+  /** A refresh of the connection's token failed at the provider: `health: needs_auth`, `token_refresh.failed`. */
+  failRefresh(record: ConnectionRecord): void {
+    record.refresh = 'failed';
+    record.refreshFailedAt = this.#options.now();
+    this.touch(record, ['vault.connection.token_refresh.failed']);
+  }
+
+  /** New credentials: whatever the refresh was doing is over. */
+  clearRefresh(record: ConnectionRecord): void {
+    record.refresh = undefined;
+    record.refreshFailedAt = undefined;
   }
 
   /** Completes an OAuth authorization: `callable` when the required settings are present, else `authorized`. */
@@ -101,6 +168,7 @@ export class ConnectionStore {
     const connection = record.connection;
     requireAuthorizable(connection);
     record.credentials = { access_token: randomBytes(24).toString('base64url'), refresh_token: randomBytes(24).toString('base64url') };
+    this.clearRefresh(record);
     record.pendingConfirmation = false;
     connection.state = credentialedState(connection);
     this.touch(record);
@@ -111,6 +179,7 @@ export class ConnectionStore {
     const connection = record.connection;
     requireAuthorizable(connection);
     record.credentials = { access_token: randomBytes(24).toString('base64url') };
+    this.clearRefresh(record);
     record.pendingConfirmation = true;
     connection.state = 'added';
     this.touch(record);
@@ -136,6 +205,7 @@ export class ConnectionStore {
     const fresh = pristineForm(record.pristine);
     record.connection = fresh;
     record.credentials = undefined;
+    this.clearRefresh(record);
     record.pendingConfirmation = false;
     for (const [token, pending] of this.#pendingConfirms) {
       if (pending.consumerId === consumerId && pending.connectionId === fresh.id) this.#pendingConfirms.delete(token);
@@ -145,9 +215,15 @@ export class ConnectionStore {
 
   /** Forgets every consumer's connections (re-seeded on next use), every authorize state and confirm token. */
   reset(): void {
+    this.dispose();
     this.#consumers.clear();
     this.#authorizeStates.clear();
     this.#pendingConfirms.clear();
   }
-}
 
+  /** Stops the background refreshes still waiting. */
+  dispose(): void {
+    for (const timer of this.#refreshTimers) clearTimeout(timer);
+    this.#refreshTimers.clear();
+  }
+}

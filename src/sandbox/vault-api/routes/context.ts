@@ -1,5 +1,6 @@
 /** What every route family of the Vault API emulator is built from. */
 import type { Authenticate } from '../auth.ts';
+import type { Faults } from '../faults.ts';
 import type { Sessions } from '../sessions.ts';
 import type { ConnectionStore } from '../store.ts';
 
@@ -13,4 +14,8 @@ export interface RouteContext {
   store: ConnectionStore;
   sessions: Sessions;
   authenticate: Authenticate;
+  /** Faults injected into the import endpoint. */
+  faults: Faults;
+  /** Told of each import the sandbox performed (tests and benchmarks count them). */
+  onImport?: (consumerId: string, connectionId: string) => void;
 }

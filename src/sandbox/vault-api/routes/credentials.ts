@@ -6,19 +6,27 @@
 import { randomBytes } from 'node:crypto';
 import { missingRequiredSettings } from '../../seed/rules.ts';
 import { badRequest, parseWith, unprocessable } from '../errors.ts';
-import { credentialedState, isOAuth, mergeSettings, present, requireConfigured } from '../records.ts';
+import { type StoredCredentials, credentialedState, isOAuth, mergeSettings, present, requireConfigured } from '../records.ts';
 import { ok, readJson } from '../replies.ts';
 import { ConfirmSchema, ImportSchema, TokenSchema } from '../request-schemas.ts';
 import { type Route, SEGMENT } from '../router.ts';
 import type { RouteContext } from './context.ts';
 
-export function credentialRoutes({ authenticate, store }: RouteContext): Route[] {
+/** Whether imported OAuth credentials need Apideck's background refresh: no `issued_at`/`expires_in`, or expired. */
+function needsRefresh(credentials: StoredCredentials, now: number): boolean {
+  if (!credentials.issued_at || credentials.expires_in === null || credentials.expires_in === undefined) return true;
+  return Date.parse(credentials.issued_at) + credentials.expires_in * 1000 <= now;
+}
+
+export function credentialRoutes({ authenticate, store, faults, onImport, now }: RouteContext): Route[] {
   async function importConnection(request: Request, [unifiedApi, serviceId]: string[]): Promise<Response> {
     const { consumerId } = await authenticate(request, { apiKeyOnly: true });
+    faults.injectIntoImport();
     const record = store.find(consumerId, unifiedApi, serviceId);
     const body = parseWith(ImportSchema, (await readJson(request)) ?? {});
     const connection = record.connection;
     requireConfigured(connection);
+    let refreshQueued = false;
 
     if (isOAuth(connection)) {
       const credentials = body.credentials;
@@ -39,6 +47,9 @@ export function credentialRoutes({ authenticate, store }: RouteContext): Route[]
         expires_in: credentials.expires_in ?? null,
       };
       connection.state = credentialedState(connection);
+      // As the guide says: without issued_at/expires_in, or expired, the token is queued for a background refresh.
+      store.clearRefresh(record);
+      refreshQueued = needsRefresh(record.credentials, now());
     } else {
       if (!body.settings || Object.keys(body.settings).length === 0) {
         throw badRequest('Invalid Params', `settings: required for ${connection.auth_type} connectors`);
@@ -54,7 +65,9 @@ export function credentialRoutes({ authenticate, store }: RouteContext): Route[]
     }
     if (body.metadata !== undefined) connection.metadata = body.metadata;
     record.pendingConfirmation = false;
-    store.touch(record);
+    if (refreshQueued) store.queueRefresh(record);
+    store.touch(record, refreshQueued ? ['vault.connection.token_refresh.pending'] : []);
+    onImport?.(consumerId, connection.id);
     return ok(present(record));
   }
 

@@ -1,10 +1,15 @@
 /**
  * The sandbox's own routes, beside Apideck's: `POST /__sandbox/authorize/{unified_api}/{service_id}` completes an OAuth
  * authorization for the session's consumer (what the emulated Vault JS modal and Hosted Vault call where the real ones
- * send the user to the provider), `POST /__sandbox/reset` and `POST /__sandbox/expire-sessions` (tests).
+ * send the user to the provider), `POST /__sandbox/refresh-failure/{unified_api}/{service_id}` makes the connection's
+ * token refresh fail (as a revoked refresh token does: `health: needs_auth` and a `token_refresh.failed` webhook),
+ * `GET|POST /__sandbox/faults` reads or sets the import endpoint's injected 429s and 500s, and `POST /__sandbox/reset`
+ * and `POST /__sandbox/expire-sessions` (tests).
  */
-import { present } from '../records.ts';
-import { json, ok } from '../replies.ts';
+import { parseWith } from '../errors.ts';
+import { ImportFaultsSchema } from '../faults.ts';
+import { present, requireRefreshable } from '../records.ts';
+import { json, ok, readJson } from '../replies.ts';
 import { type Route, SEGMENT } from '../router.ts';
 import type { RouteContext } from './context.ts';
 
@@ -15,7 +20,7 @@ export interface SandboxControls {
   expireSessions(): void;
 }
 
-export function sandboxControlRoutes({ authenticate, store }: RouteContext, controls: SandboxControls): Route[] {
+export function sandboxControlRoutes({ authenticate, store, faults }: RouteContext, controls: SandboxControls): Route[] {
   async function sandboxAuthorize(request: Request, [unifiedApi, serviceId]: string[]): Promise<Response> {
     const { consumerId } = await authenticate(request);
     const record = store.find(consumerId, unifiedApi, serviceId);
@@ -23,10 +28,25 @@ export function sandboxControlRoutes({ authenticate, store }: RouteContext, cont
     return ok(present(record));
   }
 
+  async function failRefresh(request: Request, [unifiedApi, serviceId]: string[]): Promise<Response> {
+    const { consumerId } = await authenticate(request);
+    const record = store.find(consumerId, unifiedApi, serviceId);
+    requireRefreshable(record.connection, record.credentials !== undefined);
+    store.failRefresh(record);
+    return ok(present(record));
+  }
+
+  async function setFaults(request: Request): Promise<Response> {
+    faults.set(parseWith(ImportFaultsSchema, (await readJson(request)) ?? {}));
+    return ok(faults.current);
+  }
+
   const done = () => Promise.resolve(json(200, { status_code: 200, status: 'OK' }));
 
   return [
     { pattern: new RegExp(`^/__sandbox/authorize/${SEGMENT}/${SEGMENT}$`), methods: { POST: sandboxAuthorize } },
+    { pattern: new RegExp(`^/__sandbox/refresh-failure/${SEGMENT}/${SEGMENT}$`), methods: { POST: failRefresh } },
+    { pattern: /^\/__sandbox\/faults$/, methods: { GET: () => Promise.resolve(ok(faults.current)), POST: setFaults } },
     {
       pattern: /^\/__sandbox\/reset$/,
       methods: {
