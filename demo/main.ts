@@ -3,6 +3,7 @@ import '../src/index.ts';
 import { OPEN_MODES, type OpenMode } from '../src/internal/api/vocabulary.ts';
 import { createSandboxVaultModal } from '../src/sandbox/browser/sandbox-vault-modal.ts';
 import type { DemoConfig } from '../src/sandbox/vite-plugin.ts';
+import type { DemoVaultEvent } from '../src/sandbox/demo-events.ts';
 
 const element = document.querySelector('vault-connect')!;
 const log = document.querySelector('#log')!;
@@ -69,5 +70,45 @@ if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
 } else {
   mode.textContent = 'Connected to the real Apideck Vault API.';
 }
+// The live loop: Apideck's webhooks reach the demo server (/api/webhooks), which tells this page (server-sent events);
+// the page re-reads the list, so a connection whose token can no longer be refreshed shows "Reconnect needed".
+const addLog = (text: string) => {
+  const item = document.createElement('li');
+  item.textContent = text;
+  log.prepend(item);
+};
+const vaultEvents = new EventSource('/api/events');
+vaultEvents.addEventListener('vault', (message) => {
+  const event = JSON.parse((message as MessageEvent<string>).data) as DemoVaultEvent;
+  addLog(`webhook: ${event.event_type} ${event.service_id ?? '?'} (health ${event.health ?? '?'})`);
+  void element.refresh().then(() => addLog(`list re-read after ${event.event_type}`));
+});
+
+// The sandbox's refresh-failure control, for the callable OAuth connections of the list.
+const refreshFailure = document.querySelector<HTMLFormElement>('#refresh-failure')!;
+const refreshFailureStatus = document.querySelector<HTMLElement>('#refresh-failure-status')!;
+const refreshTarget = refreshFailure.elements.namedItem('connection') as HTMLSelectElement;
+if (config.mode === 'sandbox') {
+  element.addEventListener('vault-connect-ready', (event) => {
+    const choices = event.detail.connections.filter((connection) => connection.auth_type === 'oauth2' && connection.state === 'callable');
+    refreshTarget.replaceChildren(
+      ...choices.map((connection) => new Option(connection.name, `${connection.unified_api}/${connection.service_id}`)),
+    );
+    refreshFailure.hidden = choices.length === 0;
+  });
+  refreshFailure.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const [unifiedApi, serviceId] = refreshTarget.value.split('/');
+    const query = new URLSearchParams({ unified_api: unifiedApi ?? '', service_id: serviceId ?? '' });
+    refreshFailureStatus.textContent = 'Failing the refresh…';
+    void fetch(`/api/sandbox/refresh-failure?${query.toString()}`, { method: 'POST' })
+      .then(async (response) => {
+        const reply = (await response.json()) as { health?: string; message?: string };
+        refreshFailureStatus.textContent = response.ok ? `Refresh failed: health is now ${reply.health ?? '?'}; waiting for the webhook…` : (reply.message ?? `HTTP ${response.status}`);
+      })
+      .catch(() => (refreshFailureStatus.textContent = 'The demo server could not be reached.'));
+  });
+}
+
 // Only now: the element starts loading as soon as it has a session source, and must know its API base by then.
 element.sessionUrl = '/api/session';

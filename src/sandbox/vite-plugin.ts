@@ -9,6 +9,10 @@
  *   `VAULTRE_REDIRECT_URI`, the URI registered for it, when it is not the demo's callback page).
  * - `GET /api/demo-config`: what the demo page needs to know, no secrets (see `DemoConfig`).
  * - `POST /api/sandbox/coop?on=1|0` (sandbox only): the sandbox's COOP switch (`SANDBOX_COOP=1` turns it on at start).
+ * - `POST /api/webhooks`: `createWebhookHandler`, where the sandbox (or Apideck) delivers its signed webhooks, and
+ *   `GET /api/events`: each Vault event about the demo's consumer, as server-sent events (the page re-reads its list).
+ * - `POST /api/sandbox/refresh-failure` `{unified_api, service_id}` (sandbox only): makes that connection's token
+ *   refresh fail, so the whole loop can be watched: webhook, server-sent event, `refresh()`, "Reconnect needed".
  *
  * The demo's callback page is `demo/callback.html` (`CALLBACK_PATH`), on the demo's own origin. That origin is known only
  * once Vite listens (port 0 in tests) and depends on the name the browser used (`localhost` or `127.0.0.1`), so the
@@ -23,6 +27,8 @@ import { createVaultreHandler } from '../server/vaultre-handler.ts';
 import { memoryStore } from '../server/stores/memory-store.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
 import { startSandbox, type Sandbox } from './start-sandbox.ts';
+import { createDemoEvents } from './demo-events.ts';
+import { VaultApiError } from './vault-api/errors.ts';
 import { vaultModalAssets } from './vault-modal-build.ts';
 
 /** The demo's callback page, relative to its origin (served by Vite from `demo/callback.html`). */
@@ -64,6 +70,8 @@ interface OriginHandlers {
 }
 
 const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
+/** The consumer the demo signs everyone in as. */
+const DEMO_CONSUMER = 'demo-consumer';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -88,12 +96,15 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
         vaultModalAssets().catch((error: unknown) => console.error('vault-connect sandbox: the Vault modal page could not be built.', error));
       }
       const sb = sandbox;
+      const demoEvents = createDemoEvents({ apiKey: sb ? sb.apiKey : (env.APIDECK_API_KEY ?? ''), consumerId: sb ? DEMO_CONSUMER : (env.APIDECK_CONSUMER_ID ?? '') });
 
       // The origin the server listens on, for requests whose Host is not a loopback name.
       let listening: string | undefined;
       const readAddress = () => {
         const address = server.httpServer?.address();
         if (address && typeof address === 'object') listening = `http://${hostFor(address)}:${address.port}`;
+        // The sandbox delivers its webhooks here, as Apideck would to a host's endpoint.
+        if (listening && sb) sb.vaultApi.setWebhookUrl(`${listening}/api/webhooks`);
       };
       server.httpServer?.once('listening', readAddress);
       readAddress();
@@ -125,7 +136,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               apiKey: sb.apiKey,
               appId: sb.applicationId,
               unifyBaseUrl: sb.vaultApiUrl,
-              consumerId: () => 'demo-consumer',
+              consumerId: () => DEMO_CONSUMER,
               redirectUri: callbackUrl,
             }),
           );
@@ -138,7 +149,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               secret: vaultreSecret,
               redirectUri: vaultreRedirectUri,
               ...(realVaultre ? {} : { authorizeUrl: sb!.vaultreUrl, exchangeUrl: sb!.vaultreExchangeUrl }),
-              consumerId: () => 'demo-consumer',
+              consumerId: () => DEMO_CONSUMER,
               store: memoryStore(),
               allowedOrigins: [origin],
             }),
@@ -171,7 +182,35 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
         else next();
       });
       server.middlewares.use('/api/demo-config', (req, res) => sendJson(res, 200, handlersFor(req).config()));
+      server.middlewares.use('/api/webhooks', demoEvents.webhooks);
+      server.middlewares.use('/api/events', demoEvents.events);
       if (sb) {
+        server.middlewares.use('/api/sandbox/refresh-failure', (req, res) => {
+          if (req.method !== 'POST') {
+            res.setHeader('allow', 'POST');
+            sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST /api/sandbox/refresh-failure?unified_api=…&service_id=….' });
+            return;
+          }
+          const origin = req.headers.origin;
+          if (origin !== undefined && origin !== originOf(req)) {
+            sendJson(res, 403, { error: 'origin_not_allowed', message: 'Requests from this origin are not allowed.' });
+            return;
+          }
+          const query = new URL(req.url ?? '', 'http://demo').searchParams;
+          const unifiedApi = query.get('unified_api');
+          const serviceId = query.get('service_id');
+          if (!unifiedApi || !serviceId) {
+            sendJson(res, 400, { error: 'invalid_query', message: 'unified_api and service_id are required.' });
+            return;
+          }
+          try {
+            const connection = sb.vaultApi.failTokenRefresh(DEMO_CONSUMER, unifiedApi, serviceId);
+            sendJson(res, 200, { service_id: connection.service_id, health: connection.health });
+          } catch (error) {
+            if (!(error instanceof VaultApiError)) throw error;
+            sendJson(res, error.status, { error: 'refresh_failure_refused', message: typeof error.detail === 'string' ? error.detail : error.message });
+          }
+        });
         server.middlewares.use('/api/sandbox/coop', (req, res) => {
           if (req.method !== 'POST') {
             res.setHeader('allow', 'POST');
@@ -193,7 +232,10 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
           sendJson(res, 200, { coop: sb.coop });
         });
       }
-      server.httpServer?.once('close', () => void sandbox?.close());
+      server.httpServer?.once('close', () => {
+        demoEvents.close();
+        void sandbox?.close();
+      });
     },
     async closeBundle() {
       await sandbox?.close();
