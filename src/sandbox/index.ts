@@ -5,8 +5,8 @@
  */
 export { startSandbox } from './start-sandbox.ts';
 export type { Sandbox, SandboxOptions } from './start-sandbox.ts';
-export { VaultApiError } from './vault-api.ts';
-export type { AuthorizeStateTarget, Connection, SessionClaims, SessionInput, VaultApi } from './vault-api.ts';
+export { REVOKED_REFRESH_TOKEN_PREFIX, VaultApiError } from './vault-api.ts';
+export type { AuthorizeStateTarget, Connection, ImportFaults, SentWebhook, SessionClaims, SessionInput, VaultApi } from './vault-api.ts';
 export { VAULTRE_CODE_TTL_MS } from './vaultre.ts';
 export type { VaultreEmulator, VaultreIssuedToken, VaultreTokenType } from './vaultre.ts';
 export type { FetchHandler } from '../server/node-adapter.ts';
