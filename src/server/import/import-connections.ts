@@ -99,8 +99,8 @@ const OptionsSchema = z
       .optional(),
   })
   .refine((options) => (options.file === undefined) !== (options.rows === undefined), { message: 'must be given: file or rows, not both', path: ['file'] })
-  .refine((options) => options.checkpoint === undefined || options.file !== undefined, { message: 'needs file', path: ['checkpoint'] })
-  .refine((options) => !options.verify || options.report !== undefined, { message: 'needs report', path: ['verify'] });
+  .refine((options) => options.checkpoint === undefined || options.file !== undefined, { message: 'must come with file', path: ['checkpoint'] })
+  .refine((options) => !options.verify || options.report !== undefined, { message: 'must come with report', path: ['verify'] });
 
 const DEFAULT_CONCURRENCY = 4;
 const DEFAULT_TIMEOUT_MS = 30_000;
