@@ -75,10 +75,34 @@ function buildConnection(def: ConnectorDefinition, index: number, options: SeedO
 /** The number of hand-written connectors (synthetic ones from `extra` come after them). */
 export const SEED_CONNECTOR_COUNT = CONNECTORS.length;
 
+function definitions(extra: number | undefined): ConnectorDefinition[] {
+  const count = Math.max(0, Math.floor(extra ?? 0));
+  const all = [...CONNECTORS];
+  for (let i = 1; i <= count; i++) all.push(syntheticDefinition(i));
+  return all;
+}
+
 /** Fresh, independent copies of the catalogue (plus `extra` synthetic connectors), in a stable order. */
 export function seedConnections(options: SeedOptions): Connection[] {
-  const extra = Math.max(0, Math.floor(options.extra ?? 0));
-  const definitions = [...CONNECTORS];
-  for (let i = 1; i <= extra; i++) definitions.push(syntheticDefinition(i));
-  return definitions.map((def, index) => buildConnection(def, index, options));
+  return definitions(options.extra).map((def, index) => buildConnection(def, index, options));
+}
+
+/**
+ * The seed one connection at a time: its ids (`unified_api+service_id`) in `seedConnections`' order, and a fresh copy
+ * of one connector by id, exactly as `seedConnections` builds it (`undefined` for an unknown id).
+ */
+export function seedCatalogue(extra?: number): {
+  ids: string[];
+  build(id: string, options: Omit<SeedOptions, 'extra'>): Connection | undefined;
+} {
+  const all = definitions(extra);
+  const ids = all.map((def) => `${def.unified_api}+${def.service_id}`);
+  const indexOf = new Map(ids.map((id, index) => [id, index]));
+  return {
+    ids,
+    build(id, options) {
+      const index = indexOf.get(id);
+      return index === undefined ? undefined : buildConnection(all[index], index, { ...options, extra });
+    },
+  };
 }

@@ -173,7 +173,7 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     verifySessionToken: (token) => sessions.verify(token),
     resolveAuthorizeState: (state) => store.authorizeTarget(state),
     getConnection(consumerId, unifiedApi, serviceId) {
-      const record = store.records(consumerId).get(`${unifiedApi}+${serviceId}`);
+      const record = store.record(consumerId, `${unifiedApi}+${serviceId}`);
       return record ? present(record) : undefined;
     },
     failTokenRefresh(consumerId, unifiedApi, serviceId) {

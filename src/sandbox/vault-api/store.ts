@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { randomState } from '../../internal/popup/random-state.ts';
-import { seedConnections } from '../seed.ts';
+import { seedCatalogue, seedConnections } from '../seed.ts';
 import { VaultApiError, connectionNotFound } from './errors.ts';
 import type { VaultEventType } from '../../server/webhooks/events.ts';
 import { type ConnectionRecord, credentialedState, healthOf, isOAuth, pristineForm, requireAuthorizable } from './records.ts';
@@ -41,7 +41,8 @@ export const REVOKED_REFRESH_TOKEN_PREFIX = 'revoked';
 
 export class ConnectionStore {
   readonly #options: ConnectionStoreOptions;
-  readonly #consumers = new Map<string, Map<string, ConnectionRecord>>();
+  readonly #consumers = new Map<string, { records: Map<string, ConnectionRecord>; complete: boolean }>();
+  #seed: ReturnType<typeof seedCatalogue> | undefined;
   readonly #authorizeStates = new Map<string, AuthorizeStateTarget>();
   readonly #pendingConfirms = new Map<string, PendingConfirm>();
   readonly #refreshTimers = new Set<ReturnType<typeof setTimeout>>();
@@ -50,35 +51,56 @@ export class ConnectionStore {
     this.#options = options;
   }
 
-  /** A consumer's connections by id (`unified_api+service_id`), seeded on first use. */
+  /**
+   * A consumer's connections by id (`unified_api+service_id`), in the seed's order, each seeded on first use. A consumer
+   * touched only through one connection (an import, say) gets only that one built: a migration of many consumers
+   * costs the sandbox a record each, not the whole catalogue each.
+   */
   records(consumerId: string): Map<string, ConnectionRecord> {
-    let connections = this.#consumers.get(consumerId);
-    if (!connections) {
-      connections = new Map();
-      const seeded = seedConnections({
-        vaultApiUrl: this.#options.vaultApiUrl,
-        applicationId: this.#options.applicationId,
-        extra: this.#options.extra,
-        authorizeState: (unifiedApi, serviceId) => {
-          const state = randomState();
-          this.#authorizeStates.set(state, { consumerId, unifiedApi, serviceId });
-          return state;
-        },
-      });
-      for (const connection of seeded) {
-        const record: ConnectionRecord = {
-          consumerId,
-          connection,
-          pristine: structuredClone(connection),
-          credentials: connection.state === 'callable' && isOAuth(connection) ? { access_token: 'seeded' } : undefined,
-          pendingConfirmation: false,
-        };
-        record.notified = { state: connection.state, enabled: connection.enabled, health: healthOf(record) };
-        connections.set(connection.id, record);
-      }
-      this.#consumers.set(consumerId, connections);
-    }
-    return connections;
+    const built = this.#consumers.get(consumerId);
+    if (built?.complete) return built.records;
+    const records = new Map<string, ConnectionRecord>();
+    for (const id of this.#catalogue().ids) records.set(id, built?.records.get(id) ?? this.#build(consumerId, id)!);
+    this.#consumers.set(consumerId, { records, complete: true });
+    return records;
+  }
+
+  /** One connection of a consumer, seeded on first use; `undefined` for an id the seed does not have. */
+  record(consumerId: string, id: string): ConnectionRecord | undefined {
+    let built = this.#consumers.get(consumerId);
+    const existing = built?.records.get(id);
+    if (existing || built?.complete) return existing;
+    const record = this.#build(consumerId, id);
+    if (!record) return undefined;
+    if (!built) this.#consumers.set(consumerId, (built = { records: new Map(), complete: false }));
+    built.records.set(id, record);
+    return record;
+  }
+
+  #catalogue(): ReturnType<typeof seedCatalogue> {
+    return (this.#seed ??= seedCatalogue(this.#options.extra));
+  }
+
+  #build(consumerId: string, id: string): ConnectionRecord | undefined {
+    const connection = this.#catalogue().build(id, {
+      vaultApiUrl: this.#options.vaultApiUrl,
+      applicationId: this.#options.applicationId,
+      authorizeState: (unifiedApi, serviceId) => {
+        const state = randomState();
+        this.#authorizeStates.set(state, { consumerId, unifiedApi, serviceId });
+        return state;
+      },
+    });
+    if (!connection) return undefined;
+    const record: ConnectionRecord = {
+      consumerId,
+      connection,
+      pristine: structuredClone(connection),
+      credentials: connection.state === 'callable' && isOAuth(connection) ? { access_token: 'seeded' } : undefined,
+      pendingConfirmation: false,
+    };
+    record.notified = { state: connection.state, enabled: connection.enabled, health: healthOf(record) };
+    return record;
   }
 
   /** The application's catalogue, as listed without a consumer: every connector, unconnected. */
@@ -93,7 +115,7 @@ export class ConnectionStore {
 
   /** A consumer's connection, or Apideck's 404. */
   find(consumerId: string, unifiedApi: string, serviceId: string): ConnectionRecord {
-    const record = this.records(consumerId).get(`${unifiedApi}+${serviceId}`);
+    const record = this.record(consumerId, `${unifiedApi}+${serviceId}`);
     if (!record) throw connectionNotFound(unifiedApi, serviceId);
     return record;
   }
