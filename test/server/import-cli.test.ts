@@ -90,8 +90,8 @@ function cli(args: string[], env: Record<string, string | undefined> = {}, start
   });
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   started?.(child);
   const timer = setTimeout(() => child.kill('SIGKILL'), 45_000);
   return new Promise((resolve) =>

@@ -99,10 +99,10 @@ describe('importConnections: retries', () => {
   it('a 401 stops the whole run: no row after it is sent', async () => {
     const sandbox = importSandbox();
     let imports = 0;
-    const fetchImpl = (async (input: string | URL | Request, init?: RequestInit) => {
+    const fetchImpl = ((input: string | URL | Request, init?: RequestInit) => {
       const request = new Request(input, init);
       if (request.url.endsWith('/import')) imports++;
-      return envelope(401);
+      return Promise.resolve(envelope(401));
     }) as typeof fetch;
     const summary = await importConnections({
       apiKey: API_KEY, appId: APP_ID, unifyBaseUrl: BASE, fetch: fetchImpl, concurrency: 1,
