@@ -26,6 +26,8 @@ export function harness(options: { allowOrigin?: (origin: string) => boolean; ex
     vaultApiUrl: VAULT_API_URL,
     allowOrigin: options.allowOrigin ?? ((origin) => origin === 'http://localhost:5173'),
     now: () => clock.now,
+    // Imported tokens are refreshed in the background: quickly, in tests.
+    refreshDelayMs: 10,
     ...(options.extra !== undefined ? { extra: options.extra } : {}),
   });
   const raw = (path: string, init: RequestInit = {}) => api.handler(new Request(`${BASE}${path}`, init));

@@ -231,6 +231,32 @@ describe('OpenAPI contract', () => {
     });
   });
 
+  it('connectionsImport: injected 429 and 500 are the spec\'s default error reply, and Retry-After is set', async () => {
+    const h = harness();
+    h.api.setFaults({ import_429_rate: 1, retry_after: 3 });
+    const body = { settings: { api_key: 'harvest' } };
+    await call(h, 'connectionsImport', 429, { method: 'post', path: '/vault/connections/ats/greenhouse/import', body });
+    const limited = await h.asServer('/vault/connections/ats/greenhouse/import', { method: 'POST', consumer: 'contract-consumer', body: JSON.stringify(body) });
+    assert.equal(limited.headers.get('retry-after'), '3');
+    h.api.setFaults({ import_429_rate: 0, import_500_rate: 1 });
+    await call(h, 'connectionsImport', 500, { method: 'post', path: '/vault/connections/ats/greenhouse/import', body });
+    h.api.setFaults({ import_500_rate: 0 });
+    assert.equal(h.api.getConnection('contract-consumer', 'ats', 'greenhouse')?.state, 'available', 'an injected failure writes nothing');
+    const queued = dataOf(
+      await call(h, 'connectionsImport', 200, {
+        method: 'post',
+        path: '/vault/connections/accounting/xero/import',
+        body: { credentials: { access_token: 'a', refresh_token: 'r' } },
+      }),
+    ) as Record<string, unknown>;
+    assert.equal(queued.health, 'pending_refresh');
+    h.api.failTokenRefresh('contract-consumer', 'accounting', 'xero');
+    const failed = dataOf(await call(h, 'connectionsOne', 200, { method: 'get', path: '/vault/connections/accounting/xero' })) as Record<string, unknown>;
+    assert.deepEqual([failed.state, failed.health, failed.last_refresh_failed_at], ['callable', 'needs_auth', h.clock.now]);
+    assertNoUndeclaredProperties(failed);
+    h.api.close();
+  });
+
   it('connectionsToken: 200 and 422', async () => {
     const h = harness();
     await call(h, 'connectionsUpdate', 200, {

@@ -64,6 +64,93 @@ describe('POST …/import', () => {
   });
 });
 
+describe('POST …/import: refreshes, faults and webhooks', () => {
+  const importOf = (h: ReturnType<typeof harness>, path: string, value: unknown, consumer = 'consumer-1') =>
+    h.asServer(`/vault/connections/${path}/import`, { method: 'POST', consumer, body: json(value) });
+  const waitFor = async (check: () => boolean) => {
+    const deadline = Date.now() + 3000;
+    while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.ok(check(), 'timed out');
+  };
+
+  it('queues an OAuth token without issued_at/expires_in (or expired) for refresh, as the guide says', async () => {
+    const h = harness();
+    const fresh = new Date(h.clock.now - 60_000).toISOString();
+    const current = await connection(await importOf(h, 'accounting/xero', { credentials: { access_token: 'a', refresh_token: 'r', issued_at: fresh, expires_in: 3600 } }));
+    assert.equal(current.health, 'ok');
+    const expired = await connection(await importOf(h, 'accounting/xero', { credentials: { access_token: 'a', refresh_token: 'r', issued_at: fresh, expires_in: 30 } }, 'consumer-2'));
+    assert.equal(expired.health, 'pending_refresh');
+    const undated = await connection(await importOf(h, 'accounting/xero', { credentials: { access_token: 'a', refresh_token: 'r' } }, 'consumer-3'));
+    assert.equal(undated.health, 'pending_refresh');
+    assert.equal(undated.state, 'callable');
+    await waitFor(() => h.api.getConnection('consumer-3', 'accounting', 'xero')?.health === 'ok');
+    const revoked = await connection(await importOf(h, 'accounting/xero', { credentials: { access_token: 'a', refresh_token: 'revoked-by-user' } }, 'consumer-4'));
+    assert.equal(revoked.health, 'pending_refresh');
+    await waitFor(() => h.api.getConnection('consumer-4', 'accounting', 'xero')?.health === 'needs_auth');
+    // Importing new tokens clears the failure.
+    await importOf(h, 'accounting/xero', { credentials: { access_token: 'a', refresh_token: 'r', issued_at: fresh, expires_in: 3600 } }, 'consumer-4');
+    assert.equal(h.api.getConnection('consumer-4', 'accounting', 'xero')?.health, 'ok');
+    h.api.close();
+  });
+
+  it('the refresh-failure control: needs_auth for a connection holding OAuth tokens, 422 otherwise', async () => {
+    const h = harness();
+    const token = await h.session();
+    const failed = await connection(await h.asBrowser(token, '/__sandbox/refresh-failure/crm/salesforce', { method: 'POST' }));
+    assert.deepEqual([failed.state, failed.health, failed.last_refresh_failed_at], ['callable', 'needs_auth', h.clock.now]);
+    await expectError(await h.asBrowser(token, '/__sandbox/refresh-failure/crm/close', { method: 'POST' }), 422);
+    await expectError(await h.asBrowser(token, '/__sandbox/refresh-failure/accounting/xero', { method: 'POST' }), 422);
+    await expectError(await h.raw('/__sandbox/refresh-failure/crm/salesforce', { method: 'POST' }), 401);
+    // Authorizing again is the way back.
+    h.api.authorize('consumer-1', 'crm', 'salesforce');
+    assert.equal(h.api.getConnection('consumer-1', 'crm', 'salesforce')?.health, 'ok');
+  });
+
+  it('injects 429s and 500s at the rates set through /__sandbox/faults', async () => {
+    const h = harness();
+    const set = await body(await h.raw('/__sandbox/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json({ import_429_rate: 1, retry_after: 2 }) }));
+    assert.deepEqual(set.data, { import_429_rate: 1, import_500_rate: 0, retry_after: 2 });
+    const limited = await importOf(h, 'crm/pipedrive', { settings: { api_key: 'k' } });
+    assert.equal(limited.headers.get('retry-after'), '2');
+    await expectError(limited, 429, 'TooManyRequestsError');
+    await h.raw('/__sandbox/faults', { method: 'POST', body: json({ import_429_rate: 0, import_500_rate: 1 }) });
+    await expectError(await importOf(h, 'crm/pipedrive', { settings: { api_key: 'k' } }), 500);
+    await expectError(await h.raw('/__sandbox/faults', { method: 'POST', body: json({ import_429_rate: 2 }) }), 400);
+    await h.raw('/__sandbox/faults', { method: 'POST', body: json({ import_500_rate: 0 }) });
+    assert.equal((await importOf(h, 'crm/pipedrive', { settings: { api_key: 'k' } })).status, 200);
+  });
+
+  it('sends signed webhooks for an import: created, updated, callable, sharing a request id, each its own key', async () => {
+    const deliveries: { headers: Headers; body: string }[] = [];
+    const h = harness();
+    const server = (await import('node:http')).createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        deliveries.push({ headers: new Headers(req.headers as Record<string, string>), body: text });
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      h.api.setWebhookUrl(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/hook`);
+      await importOf(h, 'crm/pipedrive', { settings: { api_key: 'WEBHOOK-SECRET' } });
+      await waitFor(() => deliveries.length === 3);
+      const payloads = deliveries.map((delivery) => (JSON.parse(delivery.body) as { payload: Record<string, unknown> }).payload);
+      assert.deepEqual(payloads.map((payload) => payload.event_type).sort(), ['vault.connection.callable', 'vault.connection.created', 'vault.connection.updated']);
+      assert.equal(new Set(payloads.map((payload) => payload.event_id)).size, 1, 'one request id');
+      assert.equal(new Set(deliveries.map((delivery) => delivery.headers.get('x-apideck-idempotency-key'))).size, 3, 'three events');
+      for (const delivery of deliveries) {
+        assert.match(delivery.headers.get('x-apideck-signature') ?? '', /^[0-9a-f]{64}$/);
+        assert.ok(!delivery.body.includes('WEBHOOK-SECRET'), 'no settings in a webhook');
+      }
+    } finally {
+      server.close();
+      h.api.close();
+    }
+  });
+});
+
 describe('POST …/token', () => {
   it('exchanges persisted client credentials and rejects other grant types', async () => {
     const h = harness();
