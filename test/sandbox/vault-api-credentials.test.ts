@@ -1,5 +1,7 @@
 /** The Vault API emulator's credential operations: import, token, confirm, and the sandbox's own authorize. */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { body, connection, expectError, harness, json } from './helpers.ts';
 
@@ -123,7 +125,7 @@ describe('POST …/import: refreshes, faults and webhooks', () => {
   it('sends signed webhooks for an import: created, updated, callable, sharing a request id, each its own key', async () => {
     const deliveries: { headers: Headers; body: string }[] = [];
     const h = harness();
-    const server = (await import('node:http')).createServer((req, res) => {
+    const server = createServer((req, res) => {
       let text = '';
       req.on('data', (chunk: Buffer) => (text += chunk.toString()));
       req.on('end', () => {
@@ -133,7 +135,7 @@ describe('POST …/import: refreshes, faults and webhooks', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
-      h.api.setWebhookUrl(`http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}/hook`);
+      h.api.setWebhookUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
       await importOf(h, 'crm/pipedrive', { settings: { api_key: 'WEBHOOK-SECRET' } });
       await waitFor(() => deliveries.length === 3);
       const payloads = deliveries.map((delivery) => (JSON.parse(delivery.body) as { payload: Record<string, unknown> }).payload);
