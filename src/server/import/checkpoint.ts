@@ -1,24 +1,24 @@
 /**
  * The checkpoint of an import: which rows of which input file are imported, so that running the same command again
- * skips them. It holds the input's name, size and SHA-256 and the imported row numbers as ranges, nothing from a row.
- * It is rewritten (a new file renamed over the old, so a kill never leaves half a file) after every imported row,
- * before that worker takes its next row: after a hard kill, only the rows still on their way (at most the
- * concurrency) were imported without being recorded.
+ * skips them. It holds the input's name, size and SHA-256 and the imported row numbers, nothing from a row. It is a
+ * journal: a header line, the rows known when the run started (as ranges), then one line appended per imported row,
+ * written before that worker takes its next row. After a hard kill, only the rows still on their way (at most the
+ * concurrency) were imported without being recorded; a last line cut short by the kill (no newline) is ignored.
  */
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 import * as z from 'zod';
 import { ImportError, type ImportFormat } from './types.ts';
 
 const CHECKPOINT_VERSION = 1;
 
-const CheckpointSchema = z.object({
+const HeaderSchema = z.object({
   version: z.literal(CHECKPOINT_VERSION),
   input: z.object({ name: z.string(), bytes: z.number().int().nonnegative(), sha256: z.string().regex(/^[0-9a-f]{64}$/) }),
   format: z.enum(['jsonl', 'csv']),
-  imported: z.array(z.tuple([z.number().int().positive(), z.number().int().positive()])),
 });
-type CheckpointFile = z.infer<typeof CheckpointSchema>;
+type CheckpointHeader = z.infer<typeof HeaderSchema>;
+const RangesSchema = z.array(z.tuple([z.number().int().positive(), z.number().int().positive()]));
 
 /** A set of row numbers kept as sorted, disjoint ranges: rows finish nearly in order, so it stays a handful of pairs. */
 export class RowRanges {
@@ -95,17 +95,15 @@ export interface CheckpointInput {
 
 export class Checkpoint {
   readonly imported: RowRanges;
-  readonly #path: string;
-  readonly #header: Omit<CheckpointFile, 'imported'>;
+  readonly #fd: number;
 
-  private constructor(path: string, input: CheckpointInput, imported: RowRanges) {
-    this.#path = path;
-    this.#header = {
-      version: CHECKPOINT_VERSION,
-      input: { name: basename(input.path), bytes: input.bytes, sha256: input.sha256 },
-      format: input.format,
-    };
+  private constructor(path: string, header: CheckpointHeader, imported: RowRanges) {
     this.imported = imported;
+    // Compacted once at the start (a new file renamed over the old one), then appended to.
+    const temporary = `${path}.tmp`;
+    writeFileSync(temporary, `${JSON.stringify(header)}\n${JSON.stringify(imported)}\n`, { mode: 0o600 });
+    renameSync(temporary, path);
+    this.#fd = openSync(path, 'a');
   }
 
   /**
@@ -113,40 +111,45 @@ export class Checkpoint {
    * was written for the same bytes in the same format. Throws an `ImportError` when it is unreadable or for another input.
    */
   static open(path: string, input: CheckpointInput, fresh: boolean): Checkpoint {
-    if (fresh || !existsSync(path)) {
-      const checkpoint = new Checkpoint(path, input, new RowRanges());
-      checkpoint.save();
-      return checkpoint;
-    }
-    let parsed: CheckpointFile;
+    const header: CheckpointHeader = {
+      version: CHECKPOINT_VERSION,
+      input: { name: basename(input.path), bytes: input.bytes, sha256: input.sha256 },
+      format: input.format,
+    };
+    rmSync(`${path}.tmp`, { force: true });
+    if (fresh || !existsSync(path)) return new Checkpoint(path, header, new RowRanges());
+    const unreadable = () =>
+      new ImportError('invalid_checkpoint', `The checkpoint file ${basename(path)} cannot be read; remove it or run with --fresh (imports are upserts: rows imported again are updated, never duplicated).`);
+    const text = readFileSync(path, 'utf8');
+    // Only whole lines count: a line a kill cut short has no newline yet.
+    const lines = text.slice(0, text.lastIndexOf('\n') + 1).split('\n').filter((line) => line !== '');
+    let recorded: CheckpointHeader;
+    const ranges: [number, number][] = [];
     try {
-      parsed = CheckpointSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+      recorded = HeaderSchema.parse(JSON.parse(lines[0] ?? ''));
+      for (const line of lines.slice(1)) {
+        if (/^\d{1,15}$/.test(line)) ranges.push([Number(line), Number(line)]);
+        else ranges.push(...RangesSchema.parse(JSON.parse(line)));
+      }
     } catch {
-      throw new ImportError('invalid_checkpoint', `The checkpoint file ${basename(path)} cannot be read; remove it or run with --fresh (imports are upserts: rows imported again are updated, never duplicated).`);
+      throw unreadable();
     }
-    if (parsed.input.sha256 !== input.sha256 || parsed.input.bytes !== input.bytes || parsed.format !== input.format) {
+    if (recorded.input.sha256 !== input.sha256 || recorded.input.bytes !== input.bytes || recorded.format !== input.format) {
       throw new ImportError(
         'checkpoint_mismatch',
-        `The checkpoint ${basename(path)} was written for another version of the input (${parsed.input.name}). Restore that file, give another --checkpoint, or run with --fresh to import every row again (imports are upserts: rows imported again are updated, never duplicated).`,
+        `The checkpoint ${basename(path)} was written for another version of the input (${recorded.input.name}). Restore that file, give another --checkpoint, or run with --fresh to import every row again (imports are upserts: rows imported again are updated, never duplicated).`,
       );
     }
-    return new Checkpoint(path, input, RowRanges.from(parsed.imported));
+    return new Checkpoint(path, header, RowRanges.from(ranges));
   }
 
-  /** Records an imported row and writes the file at once. */
+  /** Records an imported row: appended to the file at once. */
   record(row: number): void {
     this.imported.add(row);
-    this.save();
+    writeSync(this.#fd, `${row}\n`);
   }
 
-  save(): void {
-    const temporary = `${this.#path}.tmp`;
-    writeFileSync(temporary, `${JSON.stringify({ ...this.#header, imported: this.imported })}\n`, { mode: 0o600 });
-    renameSync(temporary, this.#path);
-  }
-
-  /** Removes a leftover temporary file (a kill between write and rename). */
-  static cleanUp(path: string): void {
-    rmSync(`${path}.tmp`, { force: true });
+  close(): void {
+    closeSync(this.#fd);
   }
 }

@@ -201,7 +201,6 @@ export async function importConnections(options: ImportConnectionsOptions): Prom
       if (config.checkpoint !== undefined && !dryRun) {
         const { Checkpoint } = await import('./checkpoint.ts');
         const fingerprint = await fingerprintFile(config.file);
-        Checkpoint.cleanUp(config.checkpoint);
         checkpoint = Checkpoint.open(config.checkpoint, { path: config.file, format, ...fingerprint }, config.fresh ?? false);
       }
       source = readRows(config.file, format);
@@ -315,6 +314,7 @@ export async function importConnections(options: ImportConnectionsOptions): Prom
   try {
     await Promise.all(Array.from({ length: concurrency }, () => worker()));
   } finally {
+    checkpoint?.close();
     await iterator.return?.();
     config.signal?.removeEventListener('abort', onHard);
     config.stop?.removeEventListener('abort', onStop);
