@@ -17,7 +17,8 @@
  * event and `updateComplete`) and one `requestAnimationFrame` has passed. Keystroke: at 1,000 rows, set the
  * search input's value, dispatch `input`, await `el.updateComplete`, then one rAF. Medians of `--runs` runs.
  * Then: the VaultRE callback path, leaks, the comparison with Apideck's React component, and what a Vite app that
- * already uses Lit ships with each of the element's builds (bench/lit-dedupe.ts). Writes `bench/results.json`.
+ * already uses Lit ships with each of the element's builds (bench/lit-dedupe.ts), and the import command (bench/import.ts):
+ * 10,000 rows with 5% 429s and 1% 500s injected, and its memory at 100,000. Writes `bench/results.json`.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -360,6 +361,12 @@ const litDedupe = await benchLitDedupe({ useDist });
 console.log('');
 console.log('A Vite app that already uses Lit, adding <vault-connect> (bench/lit-app/, Vite defaults):');
 for (const row of litDedupeTable(litDedupe)) console.log(row);
+// The migration command: 10,000 rows through dist/cli.js with 429s and 500s injected, and its memory at 100,000 rows
+// (bench/import.ts).
+const { benchImport, importBenchLines } = await import('./import.ts');
+const importBench = await benchImport();
+console.log('');
+for (const line of importBenchLines(importBench)) console.log(line);
 
 const results = {
   date: new Date().toISOString(),
@@ -388,7 +395,8 @@ const results = {
   leaks,
   comparison,
   litDedupe,
+  import: importBench,
 };
 writeFileSync(join(here, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
 console.log(`wrote bench/results.json`);
-if (leaks && !leaks.pass) process.exitCode = 1;
+if ((leaks && !leaks.pass) || !importBench.pass) process.exitCode = 1;
