@@ -2,7 +2,8 @@
  * An in-memory emulator of Apideck's Vault API (OpenAPI spec 10.34.0) as a Fetch handler: sessions, connections
  * (list, one, update, delete, import, token, confirm), Apideck's auth headers, its `{status_code, status, data}` replies
  * and its error envelope, the `authorize_url` consent page, plus a few `/__sandbox/*` routes the emulated Vault JS modal
- * and the tests use.
+ * and the tests use. Like Apideck it refreshes imported OAuth tokens in the background and sends signed webhooks when
+ * a connection changes (`webhookUrl`); it can inject 429s and 500s into the import endpoint (`faults`).
  *
  * This file wires the parts in `vault-api/`: the store (each consumer gets its own copy of the seed on first use),
  * sessions (JWTs), auth, the route families, CORS. Secrets (the API key, session tokens, imported credentials) are never
