@@ -1,8 +1,10 @@
 /**
  * The demo's live loop, on the demo server: Apideck's webhooks arrive at `POST /api/webhooks` (the package's own
- * `createWebhookHandler`), and each Vault event about the demo's consumer is passed on to the open demo pages as a
- * server-sent event on `GET /api/events`, which then re-read their list. What is passed on names the connection and
- * the event; nothing secret is in a webhook, and nothing more leaves the server.
+ * `createWebhookHandler`), and each Vault event about the demo's consumer that the page cannot see for itself (a token
+ * refresh that failed, a revocation at the provider, …: not the changes the user just made on the page, which the
+ * element already re-reads) is passed on to the open demo pages as a server-sent event on `GET /api/events`; they then
+ * re-read their list. What is passed on names the connection and the event; nothing secret is in a webhook, and
+ * nothing more leaves the server.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { toNodeHandler } from '../server/node-adapter.ts';
@@ -20,6 +22,16 @@ export interface DemoVaultEvent {
 
 type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 
+/** Events that happen away from the page: the connection changed at Apideck or the provider, not through the user. */
+const BACKGROUND_EVENTS: readonly VaultWebhookEvent['event_type'][] = [
+  'vault.connection.revoked',
+  'vault.connection.token_refresh.failed',
+  'vault.connection.token_refresh.pending',
+  'vault.connection.token_refresh.recovered',
+  'vault.connection.downstream.degraded',
+  'vault.connection.downstream.recovered',
+];
+
 /** A comment line every 25 s keeps proxies from closing a quiet stream. */
 const HEARTBEAT_MS = 25_000;
 
@@ -33,7 +45,7 @@ export function createDemoEvents(options: { apiKey: string; consumerId: string }
     createWebhookHandler({
       apiKey: options.apiKey,
       onEvent: (event) => {
-        if (event.entity.consumer_id !== options.consumerId) return;
+        if (event.entity.consumer_id !== options.consumerId || !BACKGROUND_EVENTS.includes(event.event_type)) return;
         broadcast({
           event_type: event.event_type,
           unified_api: event.entity.unified_api ?? null,

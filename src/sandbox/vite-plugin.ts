@@ -10,7 +10,8 @@
  * - `GET /api/demo-config`: what the demo page needs to know, no secrets (see `DemoConfig`).
  * - `POST /api/sandbox/coop?on=1|0` (sandbox only): the sandbox's COOP switch (`SANDBOX_COOP=1` turns it on at start).
  * - `POST /api/webhooks`: `createWebhookHandler`, where the sandbox (or Apideck) delivers its signed webhooks, and
- *   `GET /api/events`: each Vault event about the demo's consumer, as server-sent events (the page re-reads its list).
+ *   `GET /api/events`: the Vault events about the demo's consumer that happen away from the page (a failed token
+ *   refresh, a revocation), as server-sent events (the page re-reads its list).
  * - `POST /api/sandbox/refresh-failure` `{unified_api, service_id}` (sandbox only): makes that connection's token
  *   refresh fail, so the whole loop can be watched: webhook, server-sent event, `refresh()`, "Reconnect needed".
  *
