@@ -9,6 +9,17 @@ import { fileURLToPath } from 'node:url';
 const file = (specifier) => fileURLToPath(import.meta.resolve(specifier));
 
 describe('entries', () => {
+  test('npx vault-connect: the bin runs from the installed package, with its own dependencies', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const bin = fileURLToPath(new URL('./node_modules/.bin/vault-connect', import.meta.url));
+    const help = spawnSync(bin, ['import', '--help'], { encoding: 'utf8' });
+    assert.equal(help.status, 0, help.stderr);
+    assert.match(help.stdout, /Usage: vault-connect import <file>/);
+    const { importConnections, createWebhookHandler } = await import('vault-connect/server');
+    assert.equal(typeof importConnections, 'function');
+    assert.equal(typeof createWebhookHandler, 'function');
+  });
+
   test('vault-connect under Node (server rendering): the element class, no window, no document', async () => {
     const entry = await import('vault-connect');
     assert.equal(typeof entry.VaultConnect, 'function');
