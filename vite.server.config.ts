@@ -62,7 +62,7 @@ export default defineConfig({
     // Readable output (Vite does not minify server builds): no map needed.
     sourcemap: false,
     rolldownOptions: {
-      input: { server: 'src/server/index.ts', sandbox: 'src/sandbox/index.ts', cli: 'src/cli/index.ts' },
+      input: { server: 'src/server/index.ts', sandbox: 'src/sandbox/index.ts', cli: 'src/cli/bin.ts' },
       output: {
         entryFileNames: '[name].js',
         chunkFileNames: 'chunks/[name]-[hash].js',

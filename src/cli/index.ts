@@ -1,9 +1,7 @@
 /**
- * `npx vault-connect <command>`: the package's command-line entry (`bin` in package.json, built to `dist/cli.js`). It
+ * `npx vault-connect <command>`: the dispatcher behind the package's command (`bin.ts`, built to `dist/cli.js`). It
  * only dispatches: each command lives in its own file and is loaded when named.
  */
-import { fileURLToPath } from 'node:url';
-import { realpathSync } from 'node:fs';
 import { type CliIo, type Command, EXIT, processIo } from './io.ts';
 
 /** The commands, each loaded on use. Add one by adding a line here and a file beside this one. */
@@ -36,28 +34,4 @@ export async function main(argv: string[], io: CliIo = processIo()): Promise<num
     return EXIT.error;
   }
   return (await command.load())(args, io);
-}
-
-/** Whether this module is the program node was started with (and not imported by a test). */
-function isEntry(): boolean {
-  const started = process.argv[1];
-  if (!started) return false;
-  try {
-    return realpathSync(started) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
-
-if (isEntry()) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      // Unexpected: say so without the error's detail, which may quote a request (and so a secret).
-      process.stderr.write(`vault-connect: unexpected failure (${error instanceof Error ? error.name : 'error'}).\n`);
-      process.exitCode = EXIT.error;
-    },
-  );
 }

@@ -15,7 +15,7 @@ import type { CliIo } from '../../src/cli/io.ts';
 import { type Sandbox, startSandbox } from '../../src/sandbox/index.ts';
 import { tempDir } from './import-helpers.ts';
 
-const CLI = fileURLToPath(new URL('../../src/cli/index.ts', import.meta.url));
+const CLI = fileURLToPath(new URL('../../src/cli/bin.ts', import.meta.url));
 const API_KEY = 'cli-api-key-SECRET-71f2';
 const ROWS = 300;
 const TEST = { timeout: 60_000 };
