@@ -2,6 +2,7 @@
  * The checks every handler runs on a request: the method, the `Origin` / `Sec-Fetch-Site` check (CSRF) both handlers
  * share, and who is signed in. Nothing here logs, and no message quotes the request.
  */
+import { CONSUMER_ID_PATTERN } from '../consumer-id.ts';
 import { HttpError } from './replies.ts';
 
 /** Throws a 405 `invalid_request` (with `Allow`) unless the request's method is one of `allowed`. */
@@ -82,7 +83,7 @@ export function normalizeOrigin(value: string): string {
  * A consumer ID as it may travel in a header and name one consumer only: visible ASCII, spaces inside but none at either
  * end (a header value is trimmed on its way, so `"victim "` would reach Apideck as `"victim"`), no control characters.
  */
-const CONSUMER_ID = /^[\x21-\x7e](?:[\x20-\x7e]*[\x21-\x7e])?$/;
+const CONSUMER_ID = CONSUMER_ID_PATTERN;
 
 /**
  * Who is signed in, from the host's `consumerId(request)`: nobody (empty, not a string, or it threw) is a 401, and an
