@@ -8,7 +8,10 @@ import { css } from 'lit';
  */
 export const styles = css`
   :host {
-    /* Each colour is light-dark(light, dark): \`color-scheme\` below picks one, so \`theme\` needs no second palette. */
+    /*
+     * Each colour is light-dark(light, dark): \`color-scheme\` picks one, so \`theme\` needs no second palette. \`auto\`
+     * declares none and inherits the page's: a page that declares nothing is light, one with \`light dark\` follows the OS.
+     */
     --_font-family: var(--vc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
     --_font-size: var(--vc-font-size, 0.875rem);
     --_color-text: var(--vc-color-text, light-dark(#111827, #f3f4f6));
@@ -32,7 +35,6 @@ export const styles = css`
     --_focus-ring: var(--vc-focus-ring, 0 0 0 2px var(--_color-background), 0 0 0 4px var(--_color-primary));
 
     display: block;
-    color-scheme: light dark;
     font-family: var(--_font-family);
     font-size: var(--_font-size);
     line-height: 1.4;

@@ -44,6 +44,7 @@ import { styles } from './vault-connect.styles.ts';
  *   `button-cancel` and `button-confirm`.
  * @csspart row-error - The message of a row whose last action failed.
  * @csspart search - The search box.
+ * @csspart sandbox-marker - "Sandbox", beside the search box, when the session's `settings.sandbox_mode` is on.
  * @csspart group - A group of rows for one unified API.
  * @csspart group-title - A group's heading.
  * @csspart state - The loading, empty, idle and error panels.
@@ -97,15 +98,18 @@ export class VaultConnect extends LitElement {
 
   readonly #localize = new LocalizeController(this);
   readonly #announcer = new Announcer(this);
-  /** What the lazy parts use of the element: its strings, its live region, its search box. */
+  /**
+   * What the lazy parts use of the element: its strings (English's are the list's alone: the lazy parts add their
+   * own with `withFlows`), their language, its live region, its search box.
+   */
   readonly #services = {
     strings: () => this.#localize.strings,
+    dateLocale: () => this.#localize.lang,
     announce: (text: string) => this.#announcer.announce(text),
-    describe: (error: VaultConnectError) => this.#localize.describe(error),
     fallbackFocus: () => this.#searchInput,
   };
   readonly #connections: ConnectionsController = new ConnectionsController(this, {
-    describe: this.#services.describe,
+    describe: (error) => this.#localize.describe(error),
     reloaded: () => this.#interactions.clearErrors(),
     resume: () => this.#interactions.resume(),
   });
@@ -116,15 +120,12 @@ export class VaultConnect extends LitElement {
   /** How the list draws a row and a group's heading. */
   readonly #view: ListView = {
     row: (connection, key, hidden) => {
-      const activity = this.#interactions.activity(key);
       return renderConnectionRow(connection, key, {
         strings: this.#localize.strings,
         allow: this.#connections.allow,
-        pending: activity?.pending,
-        // Described at each render, so a row's error follows a change of `locale`.
-        error: activity?.error && this.#localize.describe(activity.error),
+        activity: this.#interactions.activity(key),
         hidden,
-        blocked: activity?.blocked ?? 0,
+        dateLocale: this.#localize.lang,
       });
     },
     title: (unifiedApi) => groupTitle(this.#localize.strings, unifiedApi),
@@ -251,8 +252,8 @@ export class VaultConnect extends LitElement {
   };
 
   async #loadVaultre(): Promise<VaultreRow> {
-    const { VaultreRow } = await import('./internal/vaultre/vaultre-row.ts');
-    this.#vaultre ??= new VaultreRow(this, this.#services);
+    const { createVaultreRow } = await import('./internal/vaultre/create-vaultre-row.ts');
+    this.#vaultre ??= createVaultreRow(this, this.#services);
     this.requestUpdate();
     return this.#vaultre;
   }
@@ -312,6 +313,7 @@ export class VaultConnect extends LitElement {
       <div class="toolbar">
         <input part="search" type="search" aria-label=${strings.searchLabel} placeholder=${strings.searchPlaceholder}
           .value=${this.#list.query} @input=${this.#onSearch} ?disabled=${this.#connections.status !== 'ready'} />
+        ${this.#connections.sandboxMode ? html`<span part="sandbox-marker" class="badge" data-tone="warning">${strings.sandboxMarker}</span>` : nothing}
       </div>
       ${(this.vaultreExchangeUrl && this.#vaultre?.render()) || nothing}${this.#renderBody()}
       ${this.#announcer.render()}

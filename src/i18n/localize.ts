@@ -81,12 +81,13 @@ export interface LocalizedHost {
  * Hands `use` the table of the host's `locale` with its `strings` merged over it. When the table is not in yet, it is
  * loaded first and the returned promise settles once it is; the element holds its update meanwhile, so the current
  * language stays on screen until the new one is ready (never a flash of another). While a table fails to load,
- * English. Never rejects.
+ * English. Never rejects. `use` also gets the table's language (dates are written in it).
  */
-export function prepare(host: LocalizedHost, use: (strings: Strings) => void): Promise<void> | void {
-  const table = tableOf(ELEMENT_TABLES, language(host.locale), undefined);
+export function prepare(host: LocalizedHost, use: (strings: Strings, lang: Locale) => void): Promise<void> | void {
+  const lang = language(host.locale);
+  const table = tableOf(ELEMENT_TABLES, lang, undefined);
   // Cheap (a few dozen keys, and none without overrides), so done on every update rather than remembered.
-  if (!(table instanceof Promise)) return use(mergeStrings(table, host.strings));
+  if (!(table instanceof Promise)) return use(mergeStrings(table, host.strings), lang);
   // Once in, again: `locale` may have changed meanwhile. A table that failed to load is English this time.
-  return table.then((loaded) => (loaded ? prepare(host, use) : use(mergeStrings(en, host.strings))));
+  return table.then((loaded) => (loaded ? prepare(host, use) : use(mergeStrings(en, host.strings), 'en')));
 }

@@ -1,6 +1,7 @@
 /**
  * What a row shows and offers, from a connection and the session's `settings.allow_actions`. The status follows
- * Apideck's own labels and their order of precedence (see the reference README).
+ * Apideck's own labels and their order of precedence (see the reference README), with `health` speaking for a
+ * connection that was authorized; the whole table is in docs/statuses.md.
  */
 import type { Connection } from './schemas.ts';
 import { isOneOf, ALLOW_ACTIONS, type AllowAction, type ConnectionStatus, type RowAction } from './vocabulary.ts';
@@ -10,9 +11,25 @@ export function connectionStatus(connection: Connection): ConnectionStatus {
   if (connection.state === 'invalid') return 'invalid';
   if (connection.state === 'available' || connection.state === undefined) return 'not_connected';
   if (connection.enabled === false) return 'disabled';
+  // An `added` connection was never authorized: its health has nothing to add.
   if (connection.state === 'added') return 'unauthorized';
-  if (connection.state === 'authorized') return 'input_required';
-  return 'connected';
+  switch (connection.health) {
+    case 'needs_auth':
+    case 'revoked':
+    case 'needs_consent':
+      return 'needs_reauth';
+    case 'pending_confirmation':
+      return 'pending_confirmation';
+    case 'pending_refresh':
+      // Refresh keeps failing and the credentials go at `credentials_expire_at`; 0 is no retention window.
+      if ((connection.credentials_expire_at ?? 0) > 0) return 'expiring';
+      break;
+    case 'missing_settings':
+      return 'input_required';
+    case 'degraded':
+      return 'degraded';
+  }
+  return connection.state === 'authorized' ? 'input_required' : 'connected';
 }
 
 /** The badge tone a status is drawn in. */
@@ -22,20 +39,38 @@ export const STATUS_TONES = {
   not_connected: 'neutral',
   disabled: 'neutral',
   unauthorized: 'warning',
+  needs_reauth: 'danger',
+  pending_confirmation: 'neutral',
+  expiring: 'warning',
   input_required: 'warning',
+  degraded: 'warning',
   connected: 'success',
 } as const satisfies Record<ConnectionStatus, 'success' | 'warning' | 'danger' | 'neutral'>;
 
-/** The actions each status offers before `allow_actions` is applied, in display order. */
+/** The actions each status offers before `allow_actions` is applied, in display order; the primary one first. */
 const ACTIONS_BY_STATUS = {
   needs_configuration: [],
   invalid: ['settings', 'reconnect', 'disconnect'],
   not_connected: ['connect'],
   disabled: ['enable', 'settings', 'disconnect'],
   unauthorized: ['connect', 'settings', 'disconnect'],
+  needs_reauth: ['reconnect', 'settings', 'disable', 'disconnect'],
+  pending_confirmation: ['reconnect', 'disconnect'],
+  expiring: ['reconnect', 'settings', 'disable', 'disconnect'],
   input_required: ['settings', 'disable', 'disconnect'],
+  degraded: ['settings', 'reconnect', 'disable', 'disconnect'],
   connected: ['settings', 'reconnect', 'disable', 'disconnect'],
 } as const satisfies Record<ConnectionStatus, readonly RowAction[]>;
+
+/** The statuses whose first action is the one the row asks for (drawn as the primary button). */
+const PRIMARY_FIRST: ReadonlySet<ConnectionStatus> = new Set([
+  'not_connected',
+  'unauthorized',
+  'needs_reauth',
+  'pending_confirmation',
+  'expiring',
+  'input_required',
+]);
 
 /** Which `allow_actions` entry gates an action; actions not listed here are always allowed. */
 const GATED_BY: Partial<Record<RowAction, readonly AllowAction[]>> = {
@@ -51,17 +86,31 @@ export function allowedActions(raw: readonly string[] | undefined): ReadonlySet<
   return new Set(raw.filter((value): value is AllowAction => isOneOf(ALLOW_ACTIONS, value)));
 }
 
-/** A row's own buttons (`retry` only appears when a popup was blocked or closed). */
+/** A row's own buttons (`retry` only appears when a flow failed in a way a fresh attempt may fix). */
 export type RowButtonAction = Exclude<RowAction, 'retry'>;
 
-export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowButtonAction[] {
+/** A row's buttons, and which of them is the primary one (the action that fixes the row's status). */
+export interface RowButtons {
+  actions: RowButtonAction[];
+  primary: RowButtonAction | undefined;
+}
+
+export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowButtons {
   const status = connectionStatus(connection);
-  return ACTIONS_BY_STATUS[status].filter((action: RowButtonAction) => {
-    // Re-authorizing only means something for OAuth connectors.
-    if (action === 'reconnect' && connection.auth_type !== 'oauth2') return false;
-    const gate = GATED_BY[action];
-    return !gate || !allow || gate.some((entry) => allow.has(entry));
-  });
+  const oauth = connection.auth_type === 'oauth2';
+  const offered: readonly RowButtonAction[] = ACTIONS_BY_STATUS[status];
+  // Re-authorizing only means something for OAuth connectors: a connector that asks to be re-authorized without
+  // OAuth is connected again (its credentials entered anew); elsewhere the button goes.
+  const needsConnect = !oauth && offered[0] === 'reconnect';
+  const actions = offered
+    .map((action) => (needsConnect && action === 'reconnect' ? 'connect' : action))
+    .filter((action) => {
+      if (action === 'reconnect' && !oauth) return false;
+      const gate = GATED_BY[action];
+      return !gate || !allow || gate.some((entry) => allow.has(entry));
+    });
+  const first = needsConnect ? 'connect' : offered[0];
+  return { actions, primary: PRIMARY_FIRST.has(status) && actions.includes(first) ? first : undefined };
 }
 
 /** A stable key for a connection: a service can appear under several unified APIs. */

@@ -35,7 +35,11 @@ export function toVaultConnectError(error: unknown): VaultConnectError {
   return new VaultConnectError('api_error', { cause: error });
 }
 
-/** The sentence shown for an error: the locale's text for its code, then its detail. */
-export function describeError(error: VaultConnectError, messages: Record<ErrorCode, string>): string {
-  return error.detail ? `${messages[error.code]} ${error.detail}` : messages[error.code];
+/**
+ * The sentence shown for an error: the locale's text for its code, then its detail. The list's own table has only the
+ * codes a load ends in (the flows read the whole table); any other code stands for itself there.
+ */
+export function describeError(error: VaultConnectError, messages: Partial<Record<ErrorCode, string>>): string {
+  const text = messages[error.code] ?? error.code;
+  return error.detail ? `${text} ${error.detail}` : text;
 }

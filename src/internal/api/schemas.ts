@@ -14,6 +14,7 @@ import {
 const optionalString = z.optional(z.string());
 const nullableString = z.optional(z.nullable(z.string()));
 const nonEmpty = z.string().check(z.minLength(1));
+const optionalTime = z.optional(z.nullable(z.number()));
 
 /**
  * `Connection`, reduced to the fields the list reads; the rest is not checked (the client keeps the reply as sent), and a flow that
@@ -36,7 +37,10 @@ export const ConnectionSchema = z.object({
   logo: optionalString,
   authorize_url: nullableString,
   health: optionalString,
-  updated_at: z.optional(z.nullable(z.number())),
+  // Unix milliseconds; 0 (or absent) means none. Read by the status rules and the row's date lines.
+  credentials_expire_at: optionalTime,
+  last_downstream_error_at: optionalTime,
+  updated_at: optionalTime,
 });
 /** A connection as the Vault API sent it: the fields above, checked, and whatever else the reply carries. */
 export type Connection = z.infer<typeof ConnectionSchema> & { [field: string]: unknown };
@@ -83,6 +87,7 @@ export const SessionClaimsSchema = z.looseObject({
       z.looseObject({
         allow_actions: z.optional(z.array(z.string())),
         unified_apis: z.optional(z.array(z.string())),
+        sandbox_mode: z.optional(z.boolean()),
       }),
     ),
   ),

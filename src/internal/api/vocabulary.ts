@@ -42,8 +42,9 @@ export const ALLOW_ACTIONS = ['delete', 'disconnect', 'reauthorize', 'disable'] 
 export type AllowAction = (typeof ALLOW_ACTIONS)[number];
 
 /**
- * The status badge of a row, in Apideck's own order of precedence (first match wins):
- * integration `needs_configuration`, state `invalid`, `available`, `enabled: false`, `added`, `authorized`, `callable`.
+ * The status badge of a row (`data-status`), in order of precedence (first match wins): Apideck's own labels
+ * (integration `needs_configuration`, state `invalid`, `available`, `enabled: false`, `added`), then `health` for a
+ * connection that was authorized, then `authorized` and `callable` (see `connection-status.ts` and docs/statuses.md).
  */
 export const CONNECTION_STATUSES = [
   'needs_configuration',
@@ -51,7 +52,11 @@ export const CONNECTION_STATUSES = [
   'not_connected',
   'disabled',
   'unauthorized',
+  'needs_reauth',
+  'pending_confirmation',
+  'expiring',
   'input_required',
+  'degraded',
   'connected',
 ] as const;
 export type ConnectionStatus = (typeof CONNECTION_STATUSES)[number];
@@ -78,6 +83,7 @@ export const ERROR_CODES = [
   'api_error',
   'invalid_response',
   'network_error',
+  'blocked_by_policy',
   'popup_blocked',
   'popup_closed',
   'timeout',

@@ -21,7 +21,8 @@ export interface ActionList {
   remove(connection: Connection): void;
   /** Reloads the whole list (the list's own Try again). */
   load(): Promise<void>;
-  reportError(error: VaultConnectError): void;
+  /** Fires `vault-connect-error` for `error`, with `message`, the sentence the user reads. */
+  reportError(error: VaultConnectError, message: string): void;
 }
 
 export type ActionsHost = ReactiveControllerHost & ActionHost;
@@ -44,6 +45,8 @@ const loadRowActions = () => import('../actions/row-actions.ts');
 export class ActionsController implements ReactiveController {
   readonly #host: ActionsHost;
   readonly #list: ActionList;
+  /** The sentence the user reads for an error, in the element's locale. */
+  readonly #describe: (error: VaultConnectError) => string;
   /** The action in progress per connection key. */
   readonly #pending = new Map<string, RowAction>();
   /** The last failure per connection key, shown in its row until the next action on it. */
@@ -54,9 +57,10 @@ export class ActionsController implements ReactiveController {
   #flow: AbortController | undefined;
   #popup: Window | undefined;
 
-  constructor(host: ActionsHost, list: ActionList) {
+  constructor(host: ActionsHost, list: ActionList, describe: (error: VaultConnectError) => string) {
     this.#host = host;
     this.#list = list;
+    this.#describe = describe;
     host.addController(this);
   }
 
@@ -123,7 +127,7 @@ export class ActionsController implements ReactiveController {
         return { kind: 'aborted' };
       }
       this.#rowErrors.set(key, error);
-      this.#list.reportError(error);
+      this.#list.reportError(error, this.#describe(error));
       return { kind: 'failed', error };
     } finally {
       this.#actions.delete(controller);
@@ -163,7 +167,7 @@ export class ActionsController implements ReactiveController {
     const key = connectionKey(connection);
     this.#blocked.set(key, { action, count: (this.#blocked.get(key)?.count ?? 0) + 1 });
     this.#rowErrors.set(key, error);
-    this.#list.reportError(error);
+    this.#list.reportError(error, this.#describe(error));
     this.#host.requestUpdate();
   }
 

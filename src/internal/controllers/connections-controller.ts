@@ -42,6 +42,8 @@ export class ConnectionsController implements ReactiveController {
   error: VaultConnectError | undefined;
   /** `settings.allow_actions` of the session; `undefined` allows every action. */
   allow: ReadonlySet<AllowAction> | undefined;
+  /** `settings.sandbox_mode` of the session: the element shows a "Sandbox" marker. */
+  sandboxMode = false;
 
   readonly #host: ConnectionsHost;
   readonly #listener: LoadListener;
@@ -106,8 +108,12 @@ export class ConnectionsController implements ReactiveController {
         this.#client.listConnections(this.#host.unifiedApi || undefined, controller.signal),
       ]);
       if (controller.signal.aborted) return;
-      this.allow = allowedActions(session.claims.settings?.allow_actions);
-      this.connections = connections;
+      const settings = session.claims.settings;
+      this.allow = allowedActions(settings?.allow_actions);
+      this.sandboxMode = settings?.sandbox_mode === true;
+      // `settings.unified_apis` shows only those unified APIs, as Apideck's own UI does; empty or absent shows all.
+      const shown = settings?.unified_apis;
+      this.connections = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
       this.#listener.reloaded();
       this.status = 'ready';
       this.#host.requestUpdate();
@@ -156,10 +162,8 @@ export class ConnectionsController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** Fires `vault-connect-error` for `error`, with the sentence the user reads. */
-  reportError(error: VaultConnectError): void {
-    this.#host.dispatchEvent(
-      new VaultConnectErrorEvent({ code: error.code, message: this.#listener.describe(error), retryable: error.retryable }),
-    );
+  /** Fires `vault-connect-error` for `error`, with the sentence the user reads (by default the list's own). */
+  reportError(error: VaultConnectError, message = this.#listener.describe(error)): void {
+    this.#host.dispatchEvent(new VaultConnectErrorEvent({ code: error.code, message, retryable: error.retryable }));
   }
 }

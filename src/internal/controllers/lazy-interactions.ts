@@ -7,7 +7,8 @@
 import { connectionKey } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { RowAction } from '../api/vocabulary.ts';
-import type { ActionList, RowActivity } from './actions-controller.ts';
+import type { RowActivityView } from '../templates/connection-row.ts';
+import type { ActionList } from './actions-controller.ts';
 import type { InteractionHost, InteractionServices, RowInteractions } from './row-interactions.ts';
 
 export class LazyInteractions {
@@ -43,8 +44,8 @@ export class LazyInteractions {
   }
 
   /** What the row of `key` shows of its actions, once any ran. */
-  activity(key: string): RowActivity | undefined {
-    return this.#interactions?.actions.activity(key);
+  activity(key: string): RowActivityView | undefined {
+    return this.#interactions?.view(key);
   }
 
   /** A new list replaced the old one: its rows' errors are moot. */

@@ -1,15 +1,19 @@
 /**
- * The element's strings: built-in English, or the locale's table with the `strings` property merged over it. The
+ * The element's strings: built-in English (the list's own, `en-list.ts`), or the locale's whole table with the
+ * `strings` property merged over it. The
  * localizer (`i18n/localize.ts`) and each locale's table load as chunks the first time they are asked for; the
  * element's update waits for them (see `prepare`), so it never shows a flash of another language.
  */
 import { describeError, type VaultConnectError } from '../api/errors.ts';
-import { en, type Strings } from '../../i18n/en.ts';
+import type { Locale } from '../api/vocabulary.ts';
+import { enList, type ListStrings } from '../../i18n/en-list.ts';
 import type { LocalizedHost } from '../../i18n/localize.ts';
 
 export class LocalizeController {
   /** The strings to render. */
-  strings: Strings = en;
+  strings: ListStrings = enList;
+  /** Their language: dates are written in it with `Intl`. */
+  lang: Locale = 'en';
   readonly #host: LocalizedHost;
 
   constructor(host: LocalizedHost) {
@@ -23,11 +27,11 @@ export class LocalizeController {
   prepare(): Promise<void> | undefined {
     const host = this.#host;
     if (host.locale === 'en' && !host.strings) {
-      this.strings = en;
+      [this.strings, this.lang] = [enList, 'en'];
       return undefined;
     }
     return import('../../i18n/localize.ts').then(
-      (module) => module.prepare(host, (strings) => (this.strings = strings)),
+      (module) => module.prepare(host, (strings, lang) => ([this.strings, this.lang] = [strings, lang])),
       () => undefined,
     );
   }

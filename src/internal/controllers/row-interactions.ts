@@ -6,15 +6,17 @@
  * `ActionsController`'s, changed only through its methods.
  */
 import { connectionKey, connectionStatus } from '../api/connection-status.ts';
-import { toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
+import { describeError, toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { OpenMode, RowAction } from '../api/vocabulary.ts';
 import { planOpen } from '../actions/open-plan.ts';
 import type { ActionResult } from '../actions/types.ts';
 import { openPopup } from '../popup/open-popup.ts';
 import { randomState } from '../popup/random-state.ts';
-import type { Strings } from '../../i18n/en.ts';
-import { displayName } from '../templates/connection-row.ts';
+import { withFlows, type Strings } from '../../i18n/en.ts';
+import type { ListStrings } from '../../i18n/en-list.ts';
+import { displayName, statusLabel, type RowActivityView } from '../templates/connection-row.ts';
+import { renderRowActivity } from '../templates/row-activity.ts';
 import { confirmInDialog } from '../templates/confirm-dialog.ts';
 import { ActionsController, type ActionList, type ActionsHost } from './actions-controller.ts';
 
@@ -31,9 +33,11 @@ export interface InteractionHost extends ActionsHost {
 
 /** What the interactions use of the element's own parts. */
 export interface InteractionServices {
-  strings(): Strings;
+  /** The element's strings: English's are the list's alone, to which `withFlows` adds the flows'. */
+  strings(): ListStrings | Strings;
+  /** The language dates are written in. */
+  dateLocale(): string;
   announce(text: string): void;
-  describe(error: VaultConnectError): string;
   /** Where focus goes when a row has no button left (the search box). */
   fallbackFocus(): HTMLElement | null;
 }
@@ -52,7 +56,24 @@ export class RowInteractions {
     this.#host = host;
     this.#list = list;
     this.#services = services;
-    this.actions = new ActionsController(host, list);
+    this.actions = new ActionsController(host, list, (error) => this.#describe(error));
+  }
+
+  /** What the row of `key` shows of its actions (nothing once none is in progress, failed or to retry). */
+  view(key: string): RowActivityView | undefined {
+    const { pending, error, blocked } = this.actions.activity(key);
+    if (!pending && !error && !blocked) return undefined;
+    // Described at each render, so a row's error follows a change of `locale`.
+    return renderRowActivity(this.#strings(), pending, error && this.#describe(error), blocked);
+  }
+
+  /** The whole table: the element's, or English's with the flows' strings. */
+  #strings(): Strings {
+    return withFlows(this.#services.strings());
+  }
+
+  #describe(error: VaultConnectError): string {
+    return describeError(error, this.#strings().errors);
   }
 
   /**
@@ -60,7 +81,7 @@ export class RowInteractions {
    * with `sameTab`, in this tab; elsewhere it reloads the list.
    */
   async run(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
-    const strings = this.#services.strings();
+    const strings = this.#strings();
     const key = connectionKey(connection);
     const name = displayName(connection);
     switch (action) {
@@ -113,17 +134,17 @@ export class RowInteractions {
       } catch (thrown) {
         const error = toVaultConnectError(thrown);
         actions.popupBlocked(connection, action, error);
-        this.#services.announce(this.#services.describe(error));
+        this.#services.announce(this.#describe(error));
         await this.#focusRowButton(key, 'retry');
         return;
       }
     }
     if (replacing) actions.cancel();
     // The popup reads closed but its result may still come (see `runPopupFlow`): the row offers a retry meanwhile.
-    const onClosed = () => this.#services.announce(this.#services.describe(actions.popupClosed(connection, action)));
-    this.#services.announce(this.#services.strings().progress[action]);
+    const onClosed = () => this.#services.announce(this.#describe(actions.popupClosed(connection, action)));
+    this.#services.announce(this.#strings().progress[action]);
     const result = await actions.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed });
-    this.#announceResult(result, displayName(connection), this.#services.strings().announce.changed, true);
+    this.#announceResult(result, displayName(connection), this.#strings().announce.changed, true);
     await this.#focusRowButton(key, action);
   }
 
@@ -131,9 +152,11 @@ export class RowInteractions {
   #announceResult(result: ActionResult, name: string, message: (name: string) => string, withStatus = false): void {
     const services = this.#services;
     if (result.kind === 'updated') {
-      services.announce(withStatus ? `${message(name)}. ${services.strings().status[connectionStatus(result.connection)]}` : message(name));
-    } else if (result.kind === 'deleted') services.announce(services.strings().announce.disconnected(name));
-    else if (result.kind === 'failed') services.announce(services.describe(result.error));
+      const { connection } = result;
+      const status = statusLabel(this.#strings(), connection, connectionStatus(connection), services.dateLocale());
+      services.announce(withStatus ? `${message(name)}. ${status}` : message(name));
+    } else if (result.kind === 'deleted') services.announce(this.#strings().announce.disconnected(name));
+    else if (result.kind === 'failed') services.announce(this.#describe(result.error));
   }
 
   /**

@@ -5,17 +5,31 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { connectionStatus, rowActions, safeImageUrl, STATUS_TONES, type RowButtonAction } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
-import type { AllowAction, RowAction } from '../api/vocabulary.ts';
-import type { Strings } from '../../i18n/en.ts';
+import type { AllowAction, ConnectionStatus } from '../api/vocabulary.ts';
+import type { ListStrings } from '../../i18n/en-list.ts';
+
+/**
+ * What a row shows of its actions, drawn by the interactions chunk (`row-activity.ts`) once a row action ran: the
+ * first load has neither those templates nor their strings.
+ */
+export interface RowActivityView {
+  /** An action is in progress: the buttons are disabled. */
+  readonly busy: boolean;
+  /** Under the name: the last failure. */
+  readonly error: unknown;
+  /** Before the buttons: what is in progress. */
+  readonly progress: unknown;
+  /** After the buttons: Try again (and the same-tab fallback). */
+  readonly retry: unknown;
+}
 
 export interface RowContext {
-  readonly strings: Strings;
+  readonly strings: ListStrings;
   readonly allow: ReadonlySet<AllowAction> | undefined;
-  readonly pending: RowAction | undefined;
-  readonly error: string | undefined;
+  readonly activity: RowActivityView | undefined;
   readonly hidden: boolean;
-  /** How many times the browser blocked this row's popup: once offers a retry, twice also the same-tab fallback. */
-  readonly blocked: number;
+  /** The language dates are written in (the strings'). */
+  readonly dateLocale: string;
 }
 
 export function displayName(connection: Connection): string {
@@ -37,10 +51,37 @@ function onImageError(event: Event): void {
 /** The list's listener for its images' `error` (which does not bubble: caught in the capture phase). */
 export const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
 
-/** A row's action button: only the label, the text and `disabled` differ between rows with the same action. */
-function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean): TemplateResult {
-  return html`<button part="button button-${action}" class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
+/** A row's action button: only the label, the text, the class and `disabled` differ between rows with the same action. */
+function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean, primary: boolean): TemplateResult {
+  return html`<button part="button button-${action}" class=${primary ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
     type="button" data-action=${action} aria-label=${label} ?disabled=${busy}>${text}</button>`;
+}
+
+/** A moment (Unix milliseconds) in `locale`, or `undefined` for none (0, absent) or one a `Date` cannot hold. */
+function formatMoment(ms: number | null | undefined, locale: string, options: Intl.DateTimeFormatOptions): string | undefined {
+  const date = new Date(ms || NaN);
+  return ms && ms > 0 && !Number.isNaN(date.valueOf()) ? new Intl.DateTimeFormat(locale, options).format(date) : undefined;
+}
+
+/** The day of a moment, with its year when that is not this year's. */
+function dayOf(ms: number): Intl.DateTimeFormatOptions {
+  return { day: 'numeric', month: 'long', ...(new Date(ms).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) };
+}
+
+/** A row's badge text: the status's label, or for `expiring` the date to reconnect before. */
+export function statusLabel(strings: ListStrings, connection: Connection, status: ConnectionStatus, dateLocale: string): string {
+  const expires = connection.credentials_expire_at;
+  const date = status === 'expiring' && expires ? formatMoment(expires, dateLocale, dayOf(expires)) : undefined;
+  return date ? strings.expiresOn(date) : strings.status[status];
+}
+
+/** Under a `degraded` row: since when the provider has not answered (the time, and the day unless it is today). */
+function degradedLine(strings: ListStrings, connection: Connection, dateLocale: string): string | undefined {
+  const since = connection.last_downstream_error_at;
+  if (!since) return undefined;
+  const today = new Date(since).toDateString() === new Date().toDateString();
+  const time = formatMoment(since, dateLocale, { ...(today ? {} : dayOf(since)), hour: 'numeric', minute: '2-digit' });
+  return time && strings.degradedSince(time);
 }
 
 export function renderConnectionRow(connection: Connection, key: string, ctx: RowContext): TemplateResult {
@@ -48,7 +89,15 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
   const name = displayName(connection);
   const status = connectionStatus(connection);
   const icon = safeImageUrl(connection.icon) ?? safeImageUrl(connection.logo);
-  const busy = ctx.pending !== undefined;
+  const activity = ctx.activity;
+  const busy = activity?.busy ?? false;
+  const buttons = rowActions(connection, ctx.allow);
+  const note =
+    status === 'needs_configuration'
+      ? strings.needsConfigurationHint
+      : status === 'degraded'
+        ? degradedLine(strings, connection, ctx.dateLocale)
+        : undefined;
   // The image is always there (hidden without a URL) and the tag line always a span: no nested template per row.
   return html`
     <li part="connection" class="row" data-service-id=${connection.service_id} data-key=${key} ?hidden=${ctx.hidden}
@@ -58,21 +107,16 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
       <span class="text">
         <span part="name" class="name">${name}</span>
         <span part="tag-line" class="tag-line">${connection.tag_line}</span>
-        ${status === 'needs_configuration' ? html`<span class="hint">${strings.needsConfigurationHint}</span>` : nothing}
-        ${ctx.error ? html`<span part="row-error" class="row-error">${ctx.error}</span>` : nothing}
+        ${note ? html`<span class="hint">${note}</span>` : nothing}
+        ${activity?.error ?? nothing}
       </span>
-      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${strings.status[status]}</span>
+      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dateLocale)}</span>
       <span part="actions" class="actions">
-        ${busy ? html`<span class="progress" role="status">${strings.progress[ctx.pending]}</span>` : nothing}
-        ${rowActions(connection, ctx.allow).map((action) =>
-          actionButton(action, strings.actionLabel(strings.action[action], name), strings.action[action], busy),
+        ${activity?.progress ?? nothing}
+        ${buttons.actions.map((action) =>
+          actionButton(action, strings.actionLabel(strings.action[action], name), strings.action[action], busy, action === buttons.primary),
         )}
-        ${ctx.blocked > 0 && !busy
-          ? html`<button part="button button-retry" class="primary" type="button" data-action="retry">${strings.action.retry}</button>
-              ${ctx.blocked > 1
-                ? html`<button part="button button-retry" class="secondary" type="button" data-action="retry" data-same-tab>${strings.continueInThisTab}</button>`
-                : nothing}`
-          : nothing}
+        ${activity?.retry ?? nothing}
       </span>
     </li>
   `;

@@ -1,9 +1,9 @@
 /** A group of rows for one unified API: its section, heading and list (a windowed list draws the same markup). */
 import { html, type TemplateResult } from 'lit';
-import type { Strings } from '../../i18n/en.ts';
+import type { ListStrings } from '../../i18n/en-list.ts';
 
 /** A group's heading: the locale's title for its unified API, else one made from its id (`file-storage` → "File storage"). */
-export function groupTitle(strings: Strings, unifiedApi: string): string {
+export function groupTitle(strings: ListStrings, unifiedApi: string): string {
   const titles = strings.unifiedApi;
   return (Object.hasOwn(titles, unifiedApi) && titles[unifiedApi]) || unifiedApi.replace(/[-_]/g, ' ').replace(/^./, (c) => c.toUpperCase());
 }

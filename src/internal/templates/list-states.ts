@@ -1,18 +1,18 @@
 /** The list's panels around its rows: waiting for a session, loading, a load error, empty, and no search match. */
 import { html, nothing, type TemplateResult } from 'lit';
-import type { Strings } from '../../i18n/en.ts';
+import type { ListStrings } from '../../i18n/en-list.ts';
 import { renderSkeleton } from './connection-row.ts';
 
-export function renderWaiting(strings: Strings): TemplateResult {
+export function renderWaiting(strings: ListStrings): TemplateResult {
   return html`<div part="state" class="state">${strings.waitingForSession}</div>`;
 }
 
-export function renderLoading(strings: Strings): TemplateResult {
+export function renderLoading(strings: ListStrings): TemplateResult {
   return html`<ul aria-busy="true" aria-label=${strings.loading}>${renderSkeleton()}</ul>`;
 }
 
 /** The list could not be loaded: what went wrong, and a Try again. */
-export function renderLoadError(strings: Strings, message: string, retry: () => Promise<void>): TemplateResult {
+export function renderLoadError(strings: ListStrings, message: string, retry: () => Promise<void>): TemplateResult {
   return html`<div part="state" class="state error" role="alert">
     <strong>${strings.errorTitle}</strong>
     <p>${message}</p>
@@ -20,11 +20,11 @@ export function renderLoadError(strings: Strings, message: string, retry: () => 
   </div>`;
 }
 
-export function renderEmpty(strings: Strings): TemplateResult {
+export function renderEmpty(strings: ListStrings): TemplateResult {
   return html`<div part="state" class="state">${strings.empty}</div>`;
 }
 
 /** Shown under the list when no row matches the search. */
-export function renderNoMatches(strings: Strings, query: string, visible: number): TemplateResult | typeof nothing {
+export function renderNoMatches(strings: ListStrings, query: string, visible: number): TemplateResult | typeof nothing {
   return visible === 0 ? html`<div part="state" class="state">${strings.noMatches(query)}</div>` : nothing;
 }

@@ -44,11 +44,12 @@ export function uniqueConsumer(prefix = 'consumer'): string {
   return `${prefix}-${crypto.randomUUID()}`;
 }
 
-/** The `session-url` that makes a real sandbox session for a consumer. */
-export function sessionUrl(consumer: string, allowActions?: readonly string[], instance?: string): string {
+/** The `session-url` that makes a real sandbox session for a consumer (with more of the session's `settings`). */
+export function sessionUrl(consumer: string, allowActions?: readonly string[], instance?: string, settings?: Record<string, unknown>): string {
   const query = new URLSearchParams({ consumer });
   if (allowActions) query.set('allow_actions', allowActions.join(','));
   if (instance) query.set('instance', instance);
+  if (settings) query.set('settings', JSON.stringify(settings));
   return `/__sandbox/session?${query.toString()}`;
 }
 
@@ -340,13 +341,19 @@ export async function mount(options: MountOptions = {}): Promise<{ el: VaultConn
 
 /** Mounts against the sandbox with a fresh consumer and waits for the first list. */
 export async function mountSandbox(
-  options: { consumer?: string; allowActions?: readonly string[]; instance?: string } & Omit<MountOptions, 'sessionUrl' | 'unifyBaseUrl'> = {},
+  options: {
+    consumer?: string;
+    allowActions?: readonly string[];
+    instance?: string;
+    /** More of the session's `settings` (`unified_apis`, `sandbox_mode`, …). */
+    settings?: Record<string, unknown>;
+  } & Omit<MountOptions, 'sessionUrl' | 'unifyBaseUrl'> = {},
 ): Promise<{ el: VaultConnect; events: EventLog; consumer: string }> {
   const { vaultApiUrl } = await sandbox(options.instance);
   const consumer = options.consumer ?? uniqueConsumer();
   const { el, events } = await mount({
     ...options,
-    sessionUrl: sessionUrl(consumer, options.allowActions, options.instance),
+    sessionUrl: sessionUrl(consumer, options.allowActions, options.instance, options.settings),
     unifyBaseUrl: vaultApiUrl,
   });
   await events.waitFor('vault-connect-ready');
@@ -354,10 +361,13 @@ export async function mountSandbox(
   return { el, events, consumer };
 }
 
-/** Mounts with a forged token against the stubbed API answering `GET /vault/connections` with `connections`. */
+/**
+ * Mounts with a forged token (with `claims` added, such as the session's `settings`) against the stubbed API answering
+ * `GET /vault/connections` with `connections`.
+ */
 export async function mountWithList(
   connections: readonly unknown[],
-  options: Omit<MountOptions, 'token' | 'unifyBaseUrl'> & { route?: FetchRoute } = {},
+  options: Omit<MountOptions, 'token' | 'unifyBaseUrl'> & { route?: FetchRoute; claims?: Record<string, unknown> } = {},
 ): Promise<{ el: VaultConnect; events: EventLog; stub: FetchStub }> {
   const stub = stubFetch((call, signal) => {
     const routed = options.route?.(call, signal);
@@ -365,7 +375,7 @@ export async function mountWithList(
     if (call.url.origin === STUB_API && call.method === 'GET' && call.url.pathname === '/vault/connections') return listResponse(connections);
     return undefined;
   });
-  const { el, events } = await mount({ ...options, token: forgedToken(), unifyBaseUrl: STUB_API });
+  const { el, events } = await mount({ ...options, token: forgedToken(options.claims), unifyBaseUrl: STUB_API });
   await until(() => events.ready.length > 0 || events.errors.length > 0, 'the list or an error');
   await el.updateComplete;
   return { el, events, stub };

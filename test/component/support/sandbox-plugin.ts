@@ -3,7 +3,7 @@
  * component tests can talk to a real HTTP server with Apideck's envelopes, JWT sessions and CORS:
  *
  * - `GET /__sandbox.json` → `{vaultApiUrl, vaultJsUrl, apiKey, applicationId}`;
- * - `POST /__sandbox/session?consumer=…[&allow_actions=a,b]` creates a Vault session through the emulator's own
+ * - `POST /__sandbox/session?consumer=…[&allow_actions=a,b][&settings=<JSON>]` creates a Vault session through the emulator's own
  *   `POST /vault/sessions` (API key, app id and consumer id headers, as a host backend would) and answers
  *   `{session_token}`: point the element's `session-url` at it, with a fresh consumer id per test for isolation;
  * - `POST /__sandbox/expire-sessions` makes every session token issued so far answer 401.
@@ -47,7 +47,13 @@ async function createSession(sandbox: Sandbox, query: URLSearchParams): Promise<
   const consumer = query.get('consumer');
   if (!consumer) return reply({ error: 'consumer is required' });
   const allow = query.get('allow_actions');
-  const settings = allow === null ? {} : { allow_actions: allow.split(',').filter(Boolean) };
+  let more: unknown;
+  try {
+    more = JSON.parse(query.get('settings') ?? '{}');
+  } catch {
+    return reply({ error: 'settings: not JSON' });
+  }
+  const settings = { ...(more as Record<string, unknown>), ...(allow === null ? {} : { allow_actions: allow.split(',').filter(Boolean) }) };
   const response = await fetch(new URL('/vault/sessions', sandbox.vaultApiUrl), {
     method: 'POST',
     headers: {
@@ -56,7 +62,7 @@ async function createSession(sandbox: Sandbox, query: URLSearchParams): Promise<
       'x-apideck-consumer-id': consumer,
       'content-type': 'application/json',
     },
-    body: JSON.stringify(allow === null ? {} : { settings }),
+    body: JSON.stringify(Object.keys(settings).length === 0 ? {} : { settings }),
   });
   const body = (await response.json()) as { data?: { session_token?: string }; message?: string };
   if (!response.ok || !body.data?.session_token) {
