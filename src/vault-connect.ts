@@ -125,6 +125,7 @@ export class VaultConnect extends LitElement {
         allow: this.#connections.allow,
         activity: this.#interactions.activity(key),
         hidden,
+        dates: this.#connections.dates,
         dateLocale: this.#localize.lang,
       });
     },

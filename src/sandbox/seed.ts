@@ -3,6 +3,7 @@
  * (`seed/catalogue.ts`), plus synthetic connectors for benchmarks. No Node imports: the module loads in a browser too
  * (the stories use it).
  */
+import type { ConnectionHealth } from '../internal/api/vocabulary.ts';
 import { randomState } from '../internal/popup/random-state.ts';
 import { CONNECTORS, type ConnectorDefinition } from './seed/catalogue.ts';
 import type { Connection } from './seed/connection.ts';
@@ -21,11 +22,29 @@ export interface SeedOptions {
   extra?: number;
   /** Makes the opaque `state` of an oauth2 connection's `authorize_url`/`revoke_url`. Default: random. */
   authorizeState?: (unifiedApi: string, serviceId: string) => string;
+  /** The moment the seed is made (Unix ms): health timestamps are dated from it. Default `Date.now()`. */
+  now?: number;
 }
 
 /** 2025-01-01T09:00:00Z: seed timestamps are fixed so that runs are reproducible. */
 const SEED_EPOCH = Date.UTC(2025, 0, 1, 9, 0, 0);
 const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+/**
+ * The timestamps that go with a health, dated from `now`: refresh has kept failing since an hour ago and the
+ * credentials go in 5 days; the provider stopped answering 20 minutes ago.
+ */
+export function healthTimestamps(
+  health: ConnectionHealth,
+  now: number,
+): Pick<Connection, 'credentials_expire_at' | 'last_refresh_failed_at' | 'last_downstream_error_at'> {
+  return {
+    credentials_expire_at: health === 'pending_refresh' ? now + 5 * DAY : 0,
+    last_refresh_failed_at: health === 'pending_refresh' ? now - HOUR : 0,
+    last_downstream_error_at: health === 'degraded' ? now - HOUR / 3 : 0,
+  };
+}
 
 function buildConnection(def: ConnectorDefinition, index: number, options: SeedOptions): Connection {
   const { vaultApiUrl, applicationId } = options;
@@ -33,7 +52,7 @@ function buildConnection(def: ConnectorDefinition, index: number, options: SeedO
   const isOAuth = def.auth_type === 'oauth2';
   const state = isOAuth ? (options.authorizeState ?? randomState)(def.unified_api, def.service_id) : '';
   const appSegment = encodeURIComponent(applicationId);
-  const created_at = SEED_EPOCH + index * 24 * HOUR;
+  const created_at = SEED_EPOCH + index * DAY;
   const connection: Connection = {
     id: `${def.unified_api}+${def.service_id}`,
     service_id: def.service_id,
@@ -64,10 +83,11 @@ function buildConnection(def: ConnectorDefinition, index: number, options: SeedO
     configurable_resources: [...(def.configurable_resources ?? [])],
     has_guide: index % 2 === 0,
     health: 'ok',
+    ...healthTimestamps(def.health ?? 'ok', options.now ?? Date.now()),
     created_at,
     updated_at: def.state === 'available' ? null : created_at + 2 * HOUR,
   };
-  connection.health = deriveHealth(connection);
+  connection.health = def.health ?? deriveHealth(connection);
   syncFormFieldValues(connection);
   return connection;
 }

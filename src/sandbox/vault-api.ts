@@ -1,9 +1,10 @@
 /**
  * An in-memory emulator of Apideck's Vault API (OpenAPI spec 10.34.0) as a Fetch handler: sessions, connections
  * (list, one, update, delete, import, token, confirm), Apideck's auth headers, its `{status_code, status, data}` replies
- * and its error envelope, the `authorize_url` consent page, plus a few `/__sandbox/*` routes the emulated Vault JS modal
- * and the tests use. Like Apideck it refreshes imported OAuth tokens in the background and sends signed webhooks when
- * a connection changes (`webhookUrl`); it can inject 429s and 500s into the import endpoint (`faults`).
+ * and its error envelope, the `authorize_url` consent page, plus a few `/__sandbox/*` routes the emulated Vault JS modal,
+ * the demo's health control and the tests use. Like Apideck it refreshes imported OAuth tokens in the background and
+ * sends signed webhooks when a connection changes (`webhookUrl`); it can inject 429s and 500s into the import endpoint
+ * (`faults`).
  *
  * This file wires the parts in `vault-api/`: the store (each consumer gets its own copy of the seed on first use),
  * sessions (JWTs), auth, the route families, CORS. Secrets (the API key, session tokens, imported credentials) are never
@@ -25,7 +26,7 @@ import { credentialRoutes } from './vault-api/routes/credentials.ts';
 import { sandboxControlRoutes } from './vault-api/routes/sandbox-controls.ts';
 import { sessionRoutes } from './vault-api/routes/sessions.ts';
 import { type SessionClaims, createSessions } from './vault-api/sessions.ts';
-import { type AuthorizeStateTarget, ConnectionStore } from './vault-api/store.ts';
+import { type AuthorizeStateTarget, ConnectionStore, type HealthInput } from './vault-api/store.ts';
 import { type ImportFaults, createFaults } from './vault-api/faults.ts';
 import { type SentWebhook, createWebhookSender } from './vault-api/webhook-sender.ts';
 
@@ -33,7 +34,7 @@ export type { Connection } from './seed/connection.ts';
 export { VaultApiError } from './vault-api/errors.ts';
 export type { SessionInput } from './vault-api/request-schemas.ts';
 export { parseSessionLength, type SessionClaims } from './vault-api/sessions.ts';
-export type { AuthorizeStateTarget } from './vault-api/store.ts';
+export type { AuthorizeStateTarget, HealthInput } from './vault-api/store.ts';
 export { REVOKED_REFRESH_TOKEN_PREFIX } from './vault-api/store.ts';
 export type { ImportFaults } from './vault-api/faults.ts';
 export type { SentWebhook } from './vault-api/webhook-sender.ts';
@@ -110,6 +111,11 @@ export interface VaultApi {
   setFaults(faults: ImportFaults): void;
   /** Stops the background refreshes and the webhook retries still waiting. */
   close(): void;
+  /**
+   * Puts a consumer's `callable` or `authorized` connection in a health state (timestamps dated from now unless given);
+   * `ok` clears it. Throws a `VaultApiError` (404, 422) when the connection is unknown or was never authorized.
+   */
+  setHealth(consumerId: string, unifiedApi: string, serviceId: string, input: HealthInput): Connection;
 }
 
 export function createVaultApi(options: VaultApiOptions): VaultApi {
@@ -189,6 +195,11 @@ export function createVaultApi(options: VaultApiOptions): VaultApi {
     close() {
       store.dispose();
       webhooks.close();
+    },
+    setHealth(consumerId, unifiedApi, serviceId, input) {
+      const record = store.find(consumerId, unifiedApi, serviceId);
+      store.setHealth(record, input);
+      return present(record);
     },
   };
 }

@@ -164,6 +164,22 @@ describe('OpenAPI contract', () => {
     await call(h, 'connectionsAll', 401, { method: 'get', path: '/vault/connections', auth: 'none' }, { validateRequest: false });
   });
 
+  it('connections in every health state, and after the health control, are valid connectionsAll and connectionsOne replies', async () => {
+    const h = harness();
+    const all = dataOf(await call(h, 'connectionsAll', 200, { method: 'get', path: '/vault/connections' })) as Record<string, unknown>[];
+    const healths = new Set(all.map((c) => c.health));
+    for (const health of ['ok', 'needs_auth', 'revoked', 'needs_consent', 'pending_refresh', 'pending_confirmation', 'missing_settings', 'degraded']) {
+      assert.ok(healths.has(health), `the seed has a connection with health ${health}`);
+    }
+    for (const connection of all) assertNoUndeclaredProperties(connection);
+    for (const health of ['pending_refresh', 'degraded', 'revoked', 'ok'] as const) {
+      h.api.setHealth('contract-consumer', 'crm', 'salesforce', { health, credentials_expire_at: health === 'pending_refresh' ? h.clock.now + 86_400_000 : undefined });
+      const one = dataOf(await call(h, 'connectionsOne', 200, { method: 'get', path: '/vault/connections/crm/salesforce' }));
+      assert.equal((one as { health: string }).health, health);
+      assertNoUndeclaredProperties(one as Record<string, unknown>);
+    }
+  });
+
   it('connectionsOne: 200 and 404', async () => {
     const h = harness();
     const one = dataOf(await call(h, 'connectionsOne', 200, { method: 'get', path: '/vault/connections/crm/salesforce' }));

@@ -2,6 +2,7 @@
  * Re-reading one connection after a flow's hint. Vault JS's callbacks and the popup's return carry no trusted data:
  * each only triggers a `GET` from the Vault API, and an event fires when the API's value differs from the list's.
  */
+import { connectionChanged } from '../api/connection-changes.ts';
 import { getConnection } from '../api/connection-requests.ts';
 import { VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
@@ -43,14 +44,7 @@ export async function reread(ctx: ActionContext, connection: Connection, signal:
   }
 }
 
-/** Whether two reads of a connection show the same thing (the fields that drive its row). */
+/** Whether two reads of a connection show the same thing (the fields that drive its row and the events). */
 function sameConnection(a: Connection, b: Connection): boolean {
-  return (
-    a.state === b.state &&
-    a.enabled === b.enabled &&
-    a.integration_state === b.integration_state &&
-    a.health === b.health &&
-    a.updated_at === b.updated_at &&
-    a.name === b.name
-  );
+  return !connectionChanged(a, b) && a.name === b.name;
 }

@@ -16,9 +16,8 @@ import type { ActionContext, ActionHost, ActionResult, RunOptions } from '../act
 export interface ActionList {
   readonly connections: readonly Connection[];
   client(): VaultClient;
-  current(connection: Connection): Connection | undefined;
-  replace(connection: Connection): void;
-  remove(connection: Connection): void;
+  /** Puts a changed list in place. */
+  update(connections: Connection[]): void;
   /** Reloads the whole list (the list's own Try again). */
   load(): Promise<void>;
   /** Fires `vault-connect-error` for `error`, with `message`, the sentence the user reads. */
@@ -196,9 +195,13 @@ export class ActionsController implements ReactiveController {
     client: () => this.#list.client(),
     connections: () => this.#list.connections,
     host: () => this.#host,
-    current: (connection) => this.#list.current(connection),
-    replace: (updated) => this.#list.replace(updated),
-    remove: (connection) => this.#list.remove(connection),
+    current: (connection) => this.#list.connections.find((c) => connectionKey(c) === connectionKey(connection)),
+    replace: (updated) => {
+      const list = this.#list.connections;
+      const index = list.findIndex((c) => connectionKey(c) === connectionKey(updated));
+      if (index !== -1) this.#list.update(list.with(index, updated));
+    },
+    remove: (connection) => this.#list.update(this.#list.connections.filter((c) => connectionKey(c) !== connectionKey(connection))),
     idle: (connection) => {
       this.#pending.delete(connectionKey(connection));
       this.#host.requestUpdate();

@@ -1,22 +1,29 @@
 /**
  * Loads the list and owns it: the session and `GET /vault/connections` leave together, then `status`, `connections`,
- * `error` and `allow` hold what the view draws. Flows change a row only through `replace` and `remove`. Every load is
- * tied to an `AbortController` that `hostDisconnected()` aborts.
+ * `error` and `allow` hold what the view draws. Flows put their re-reads in place through `update` (the actions
+ * controller's `replace` and `remove`). Every load is tied to an `AbortController` that `hostDisconnected()` aborts.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DEFAULT_UNIFY_BASE_URL } from '../api/constants.ts';
-import { allowedActions, connectionKey } from '../api/connection-status.ts';
+import { allowedActions, connectionStatus } from '../api/connection-status.ts';
 import { toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import { SessionSource } from '../api/session-source.ts';
 import { VaultClient } from '../api/vault-client.ts';
 import type { AllowAction } from '../api/vocabulary.ts';
+import type { StatusDates } from '../templates/connection-row.ts';
 import { VaultConnectErrorEvent } from '../../events/vault-connect-error.ts';
 import { VaultConnectReadyEvent } from '../../events/vault-connect-ready.ts';
 import { hasPendingRedirect } from '../popup/redirect-keys.ts';
 import { loadWindowing } from './windowing.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Whether a connection's row writes a date (see `status-dates.ts`). */
+function showsDate(connection: Connection): boolean {
+  const status = connectionStatus(connection);
+  return status === 'expiring' || status === 'degraded';
+}
 
 /** What the controller reads from its element. */
 export interface ConnectionsHost extends ReactiveControllerHost, EventTarget {
@@ -44,6 +51,8 @@ export class ConnectionsController implements ReactiveController {
   allow: ReadonlySet<AllowAction> | undefined;
   /** `settings.sandbox_mode` of the session: the element shows a "Sandbox" marker. */
   sandboxMode = false;
+  /** What `expiring` and `degraded` rows write their dates with: a chunk, loaded with the first list that has one. */
+  dates: StatusDates | undefined;
 
   readonly #host: ConnectionsHost;
   readonly #listener: LoadListener;
@@ -102,18 +111,8 @@ export class ConnectionsController implements ReactiveController {
       // The windowing chunk downloads while the list is on its way, so a long list is drawn as soon as it is parsed
       // (after the reply, it came about 20 ms later at 1,000 rows); a short list loads it without using it.
       void loadWindowing().catch(() => undefined);
-      // Both start now: with a `token` the session is read at once, and the list request leaves before the first render.
-      const [session, connections] = await Promise.all([
-        this.#session.get(controller.signal),
-        this.#client.listConnections(this.#host.unifiedApi || undefined, controller.signal),
-      ]);
+      await this.#read(controller.signal);
       if (controller.signal.aborted) return;
-      const settings = session.claims.settings;
-      this.allow = allowedActions(settings?.allow_actions);
-      this.sandboxMode = settings?.sandbox_mode === true;
-      // `settings.unified_apis` shows only those unified APIs, as Apideck's own UI does; empty or absent shows all.
-      const shown = settings?.unified_apis;
-      this.connections = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
       this.#listener.reloaded();
       this.status = 'ready';
       this.#host.requestUpdate();
@@ -121,6 +120,8 @@ export class ConnectionsController implements ReactiveController {
       if (!this.#readyFired && !controller.signal.aborted) {
         this.#readyFired = true;
         this.#host.dispatchEvent(new VaultConnectReadyEvent({ connections: this.connections }));
+        // From now on the list is read again when the user comes back to the page (a chunk: the first render has no use for it).
+        void import('./freshness.ts').then(({ FreshnessController }) => new FreshnessController(this.#host, this), () => undefined);
       }
       // After the same-tab fallback the callback page brings the user back here: finish that flow (only this cheap
       // check is on the first load).
@@ -138,28 +139,58 @@ export class ConnectionsController implements ReactiveController {
     }
   }
 
+  /**
+   * Reads the list again without the skeleton: rows change in place. `false` when it did not: a load in progress, no
+   * list yet, or a failure (reported as `vault-connect-error`; the list stays as it was).
+   */
+  async reread(): Promise<boolean> {
+    if (this.status !== 'ready' || this.#load) return false;
+    const controller = (this.#load = new AbortController());
+    try {
+      await this.#read(controller.signal);
+      return !controller.signal.aborted;
+    } catch (error) {
+      if (!controller.signal.aborted) this.reportError(toVaultConnectError(error));
+      return false;
+    } finally {
+      if (this.#load === controller) this.#load = undefined;
+    }
+  }
+
+  /** The session and the list, read together; the list is put in place (the caller sets the status). */
+  async #read(signal: AbortSignal): Promise<void> {
+    // Both start now: with a `token` the session is read at once, and the list request leaves before the first render.
+    const [session, connections] = await Promise.all([
+      this.#session.get(signal),
+      this.#client.listConnections(this.#host.unifiedApi || undefined, signal),
+    ]);
+    if (signal.aborted) return;
+    const settings = session.claims.settings;
+    this.allow = allowedActions(settings?.allow_actions);
+    this.sandboxMode = settings?.sandbox_mode === true;
+    // `settings.unified_apis` shows only those unified APIs, as Apideck's own UI does; empty or absent shows all.
+    const shown = settings?.unified_apis;
+    const list = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
+    // Rows change once their dates can be written (should the chunk fail, they read their plain labels).
+    if (list.some(showsDate)) await this.#loadDates();
+    if (signal.aborted) return;
+    this.connections = list;
+    this.#host.requestUpdate();
+  }
+
+  #loadDates(): Promise<void> {
+    return import('../templates/status-dates.ts').then((dates) => void (this.dates = dates), () => undefined);
+  }
+
   find(serviceId: string, unifiedApi?: string): Connection | undefined {
     return this.connections.find((c) => c.service_id === serviceId && (!unifiedApi || c.unified_api === unifiedApi));
   }
 
-  /** The list's current value of a connection. */
-  current(connection: Connection): Connection | undefined {
-    return this.connections.find((c) => connectionKey(c) === connectionKey(connection));
-  }
-
-  /** Puts a fresh read of a connection in its place in the list. */
-  replace(updated: Connection): void {
-    const key = connectionKey(updated);
-    const index = this.connections.findIndex((c) => connectionKey(c) === key);
-    if (index === -1) return;
-    this.connections = this.connections.with(index, updated);
+  /** Puts a changed list in place: the flows' re-reads (see `ActionsController`), which change or remove one row. */
+  update(connections: Connection[]): void {
+    this.connections = connections;
     this.#host.requestUpdate();
-  }
-
-  /** Takes a connection out of the list (the Vault API no longer has it). */
-  remove(connection: Connection): void {
-    this.connections = this.connections.filter((c) => connectionKey(c) !== connectionKey(connection));
-    this.#host.requestUpdate();
+    if (!this.dates && connections.some(showsDate)) void this.#loadDates().then(() => this.#host.requestUpdate());
   }
 
   /** Fires `vault-connect-error` for `error`, with the sentence the user reads (by default the list's own). */

@@ -16,6 +16,7 @@ import { randomState } from '../popup/random-state.ts';
 import { withFlows, type Strings } from '../../i18n/en.ts';
 import type { ListStrings } from '../../i18n/en-list.ts';
 import { displayName, statusLabel, type RowActivityView } from '../templates/connection-row.ts';
+import * as statusDates from '../templates/status-dates.ts';
 import { renderRowActivity } from '../templates/row-activity.ts';
 import { confirmInDialog } from '../templates/confirm-dialog.ts';
 import { ActionsController, type ActionList, type ActionsHost } from './actions-controller.ts';
@@ -153,7 +154,7 @@ export class RowInteractions {
     const services = this.#services;
     if (result.kind === 'updated') {
       const { connection } = result;
-      const status = statusLabel(this.#strings(), connection, connectionStatus(connection), services.dateLocale());
+      const status = statusLabel(this.#strings(), connection, connectionStatus(connection), statusDates, services.dateLocale());
       services.announce(withStatus ? `${message(name)}. ${status}` : message(name));
     } else if (result.kind === 'deleted') services.announce(this.#strings().announce.disconnected(name));
     else if (result.kind === 'failed') services.announce(this.#describe(result.error));

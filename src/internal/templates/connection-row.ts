@@ -7,6 +7,7 @@ import { connectionStatus, rowActions, safeImageUrl, STATUS_TONES, type RowButto
 import type { Connection } from '../api/schemas.ts';
 import type { AllowAction, ConnectionStatus } from '../api/vocabulary.ts';
 import type { ListStrings } from '../../i18n/en-list.ts';
+import type * as statusDates from './status-dates.ts';
 
 /**
  * What a row shows of its actions, drawn by the interactions chunk (`row-activity.ts`) once a row action ran: the
@@ -28,6 +29,8 @@ export interface RowContext {
   readonly allow: ReadonlySet<AllowAction> | undefined;
   readonly activity: RowActivityView | undefined;
   readonly hidden: boolean;
+  /** The dates rows with an `expiring` or `degraded` status speak of, once their chunk is in. */
+  readonly dates: StatusDates | undefined;
   /** The language dates are written in (the strings'). */
   readonly dateLocale: string;
 }
@@ -57,31 +60,18 @@ function actionButton(action: RowButtonAction, label: string, text: string, busy
     type="button" data-action=${action} aria-label=${label} ?disabled=${busy}>${text}</button>`;
 }
 
-/** A moment (Unix milliseconds) in `locale`, or `undefined` for none (0, absent) or one a `Date` cannot hold. */
-function formatMoment(ms: number | null | undefined, locale: string, options: Intl.DateTimeFormatOptions): string | undefined {
-  const date = new Date(ms || NaN);
-  return ms && ms > 0 && !Number.isNaN(date.valueOf()) ? new Intl.DateTimeFormat(locale, options).format(date) : undefined;
-}
+/** The `status-dates.ts` chunk, once a list with an `expiring` or `degraded` row loaded it. */
+export type StatusDates = typeof statusDates;
 
-/** The day of a moment, with its year when that is not this year's. */
-function dayOf(ms: number): Intl.DateTimeFormatOptions {
-  return { day: 'numeric', month: 'long', ...(new Date(ms).getFullYear() !== new Date().getFullYear() ? { year: 'numeric' } : {}) };
-}
-
-/** A row's badge text: the status's label, or for `expiring` the date to reconnect before. */
-export function statusLabel(strings: ListStrings, connection: Connection, status: ConnectionStatus, dateLocale: string): string {
-  const expires = connection.credentials_expire_at;
-  const date = status === 'expiring' && expires ? formatMoment(expires, dateLocale, dayOf(expires)) : undefined;
-  return date ? strings.expiresOn(date) : strings.status[status];
-}
-
-/** Under a `degraded` row: since when the provider has not answered (the time, and the day unless it is today). */
-function degradedLine(strings: ListStrings, connection: Connection, dateLocale: string): string | undefined {
-  const since = connection.last_downstream_error_at;
-  if (!since) return undefined;
-  const today = new Date(since).toDateString() === new Date().toDateString();
-  const time = formatMoment(since, dateLocale, { ...(today ? {} : dayOf(since)), hour: 'numeric', minute: '2-digit' });
-  return time && strings.degradedSince(time);
+/** A row's badge text: the status's label, or for `expiring` the day to reconnect before (once the dates are in). */
+export function statusLabel(
+  strings: ListStrings,
+  connection: Connection,
+  status: ConnectionStatus,
+  dates: StatusDates | undefined,
+  lang: string,
+): string {
+  return (status === 'expiring' && dates?.expiringLabel(strings, connection, lang)) || strings.status[status];
 }
 
 export function renderConnectionRow(connection: Connection, key: string, ctx: RowContext): TemplateResult {
@@ -96,7 +86,7 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
     status === 'needs_configuration'
       ? strings.needsConfigurationHint
       : status === 'degraded'
-        ? degradedLine(strings, connection, ctx.dateLocale)
+        ? ctx.dates?.degradedLine(strings, connection, ctx.dateLocale)
         : undefined;
   // The image is always there (hidden without a URL) and the tag line always a span: no nested template per row.
   return html`
@@ -110,7 +100,7 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
         ${note ? html`<span class="hint">${note}</span>` : nothing}
         ${activity?.error ?? nothing}
       </span>
-      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dateLocale)}</span>
+      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dates, ctx.dateLocale)}</span>
       <span part="actions" class="actions">
         ${activity?.progress ?? nothing}
         ${buttons.actions.map((action) =>

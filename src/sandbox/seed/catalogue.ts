@@ -3,7 +3,7 @@
  * connection state, an integration that needs configuration, a disabled connection and every auth type the element
  * handles. Pure data; `seed.ts` turns each definition into a `Connection`.
  */
-import type { AuthType, ConnectionState, IntegrationState, OAuthGrantType } from '../../internal/api/vocabulary.ts';
+import type { AuthType, ConnectionHealth, ConnectionState, IntegrationState, OAuthGrantType } from '../../internal/api/vocabulary.ts';
 import type { FormField, SeedUnifiedApi } from './connection.ts';
 import { apiKeyField, clientIdField, clientSecretField, field, passwordField, usernameField } from './form-fields.ts';
 
@@ -26,6 +26,11 @@ export interface ConnectorDefinition {
   metadata?: Record<string, unknown> | null;
   settings_required_for_authorization?: string[];
   configurable_resources?: string[];
+  /**
+   * The health Apideck reports beyond the one its state gives (a refresh that keeps failing, a revoked grant, a provider
+   * that does not answer); the seed dates it from the moment it is made (see `seed.ts`).
+   */
+  health?: ConnectionHealth;
 }
 
 export const CONNECTORS: readonly ConnectorDefinition[] = [
@@ -327,5 +332,98 @@ export const CONNECTORS: readonly ConnectorDefinition[] = [
     oauth_grant_type: 'authorization_code',
     state: 'added',
     settings: {},
+  },
+  // Connections whose health tells more than their state: one for each status the element draws from it.
+  {
+    service_id: 'attio',
+    name: 'Attio',
+    tag_line: 'The CRM for the next era: powerful, flexible and built around your data.',
+    unified_api: 'crm',
+    website: 'https://attio.com',
+    color: '#266DF0',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'callable',
+    settings: {},
+    health: 'needs_auth',
+  },
+  {
+    service_id: 'copper',
+    name: 'Copper',
+    tag_line: 'The CRM for people who live in Google Workspace.',
+    unified_api: 'crm',
+    website: 'https://www.copper.com',
+    color: '#F25B3C',
+    auth_type: 'apiKey',
+    state: 'callable',
+    form_fields: [apiKeyField(), field('user_email', 'User email', { type: 'email' })],
+    settings: { api_key: 'revoked-sandbox-key', user_email: 'ops@acme.example' },
+    health: 'revoked',
+  },
+  {
+    service_id: 'freshbooks',
+    name: 'FreshBooks',
+    tag_line: 'Accounting software that makes billing painless for small businesses.',
+    unified_api: 'accounting',
+    website: 'https://www.freshbooks.com',
+    color: '#0075DD',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'callable',
+    settings: {},
+    health: 'pending_refresh',
+  },
+  {
+    service_id: 'netsuite',
+    name: 'NetSuite',
+    tag_line: 'The cloud business system for finance, operations and commerce.',
+    unified_api: 'accounting',
+    website: 'https://www.netsuite.com',
+    color: '#125580',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'callable',
+    settings: {},
+    health: 'degraded',
+  },
+  {
+    service_id: 'deel',
+    name: 'Deel',
+    tag_line: 'Hire, pay and manage anyone, anywhere.',
+    unified_api: 'hris',
+    website: 'https://www.deel.com',
+    color: '#15357A',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'authorized',
+    settings: {},
+    health: 'pending_confirmation',
+  },
+  {
+    service_id: 'ashby',
+    name: 'Ashby',
+    tag_line: 'The all-in-one recruiting platform for ambitious teams.',
+    unified_api: 'ats',
+    website: 'https://www.ashbyhq.com',
+    color: '#5A4FCF',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'callable',
+    settings: {},
+    health: 'needs_consent',
+  },
+  {
+    service_id: 'onedrive',
+    name: 'OneDrive',
+    tag_line: 'Save, share and open your files from anywhere.',
+    unified_api: 'file-storage',
+    website: 'https://www.microsoft.com/microsoft-365/onedrive',
+    color: '#0364B8',
+    auth_type: 'oauth2',
+    oauth_grant_type: 'authorization_code',
+    state: 'callable',
+    form_fields: [field('drive_id', 'Drive ID')],
+    settings: { drive_id: '' },
+    health: 'missing_settings',
   },
 ];

@@ -91,8 +91,12 @@ export interface Connection {
   configurable_resources: string[];
   has_guide: boolean;
   health: ConnectionHealth;
-  /** When the last background token refresh failed (ms); only on a connection whose refresh failed. */
-  last_refresh_failed_at?: number;
+  /** Unix ms when the credentials go if refreshing keeps failing; 0: no retention window. */
+  credentials_expire_at: number;
+  /** Unix ms of the last failed token refresh; 0: none. */
+  last_refresh_failed_at: number;
+  /** Unix ms of the provider's last 502/504; 0: none (the connection stays callable, `health` reads `degraded`). */
+  last_downstream_error_at: number;
   created_at: number;
   updated_at: number | null;
 }

@@ -3,6 +3,7 @@
  * before it can be authorized or changed, the state credentials lead to, how settings merge, and how a record is shown
  * in a reply (`health` and form field values derived).
  */
+import type { ConnectionHealth } from '../../internal/api/vocabulary.ts';
 import type { Connection } from '../seed/connection.ts';
 import { deriveHealth, missingAuthorizationSettings, missingRequiredSettings, syncFormFieldValues } from '../seed/rules.ts';
 import { unprocessable } from './errors.ts';
@@ -31,6 +32,11 @@ export interface ConnectionRecord {
   refreshFailedAt?: number;
   /** What the last webhook said about the connection, to tell which events a change causes. */
   notified?: { state: Connection['state']; enabled: boolean; health: Connection['health'] };
+  /**
+   * A health Apideck reports beyond the one the state gives (seeded, or set with `POST /__sandbox/health/…`), until
+   * the connection is authorized again, its settings are completed or it is disconnected.
+   */
+  forcedHealth?: ConnectionHealth | undefined;
 }
 
 /** A connector as it is before anyone connects it: `available`, no settings, enabled. */
@@ -40,6 +46,7 @@ export function pristineForm(seeded: Connection): Connection {
   fresh.settings = null;
   fresh.metadata = null;
   fresh.enabled = true;
+  fresh.credentials_expire_at = fresh.last_refresh_failed_at = fresh.last_downstream_error_at = 0;
   return fresh;
 }
 
@@ -113,9 +120,13 @@ export function presentForReply(record: ConnectionRecord): Connection {
   return copy;
 }
 
-/** `health` as Apideck shows it: awaiting confirmation, then the token refresh, then what the state implies. */
+/**
+ * `health` as Apideck shows it: awaiting confirmation, then a health set on the connection (seeded or by the sandbox's
+ * health control), then the token refresh, then what the state implies.
+ */
 export function healthOf(record: ConnectionRecord, connection: Connection = record.connection): Connection['health'] {
   if (record.pendingConfirmation) return 'pending_confirmation';
+  if (record.forcedHealth) return record.forcedHealth;
   if (record.refresh === 'failed') return 'needs_auth';
   if (record.refresh === 'queued') return 'pending_refresh';
   return deriveHealth(connection);

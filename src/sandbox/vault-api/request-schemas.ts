@@ -1,6 +1,6 @@
 /** The Vault API's request bodies, written from the OpenAPI spec; `parseWith()` (errors.ts) turns a failure into a 400. */
 import * as z from 'zod';
-import { ALLOW_ACTIONS } from '../../internal/api/vocabulary.ts';
+import { ALLOW_ACTIONS, CONNECTION_HEALTH } from '../../internal/api/vocabulary.ts';
 
 const record = z.record(z.string(), z.unknown());
 
@@ -73,3 +73,10 @@ export const TokenSchema = z.strictObject({});
 
 /** `ConfirmConnection`. */
 export const ConfirmSchema = z.looseObject({ confirm_token: z.string().min(1) });
+
+/** The sandbox's own `POST /__sandbox/health/{unified_api}/{service_id}`: a health and, optionally, its timestamps (Unix ms). */
+export const HealthControlSchema = z.strictObject({
+  health: z.enum(CONNECTION_HEALTH),
+  credentials_expire_at: z.number().int().nonnegative().optional(),
+  last_downstream_error_at: z.number().int().nonnegative().optional(),
+});

@@ -3,9 +3,11 @@
  * `state` of every `authorize_url` handed out, and the confirm tokens of CSRF-protected authorizations.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { ConnectionHealth } from '../../internal/api/vocabulary.ts';
 import { randomState } from '../../internal/popup/random-state.ts';
-import { seedCatalogue, seedConnections } from '../seed.ts';
-import { VaultApiError, connectionNotFound } from './errors.ts';
+import { healthTimestamps, seedCatalogue, seedConnections } from '../seed.ts';
+import { deriveHealth } from '../seed/rules.ts';
+import { VaultApiError, connectionNotFound, unprocessable } from './errors.ts';
 import type { VaultEventType } from '../../server/webhooks/events.ts';
 import { type ConnectionRecord, credentialedState, healthOf, isOAuth, pristineForm, requireAuthorizable } from './records.ts';
 
@@ -23,6 +25,13 @@ interface PendingConfirm {
 }
 
 const CONFIRM_TOKEN_TTL_MS = 30 * 60 * 1000;
+
+/** What `POST /__sandbox/health/…` sets: a health, and the timestamps that go with it (by default dated from now). */
+export interface HealthInput {
+  health: ConnectionHealth;
+  credentials_expire_at?: number | undefined;
+  last_downstream_error_at?: number | undefined;
+}
 
 export interface ConnectionStoreOptions {
   vaultApiUrl: string;
@@ -85,6 +94,7 @@ export class ConnectionStore {
     const connection = this.#catalogue().build(id, {
       vaultApiUrl: this.#options.vaultApiUrl,
       applicationId: this.#options.applicationId,
+      now: this.#options.now(),
       authorizeState: (unifiedApi, serviceId) => {
         const state = randomState();
         this.#authorizeStates.set(state, { consumerId, unifiedApi, serviceId });
@@ -98,6 +108,7 @@ export class ConnectionStore {
       pristine: structuredClone(connection),
       credentials: connection.state === 'callable' && isOAuth(connection) ? { access_token: 'seeded' } : undefined,
       pendingConfirmation: false,
+      forcedHealth: connection.health === deriveHealth(connection) ? undefined : connection.health,
     };
     record.notified = { state: connection.state, enabled: connection.enabled, health: healthOf(record) };
     return record;
@@ -174,6 +185,7 @@ export class ConnectionStore {
 
   /** A refresh of the connection's token failed at the provider: `health: needs_auth`, `token_refresh.failed`. */
   failRefresh(record: ConnectionRecord): void {
+    record.forcedHealth = undefined;
     record.refresh = 'failed';
     record.refreshFailedAt = this.#options.now();
     this.touch(record, ['vault.connection.token_refresh.failed']);
@@ -192,18 +204,23 @@ export class ConnectionStore {
     record.credentials = { access_token: randomBytes(24).toString('base64url'), refresh_token: randomBytes(24).toString('base64url') };
     this.clearRefresh(record);
     record.pendingConfirmation = false;
+    this.clearHealth(record);
     connection.state = credentialedState(connection);
     this.touch(record);
   }
 
-  /** The CSRF-protected variant: credentials stored unconfirmed, not callable until `confirm()` with the token. */
+  /**
+   * The CSRF-protected variant: credentials stored unconfirmed, not callable until `confirm()` with the token. The
+   * provider has authorized it, so it reads `authorized` (with `health: pending_confirmation`) meanwhile.
+   */
   issueConfirmToken(consumerId: string, record: ConnectionRecord): string {
     const connection = record.connection;
     requireAuthorizable(connection);
     record.credentials = { access_token: randomBytes(24).toString('base64url') };
     this.clearRefresh(record);
     record.pendingConfirmation = true;
-    connection.state = 'added';
+    this.clearHealth(record);
+    connection.state = 'authorized';
     this.touch(record);
     const token = randomUUID();
     this.#pendingConfirms.set(token, { consumerId, connectionId: connection.id, expiresAt: this.#options.now() + CONFIRM_TOKEN_TTL_MS });
@@ -218,8 +235,35 @@ export class ConnectionStore {
     this.#pendingConfirms.delete(confirmToken);
     if (pending.expiresAt <= this.#options.now() || !record.pendingConfirmation) throw invalid;
     record.pendingConfirmation = false;
+    this.clearHealth(record);
     record.connection.state = credentialedState(record.connection);
     this.touch(record);
+  }
+
+  /**
+   * Puts a connection that was authorized (`callable` or `authorized`) in a health state, as Apideck reports after
+   * failed refreshes, a revoked grant or a provider that stops answering; `ok` clears it. A 422 for any other state.
+   */
+  setHealth(record: ConnectionRecord, input: HealthInput): void {
+    const connection = record.connection;
+    if (connection.state !== 'callable' && connection.state !== 'authorized') {
+      throw unprocessable('Not authorized', `${connection.name} is ${connection.state}: only a connection that was authorized has a health to set.`);
+    }
+    this.clearRefresh(record);
+    this.clearHealth(record);
+    if (input.health !== 'ok') {
+      record.forcedHealth = input.health;
+      Object.assign(connection, healthTimestamps(input.health, this.#options.now()));
+      if (input.credentials_expire_at !== undefined) connection.credentials_expire_at = input.credentials_expire_at;
+      if (input.last_downstream_error_at !== undefined) connection.last_downstream_error_at = input.last_downstream_error_at;
+    }
+    this.touch(record);
+  }
+
+  /** Back to the health the state gives, with no failure on record. */
+  clearHealth(record: ConnectionRecord): void {
+    record.forcedHealth = undefined;
+    record.connection.credentials_expire_at = record.connection.last_refresh_failed_at = record.connection.last_downstream_error_at = 0;
   }
 
   /** DELETE: back to the seeded connector, unconnected, its credentials and confirm tokens gone. */
@@ -229,6 +273,7 @@ export class ConnectionStore {
     record.credentials = undefined;
     this.clearRefresh(record);
     record.pendingConfirmation = false;
+    record.forcedHealth = undefined;
     for (const [token, pending] of this.#pendingConfirms) {
       if (pending.consumerId === consumerId && pending.connectionId === fresh.id) this.#pendingConfirms.delete(token);
     }

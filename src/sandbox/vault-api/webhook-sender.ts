@@ -58,7 +58,9 @@ export function createWebhookSender(options: WebhookSenderOptions) {
       updated_at: toIso(connection.updated_at),
       state: connection.state,
       health: connection.health,
-      ...(connection.last_refresh_failed_at !== undefined ? { last_refresh_failed_at: toIso(connection.last_refresh_failed_at) } : {}),
+      // As the spec says: only present while a retention window is active, and once a refresh has failed.
+      ...(connection.credentials_expire_at > 0 ? { credentials_expire_at: toIso(connection.credentials_expire_at) } : {}),
+      ...(connection.last_refresh_failed_at > 0 ? { last_refresh_failed_at: toIso(connection.last_refresh_failed_at) } : {}),
     };
   }
 

@@ -60,6 +60,9 @@ export function connectionRoutes({ authenticate, store }: RouteContext): Route[]
     } else if (!record.pendingConfirmation && (connection.state === 'authorized' || connection.state === 'callable')) {
       connection.state = credentialedState(connection);
     }
+    // New credentials (an API key entered again) or the settings that were missing put the health right.
+    const refreshed = !isOAuth(connection) || (record.forcedHealth === 'missing_settings' && missingRequiredSettings(connection).length === 0);
+    if (settingsChanged && refreshed) store.clearHealth(record);
     store.touch(record);
     return ok(present(record));
   }

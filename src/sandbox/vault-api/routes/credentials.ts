@@ -65,6 +65,7 @@ export function credentialRoutes({ authenticate, store, faults, onImport, now }:
     }
     if (body.metadata !== undefined) connection.metadata = body.metadata;
     record.pendingConfirmation = false;
+    store.clearHealth(record);
     if (refreshQueued) store.queueRefresh(record);
     store.touch(record, refreshQueued ? ['vault.connection.token_refresh.pending'] : []);
     onImport?.(consumerId, connection.id);
@@ -90,6 +91,7 @@ export function credentialRoutes({ authenticate, store, faults, onImport, now }:
     }
     record.credentials = { access_token: randomBytes(24).toString('base64url') };
     record.pendingConfirmation = false;
+    store.clearHealth(record);
     connection.state = 'callable';
     store.touch(record);
     return ok(present(record));
