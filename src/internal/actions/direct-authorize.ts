@@ -5,12 +5,12 @@
  * `POST …/confirm`.
  */
 import { confirmConnection } from '../api/connection-requests.ts';
-import { VaultConnectError } from '../api/errors.ts';
+import { toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { CallbackMessage } from '../popup/callback-message.ts';
 import type { MatchResult, MessageProvenance } from '../popup/callback-listener.ts';
 import { isSecureUrl } from '../api/url-rules.ts';
-import { refreshed } from './connection-refresh.ts';
+import { refreshAfterHint, refreshed } from './connection-refresh.ts';
 import type { ActionContext, ActionResult } from './types.ts';
 
 /**
@@ -62,7 +62,26 @@ export async function finishDirect(
     });
   }
   if (fragment.confirm_token && fragment.nonce === nonce && (!fragment.service_id || fragment.service_id === connection.service_id)) {
-    await confirmConnection(ctx.client(), connection.unified_api, connection.service_id, fragment.confirm_token, signal);
+    return completeConfirmation(ctx, connection, fragment.confirm_token, signal);
   }
+  return refreshed(ctx, connection, signal);
+}
+
+/**
+ * `POST …/confirm` with the token, then the connection re-read. Should it fail in a way a new attempt may fix (the
+ * network, a 5xx), the element holds the token for the row's Try again; either way the row shows what the API says
+ * meanwhile (`pending_confirmation`).
+ */
+export async function completeConfirmation(ctx: ActionContext, connection: Connection, token: string, signal: AbortSignal): Promise<ActionResult> {
+  try {
+    await confirmConnection(ctx.client(), connection.unified_api, connection.service_id, token, signal);
+  } catch (thrown) {
+    const error = toVaultConnectError(thrown);
+    if (error.code === 'aborted') throw error;
+    ctx.holdConfirmation(connection, error.retryable ? token : undefined);
+    await refreshAfterHint(ctx, connection, signal).catch(() => undefined);
+    throw error;
+  }
+  ctx.holdConfirmation(connection, undefined);
   return refreshed(ctx, connection, signal);
 }

@@ -11,6 +11,7 @@ import type { RowAction } from '../api/vocabulary.ts';
 import { VaultConnectionChangeEvent } from '../../events/vault-connection-change.ts';
 import { VaultConnectionDeleteEvent } from '../../events/vault-connection-delete.ts';
 import { reread } from './connection-refresh.ts';
+import { completeConfirmation } from './direct-authorize.ts';
 import { openInModal } from './modal-action.ts';
 import type { ActionContext, ActionResult, RunOptions } from './types.ts';
 
@@ -59,7 +60,8 @@ export async function performAction(
         : popupActions.runPopupAction(ctx, connection, popupOptions, signal);
     }
     case 'retry':
-      return { kind: 'unchanged' };
+      // The only action a row's Try again runs here: a confirmation that failed, with the token the element holds.
+      return options.confirmToken ? completeConfirmation(ctx, connection, options.confirmToken, signal) : { kind: 'unchanged' };
   }
 }
 

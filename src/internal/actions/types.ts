@@ -29,6 +29,8 @@ export interface RunOptions {
   resume?: { pending: PendingRedirect; result: RedirectResult };
   /** The popup reads closed while the flow still listens for its result (see `runPopupFlow`). */
   onClosed?: () => void;
+  /** `retry` of a confirmation that failed: the `confirm_token` the element holds for the row. */
+  confirmToken?: string;
 }
 
 /** The element's settings an action reads, and where it dispatches the contract's events. */
@@ -53,4 +55,9 @@ export interface ActionContext {
   remove(connection: Connection): void;
   /** The row stops showing progress (the user now works in a modal). */
   idle(connection: Connection): void;
+  /**
+   * Keeps a connection's `confirm_token` (in memory, for its 30 minutes) after its confirmation failed in a way a new
+   * attempt may fix, so the row can complete it; `undefined` lets it go.
+   */
+  holdConfirmation(connection: Connection, token: string | undefined): void;
 }

@@ -10,6 +10,7 @@ import { toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { VaultClient } from '../api/vault-client.ts';
 import type { RowAction } from '../api/vocabulary.ts';
+import { warnDeveloper } from '../actions/developer-warnings.ts';
 import type { ActionContext, ActionHost, ActionResult, RunOptions } from '../actions/types.ts';
 
 /** The list the actions change: the connections controller, through its methods. */
@@ -39,6 +40,9 @@ export interface RowActivity {
 /** Actions that open a flow (a modal or popup): one at a time per element. */
 const FLOW_ACTIONS: ReadonlySet<RowAction> = new Set(['connect', 'settings', 'reconnect']);
 
+/** How long Apideck honours a `confirm_token` (30 minutes): the element holds one no longer. */
+const CONFIRM_TOKEN_LIFETIME_MS = 30 * 60_000;
+
 const loadRowActions = () => import('../actions/row-actions.ts');
 
 export class ActionsController implements ReactiveController {
@@ -50,8 +54,13 @@ export class ActionsController implements ReactiveController {
   readonly #pending = new Map<string, RowAction>();
   /** The last failure per connection key, shown in its row until the next action on it. */
   readonly #rowErrors = new Map<string, VaultConnectError>();
-  /** Rows whose popup the browser blocked (or that read closed): the action to retry and how many times. */
+  /**
+   * Rows whose flow a fresh attempt may fix (a popup the browser blocked or that read closed, a Vault modal that never
+   * came up, a confirmation that failed): the action to retry and how many times the popup was blocked.
+   */
   readonly #blocked = new Map<string, { action: RowAction; count: number }>();
+  /** `confirm_token`s whose confirmation failed in a way a new attempt may fix, with when they stop working. */
+  readonly #confirmations = new Map<string, { token: string; until: number }>();
   readonly #actions = new Set<AbortController>();
   #flow: AbortController | undefined;
   #popup: Window | undefined;
@@ -76,9 +85,17 @@ export class ActionsController implements ReactiveController {
     return { pending: this.#pending.get(key), error: this.#rowErrors.get(key), blocked: this.#blocked.get(key)?.count ?? 0 };
   }
 
-  /** The action a row's `retry` starts again, when its popup was blocked or read closed. */
+  /** The action a row's `retry` starts again, when its popup was blocked or read closed, or its modal failed. */
   blockedAction(connection: Connection): RowAction | undefined {
     return this.#blocked.get(connectionKey(connection))?.action;
+  }
+
+  /** The `confirm_token` the element holds for a row whose confirmation failed, while it still works. */
+  heldConfirmation(connection: Connection): string | undefined {
+    const key = connectionKey(connection);
+    const held = this.#confirmations.get(key);
+    if (held && held.until <= Date.now()) this.#confirmations.delete(key);
+    return this.#confirmations.get(key)?.token;
   }
 
   /** A new list replaced the old one: its rows' errors are moot. */
@@ -103,7 +120,7 @@ export class ActionsController implements ReactiveController {
       return { kind: 'unchanged' };
     }
     const key = connectionKey(connection);
-    if (opensFlow) this.#blocked.delete(key);
+    if (opensFlow || action === 'retry') this.#blocked.delete(key);
     this.#popup = options.popup;
     const controller = new AbortController();
     this.#actions.add(controller);
@@ -126,6 +143,9 @@ export class ActionsController implements ReactiveController {
         return { kind: 'aborted' };
       }
       this.#rowErrors.set(key, error);
+      // A Vault modal that never came up (or was blocked), or a confirmation that failed: the row offers Try again.
+      const modalFailed = opensFlow && (options.plan ?? 'modal') === 'modal' && (error.code === 'network_error' || error.code === 'blocked_by_policy');
+      if (modalFailed || this.#confirmations.has(key)) this.#blocked.set(key, { action, count: 1 });
       this.#list.reportError(error, this.#describe(error));
       return { kind: 'failed', error };
     } finally {
@@ -181,6 +201,7 @@ export class ActionsController implements ReactiveController {
     this.#blocked.set(key, { action, count: 1 });
     this.#rowErrors.set(key, error);
     this.#host.requestUpdate();
+    warnDeveloper(this.#host, 'popup_severed');
     return error;
   }
 
@@ -205,6 +226,11 @@ export class ActionsController implements ReactiveController {
     idle: (connection) => {
       this.#pending.delete(connectionKey(connection));
       this.#host.requestUpdate();
+    },
+    holdConfirmation: (connection, token) => {
+      const key = connectionKey(connection);
+      if (token) this.#confirmations.set(key, { token, until: Date.now() + CONFIRM_TOKEN_LIFETIME_MS });
+      else this.#confirmations.delete(key);
     },
   };
 }

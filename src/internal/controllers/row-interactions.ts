@@ -9,6 +9,7 @@ import { connectionKey, connectionStatus } from '../api/connection-status.ts';
 import { describeError, toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { OpenMode, RowAction } from '../api/vocabulary.ts';
+import { warnDeveloper } from '../actions/developer-warnings.ts';
 import { planOpen } from '../actions/open-plan.ts';
 import type { ActionResult } from '../actions/types.ts';
 import { openPopup } from '../popup/open-popup.ts';
@@ -105,6 +106,12 @@ export class RowInteractions {
         break;
       }
       case 'retry': {
+        const confirmToken = this.actions.heldConfirmation(connection);
+        if (confirmToken) {
+          this.#services.announce(strings.progress.retry);
+          this.#announceResult(await this.actions.run(connection, 'retry', { confirmToken }), name, strings.announce.changed, true);
+          break;
+        }
         const blocked = this.actions.blockedAction(connection);
         if (!blocked) {
           await this.#list.load();
@@ -135,6 +142,7 @@ export class RowInteractions {
       } catch (thrown) {
         const error = toVaultConnectError(thrown);
         actions.popupBlocked(connection, action, error);
+        warnDeveloper(this.#host, 'popup_blocked');
         this.#services.announce(this.#describe(error));
         await this.#focusRowButton(key, 'retry');
         return;

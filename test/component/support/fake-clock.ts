@@ -1,33 +1,32 @@
 /**
- * Time and visibility under the tests' control, so nothing waits for real: `performance.now()` moves only by `tick`,
- * and, with `holdTimeoutsFrom`, every timeout at least that long waits for `tick` too (shorter ones, such as the tests'
- * own polling and Lit's, run as usual). `setVisibility` makes the page read hidden or visible and says so with
- * `visibilitychange`, as a tab switch does.
+ * Time and visibility under the tests' control, so nothing waits for real: `performance.now()` moves on by `tick` (on
+ * top of real time), and the timeouts `holdTimeouts` picks (by their delay) wait for `tick` alone; the others, such as
+ * the tests' own polling and Lit's, run as usual. `setVisibility` makes the page read hidden or visible and says so
+ * with `visibilitychange`, as a tab switch does.
  */
 
 export interface FakeClock {
-  /** Moves the clock on: `performance.now()` by `ms`, and held timeouts that fall due run, in order. */
+  /** Moves the clock on by `ms`: `performance.now()`, and the held timeouts that fall due run, in order. */
   tick(ms: number): void;
   /** How many held timeouts are waiting. */
   pending(): number;
   restore(): void;
 }
 
-export function installFakeClock(options: { holdTimeoutsFrom?: number } = {}): FakeClock {
-  const holdFrom = options.holdTimeoutsFrom ?? Infinity;
+export function installFakeClock(options: { holdTimeouts?: (delay: number) => boolean } = {}): FakeClock {
+  const hold = options.holdTimeouts ?? (() => false);
   const realNow = performance.now.bind(performance);
   const realSetTimeout = window.setTimeout.bind(window);
   const realClearTimeout = window.clearTimeout.bind(window);
-  const start = realNow();
   let offset = 0;
   let nextId = -1;
   const held = new Map<number, { due: number; run: () => void }>();
 
   performance.now = () => realNow() + offset;
   window.setTimeout = ((handler: TimerHandler, delay = 0, ...args: unknown[]): number => {
-    if (delay < holdFrom || typeof handler !== 'function') return realSetTimeout(handler, delay, ...args);
+    if (!hold(delay) || typeof handler !== 'function') return realSetTimeout(handler, delay, ...args);
     const id = nextId--;
-    held.set(id, { due: realNow() - start + offset + delay, run: () => (handler as (...a: unknown[]) => void)(...args) });
+    held.set(id, { due: offset + delay, run: () => (handler as (...a: unknown[]) => void)(...args) });
     return id;
   }) as typeof window.setTimeout;
   window.clearTimeout = ((id?: number) => {
@@ -38,8 +37,7 @@ export function installFakeClock(options: { holdTimeoutsFrom?: number } = {}): F
   return {
     tick(ms) {
       offset += ms;
-      const now = realNow() - start + offset;
-      const due = [...held].filter(([, timer]) => timer.due <= now).sort((a, b) => a[1].due - b[1].due);
+      const due = [...held].filter(([, timer]) => timer.due <= offset).sort((a, b) => a[1].due - b[1].due);
       for (const [id, timer] of due) {
         if (held.delete(id)) timer.run();
       }

@@ -459,12 +459,23 @@ export function announcement(el: VaultConnect): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // A fake embedded Vault
 
+/**
+ * A stand-in for `@apideck/vault-js`: records what it was opened with and closed. It calls `onReady` once opened, as the
+ * contract asks of every modal, unless made with `{ ready: false }` (a frame that never loads); then the test calls
+ * `last.onReady()` itself, or lets the element give up on it.
+ */
 export class FakeVaultModal implements VaultModal {
   readonly opened: VaultModalOptions[] = [];
   closed = 0;
+  readonly #ready: boolean;
+
+  constructor(options: { ready?: boolean } = {}) {
+    this.#ready = options.ready ?? true;
+  }
 
   open(options: VaultModalOptions): void {
     this.opened.push(options);
+    if (this.#ready) queueMicrotask(() => options.onReady?.());
   }
 
   close(): void {
