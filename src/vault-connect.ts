@@ -20,8 +20,9 @@ import { styles } from './vault-connect.styles.ts';
  * `el.strings = { action: { connect: 'Link' }, errors: { network_error: 'Offline?' }, vaultre: { group: 'Property' } }`.
  * Dates are formatted with `Intl`; the layout follows the page's writing direction (`dir="rtl"`).
  *
- * Theming: every default colour is `light-dark(light, dark)`, so `theme` (`light`, `dark`, or `auto` following
- * `prefers-color-scheme`) needs no second palette. Set any `--vc-*` property on the element or on any ancestor (design
+ * Theming: every default colour is `light-dark(light, dark)`, so `theme` (`light`, `dark`, or `auto` following the
+ * page's `color-scheme`: light on a page that declares none, the browser's preference on one that declares
+ * `light dark`) needs no second palette. Set any `--vc-*` property on the element or on any ancestor (design
  * tokens on `:root` reach it; the closest value wins); use `light-dark()` there to give both.
  *
  * @tagname vault-connect
@@ -29,8 +30,9 @@ import { styles } from './vault-connect.styles.ts';
  * disconnect each one.
  *
  * @event vault-connect-ready - `{connections}`: the first list has rendered.
- * @event vault-connection-change - `{connection}`: a connection changed; the value is re-read from the Vault API.
- * @event vault-connection-delete - `{connection}`: a connection was disconnected.
+ * @event vault-connection-change - `{connection}`: a connection changed or is new; the value is re-read from the
+ *   Vault API (after a flow, or when the list is read again as the user comes back to the page).
+ * @event vault-connection-delete - `{connection}`: a connection was disconnected, or is gone from the list.
  * @event vault-connect-error - `{code, message, retryable}`: something failed.
  * @event vaultre-connect - `{result}`: VaultRE is connected; `result` is the host backend's reply to the code exchange.
  *
@@ -141,7 +143,10 @@ export class VaultConnect extends LitElement {
   /** A session JWT given directly, instead of `session-url`. */
   token: string | undefined;
 
-  /** The embedded-Vault implementation (`{open, close}`); default `@apideck/vault-js`, loaded lazily. */
+  /**
+   * The embedded-Vault implementation (`{open, close}`); default `@apideck/vault-js`, loaded lazily. One of your own
+   * must call `options.onReady` once its UI is up: the element gives up on a modal that is not ready within 10 s.
+   */
   vaultModal: VaultModal | undefined;
 
   /**
@@ -211,7 +216,10 @@ export class VaultConnect extends LitElement {
    */
   strings: StringOverrides | undefined;
 
-  /** `auto` (default, follows `prefers-color-scheme`), `light`, `dark`. */
+  /**
+   * `auto` (default: follows the page's `color-scheme`, so a page that declares none stays light and one that declares
+   * `light dark` follows the browser's preference), `light`, `dark`.
+   */
   theme: Theme = 'auto';
 
   protected override willUpdate(changed: PropertyValues<this>): void {

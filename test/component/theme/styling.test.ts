@@ -1,5 +1,6 @@
 /**
- * Theming: `theme="light|dark|auto"` (auto following an emulated `prefers-color-scheme`), custom properties set by the
+ * Theming: `theme="light|dark|auto"` (auto following the page's `color-scheme`, and through it an emulated
+ * `prefers-color-scheme`), custom properties set by the
  * host page, `::part()` on every documented part, and the documentation (`custom-elements.json`, generated from the
  * class JSDoc) matching what the styles declare and the templates render.
  */
@@ -124,21 +125,57 @@ describe('<vault-connect> theme', () => {
     expect(luminance(dark.text)).to.be.greaterThan(luminance(dark.background));
   });
 
-  it('auto (the default) follows prefers-color-scheme, live', async () => {
+  it('auto (the default) on a page that declares no color-scheme is light, even in a dark browser', async () => {
     const { el } = await mountWithList(LIST);
-    const { light, dark } = await references(el);
+    const { light } = await references(el);
     expect(el.theme).to.equal('auto');
     expect(el.getAttribute('theme')).to.equal('auto');
+    await emulateMedia({ colorScheme: 'dark' });
+    expect(look(el)).to.deep.equal(light);
+    expect(luminance(getComputedStyle(el).backgroundColor)).to.be.greaterThan(0.8);
+    // With no attribute at all (removed by the host page), too.
+    await setTheme(el, null);
+    expect(look(el)).to.deep.equal(light);
+  });
 
+  it('auto follows the page: `light dark` follows the browser, live; `dark` is dark', async () => {
+    const { el } = await mountWithList(LIST);
+    const { light, dark } = await references(el);
+    pageStyle(':root { color-scheme: light dark; }');
     await emulateMedia({ colorScheme: 'dark' });
     expect(look(el)).to.deep.equal(dark);
     await emulateMedia({ colorScheme: 'light' });
     expect(look(el)).to.deep.equal(light);
 
-    // With no attribute at all (removed by the host page), too.
-    await setTheme(el, null);
-    await emulateMedia({ colorScheme: 'dark' });
-    expect(look(el)).to.deep.equal(dark);
+    // The nearest ancestor's color-scheme counts: a dark panel on a light page.
+    const panel = document.createElement('div');
+    panel.style.colorScheme = 'dark';
+    document.body.append(panel);
+    try {
+      panel.append(el);
+      await el.updateComplete;
+      expect(look(el)).to.deep.equal(dark);
+    } finally {
+      el.remove();
+      panel.remove();
+    }
+  });
+
+  it('auto follows a page that declares `light dark` with <meta name="color-scheme">', async () => {
+    const meta = document.createElement('meta');
+    meta.name = 'color-scheme';
+    meta.content = 'light dark';
+    document.head.append(meta);
+    try {
+      const { el } = await mountWithList(LIST);
+      const { light, dark } = await references(el);
+      await emulateMedia({ colorScheme: 'dark' });
+      expect(look(el)).to.deep.equal(dark);
+      await emulateMedia({ colorScheme: 'light' });
+      expect(look(el)).to.deep.equal(light);
+    } finally {
+      meta.remove();
+    }
   });
 
   it('an explicit theme wins over the system preference; the property reflects', async () => {
@@ -158,6 +195,8 @@ describe('<vault-connect> theme', () => {
   });
 
   it('any other theme value (malformed, hostile) behaves as auto', async () => {
+    // A page that follows the browser, so that auto looks like the preference and a value near the other theme shows.
+    pageStyle(':root { color-scheme: light dark; }');
     const { el } = await mountWithList(LIST);
     const { light, dark } = await references(el);
     // Under each preference, values close to the other theme must not switch to it.
@@ -262,6 +301,8 @@ describe('<vault-connect> custom properties and parts', () => {
     // (row-error), the disconnect dialog; and one with an empty list (the state panel).
     const { el, events } = await mountWithList(LIST, {
       route: (call) => (call.method === 'PATCH' ? errorResponse(422, 'Unprocessable Entity', 'InvalidStateError', 'Nope') : undefined),
+      // A sandbox session, for the "Sandbox" marker.
+      claims: { settings: { sandbox_mode: true } },
     });
     button(row(el, 'salesforce'), 'disable').click();
     await events.waitFor('vault-connect-error');
