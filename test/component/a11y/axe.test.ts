@@ -1,8 +1,9 @@
 /**
  * axe-core finds nothing, and text meets WCAG AA contrast, in every state the element can be in — each in
  * `theme="light"` and `theme="dark"` (and `theme="auto"` under an emulated dark preference): the list in every status
- * (with hostile names), loading, empty, no search matches, the list error, waiting for a session, a busy row and a
- * failed row, a row whose popup was blocked (retry and same-tab buttons), the confirmation dialog, and the VaultRE row
+ * (with hostile names, the health statuses and the Sandbox marker), loading, empty, no search matches, the list error,
+ * waiting for a session, a busy row and a failed row, a row whose popup was blocked (retry and same-tab buttons), a row
+ * whose Vault modal is loading or did not come up, the confirmation dialog, and the VaultRE row
  * idle, checking, waiting for the popup, exchanging, connected, denied, expired, failed and blocked. First, the same
  * states through `expect(el).to.be.accessible()` (chai-a11y-axe), the list against the sandbox.
  */
@@ -11,6 +12,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { expectAccessibleInBothThemes, backgroundOf, fakeCode, startVaultreFlow, vaultreReturns, type VaultreFlow } from '../support/a11y-helpers.ts';
 import {
+  FakeVaultModal,
   STUB_API,
   badge,
   button,
@@ -32,6 +34,7 @@ import {
   type Gate,
   until,
 } from '../support/helpers.ts';
+import { installFakeClock } from '../support/fake-clock.ts';
 import { removeFrames } from '../support/popup-helpers.ts';
 import { mountVaultre, settledRow, spyOpen, stubHost, vaultreRow, type OpenSpy } from '../support/vaultre-helpers.ts';
 
@@ -45,6 +48,11 @@ const EVERY_STATUS = [
   connection({ service_id: 'copper', state: 'invalid' }),
   connection({ service_id: 'insightly', state: 'available', integration_state: 'needs_configuration' }),
   connection({ service_id: 'quickbooks', unified_api: 'accounting', icon: 'https://example.invalid/broken.png' }),
+  // The statuses health adds.
+  connection({ service_id: 'attio', state: 'callable', health: 'needs_auth' }),
+  connection({ service_id: 'deel', unified_api: 'hris', state: 'authorized', health: 'pending_confirmation' }),
+  connection({ service_id: 'freshbooks', unified_api: 'accounting', state: 'callable', health: 'pending_refresh', credentials_expire_at: Date.now() + 5 * 86_400_000 }),
+  connection({ service_id: 'netsuite', unified_api: 'accounting', state: 'callable', health: 'degraded', last_downstream_error_at: Date.now() - 1_200_000 }),
 ];
 
 let held: Gate | undefined;
@@ -156,27 +164,41 @@ describe('<vault-connect> axe in every state, as chai-a11y-axe sees it', () => {
 });
 
 describe('<vault-connect> axe and contrast in every state, light and dark', () => {
-  it('the list in every status, hostile names included', async () => {
-    const { el } = await mountWithList(EVERY_STATUS);
+  it('the list in every status, hostile names included, in a sandbox session', async () => {
+    const { el } = await mountWithList(EVERY_STATUS, { claims: { settings: { sandbox_mode: true } } });
     const statuses = rows(el).map((r) => badge(r).dataset.status);
     expect(new Set(statuses)).to.have.keys([
       'connected',
       'not_connected',
       'disabled',
       'unauthorized',
+      'needs_reauth',
+      'pending_confirmation',
+      'expiring',
       'input_required',
+      'degraded',
       'invalid',
       'needs_configuration',
     ]);
+    expect(text(row(el, 'netsuite').querySelector('.hint'))).to.contain('The provider has not answered since');
+    expect(shadow(el).querySelector('[part="sandbox-marker"]')).to.not.equal(null);
     await expectAccessibleInBothThemes(el, 'every status');
   });
 
-  it('theme="auto" follows an emulated dark preference', async () => {
+  it('theme="auto" follows a page that declares `light dark` under an emulated dark preference, and stays light on one that declares nothing', async () => {
     const { el } = await mountWithList(EVERY_STATUS.slice(0, 3));
     await emulateMedia({ colorScheme: 'dark' });
-    const [r, g, b] = backgroundOf(el);
-    expect(r + g + b, 'a dark background').to.be.lessThan(150);
+    const [lr, lg, lb] = backgroundOf(el);
+    expect(lr + lg + lb, 'a light background').to.be.greaterThan(600);
     await expect(el).to.be.accessible();
+    document.documentElement.style.colorScheme = 'light dark';
+    try {
+      const [r, g, b] = backgroundOf(el);
+      expect(r + g + b, 'a dark background').to.be.lessThan(150);
+      await expect(el).to.be.accessible();
+    } finally {
+      document.documentElement.style.colorScheme = '';
+    }
   });
 
   it('loading', async () => {
@@ -245,6 +267,27 @@ describe('<vault-connect> axe and contrast in every state, light and dark', () =
     await events.waitFor('vault-connect-error', 2);
     await until(() => row(el, 'hubspot').querySelector('[data-same-tab]'), 'the same-tab button');
     await expectAccessibleInBothThemes(el, 'blocked twice');
+  });
+
+  it('a row whose Vault modal did not come up: the error and Try again', async () => {
+    const clock = installFakeClock({ holdTimeouts: (delay) => delay === 10_000 });
+    const warn = console.warn;
+    console.warn = () => undefined;
+    try {
+      const modal = new FakeVaultModal({ ready: false });
+      const { el, events } = await mountWithList([connection({ service_id: 'hubspot', state: 'available' })], { vaultModal: modal });
+      button(row(el, 'hubspot'), 'connect').click();
+      await modal.waitForOpen();
+      await el.updateComplete;
+      await expectAccessibleInBothThemes(el, 'modal loading');
+      clock.tick(10_000);
+      await events.waitFor('vault-connect-error');
+      await until(() => row(el, 'hubspot').querySelector('[data-action="retry"]'), 'Try again');
+      await expectAccessibleInBothThemes(el, 'modal failed');
+    } finally {
+      clock.restore();
+      console.warn = warn;
+    }
   });
 
   it('the confirmation dialog open', async () => {
