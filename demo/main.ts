@@ -11,6 +11,8 @@ const mode = document.querySelector('#mode')!;
 const options = document.querySelector<HTMLFormElement>('#options')!;
 const coopOption = document.querySelector<HTMLElement>('#coop-option')!;
 const coop = options.elements.namedItem('coop') as HTMLInputElement;
+const healthForm = document.querySelector<HTMLFormElement>('#health')!;
+const healthResult = document.querySelector<HTMLElement>('#health-result')!;
 
 for (const name of ['vault-connect-ready', 'vault-connection-change', 'vault-connection-delete', 'vault-connect-error'] as const) {
   element.addEventListener(name, (event) => {
@@ -67,6 +69,7 @@ if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
       .then((state) => (coop.checked = state.coop))
       .catch(() => (coop.checked = !on));
   });
+  setUpHealthControl();
 } else {
   mode.textContent = 'Connected to the real Apideck Vault API.';
 }
@@ -110,5 +113,52 @@ if (config.mode === 'sandbox') {
   });
 }
 
+/**
+ * The sandbox's health control: puts a connection that was authorized in any health state (through
+ * `POST /api/sandbox/health`), then reloads the list, so every status the element draws can be seen. The element also
+ * re-reads the list by itself when the page comes back after a minute hidden (or the window after 30 s away).
+ */
+function setUpHealthControl(): void {
+  type Listed = { service_id: string; unified_api: string; name?: string; state?: string };
+  const connections = new Map<string, Listed>();
+  const select = healthForm.elements.namedItem('connection') as HTMLSelectElement;
+  const fill = () => {
+    const chosen = select.value;
+    const authorized = [...connections.values()].filter((c) => c.state === 'callable' || c.state === 'authorized');
+    select.replaceChildren(
+      ...authorized.map((c) => new Option(`${c.name ?? c.service_id} (${c.unified_api})`, `${c.unified_api}/${c.service_id}`)),
+    );
+    if (authorized.some((c) => `${c.unified_api}/${c.service_id}` === chosen)) select.value = chosen;
+  };
+  const remember = (list: readonly Listed[]) => {
+    for (const c of list) connections.set(`${c.unified_api}/${c.service_id}`, c);
+    fill();
+  };
+  element.addEventListener('vault-connect-ready', (event) => remember(event.detail.connections));
+  element.addEventListener('vault-connection-change', (event) => remember([event.detail.connection]));
+  element.addEventListener('vault-connection-delete', (event) => remember([event.detail.connection]));
+  healthForm.hidden = false;
+  healthForm.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const [unifiedApi, serviceId] = select.value.split('/');
+    const [health, variant] = (healthForm.elements.namedItem('health') as HTMLSelectElement).value.split(':');
+    if (!unifiedApi || !serviceId) return;
+    healthResult.textContent = 'Applying…';
+    void fetch('/api/sandbox/health', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ unified_api: unifiedApi, service_id: serviceId, health, retention: variant !== 'no-retention' }),
+    })
+      .then(async (response) => {
+        const body = (await response.json()) as { message?: string };
+        if (!response.ok) throw new Error(body.message ?? String(response.status));
+        healthResult.textContent = `${serviceId} is now ${health}${variant ? ' (no retention window)' : ''}.`;
+        await element.refresh();
+      })
+      .catch((error: unknown) => {
+        healthResult.textContent = `Not applied: ${error instanceof Error ? error.message : String(error)}`;
+      });
+  });
+}
 // Only now: the element starts loading as soon as it has a session source, and must know its API base by then.
 element.sessionUrl = '/api/session';

@@ -84,6 +84,25 @@ export const RowActionFails: Story = {
   },
 };
 
+/**
+ * The page's Content-Security-Policy blocks the Vault modal's frame (a `frame-src` without Vault JS's origin): the
+ * element closes it at once, the row says so with the directive and offers "Try again" (`blocked_by_policy`); the
+ * developer gets one `console.warn` naming the fix. A frame that never loads ends the same way after 10 s, with
+ * `network_error`.
+ */
+export const ModalBlocked: Story = {
+  parameters: { vaultModalFrame: 'blocked' },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    await userEvent.click(buttonOf(rowOf(element, 'xero'), 'connect'));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['blocked_by_policy']), WAIT);
+    await expect(eventsOf(element).errors[0].message).toContain('frame-src');
+    await waitFor(() => expect(actionsOf(rowOf(element, 'xero'))).toEqual(['connect', 'retry']), WAIT);
+    await expect(rowOf(element, 'xero').querySelector('[part="row-error"]')?.textContent).toContain('Content-Security-Policy');
+    await expect(buttonOf(rowOf(element, 'xero'), 'connect').disabled).toBe(false);
+  },
+};
+
 const popupArgs = { 'open-mode': 'popup', 'callback-url': STORY_CALLBACK_URL } as const;
 
 /**

@@ -9,7 +9,8 @@ import { baseMeta, type VaultConnectArgs } from './support/story.ts';
 
 /**
  * The list as a consumer sees it, from the sandbox's catalogue: every status the element draws (connected, input
- * required, unauthorized, disabled, invalid, needs configuration, not connected) across five unified APIs. Buttons
+ * required, unauthorized, disabled, invalid, needs configuration, not connected, and from `health`: reconnect needed,
+ * confirming, expiring, degraded) across five unified APIs. Buttons
  * work against the story's mock Vault API; "Connect", "Settings" and "Reconnect" open a fake Vault modal that logs
  * its calls in the Actions panel.
  */
@@ -21,13 +22,13 @@ export default meta;
 
 type Story = StoryObj<VaultConnectArgs>;
 
-/** 22 connections, one or more in every status. */
+/** 29 connections, one or more in every status. */
 export const AllStatuses: Story = {
   play: async ({ canvasElement }) => {
     const element = await readyElement(canvasElement);
     const rows = visibleRows(element);
     await expect(rows).toHaveLength(FIXTURE_CONNECTIONS.length);
-    await expect(new Set(rows.map(statusOf)).size).toBe(7);
+    await expect(new Set(rows.map(statusOf)).size).toBe(11);
     const groups = [...shadowOf(element).querySelectorAll<HTMLElement>('[part="group"]')].map((group) => group.dataset.unifiedApi);
     await expect(groups).toEqual(['crm', 'accounting', 'hris', 'ats', 'file-storage']);
   },
@@ -67,8 +68,98 @@ export const NeedsConfiguration: Story = statusStory('needs_configuration', []);
 export const Invalid: Story = statusStory('invalid', ['settings', 'disconnect']);
 /** `state: added`: started but not authorized; Connect again. */
 export const Unauthorized: Story = statusStory('unauthorized', ['connect', 'settings', 'disconnect']);
-/** `state: authorized`: authorized, but settings are still missing. */
+/** `state: authorized`, or `health: missing_settings`: settings are still missing; Settings is the primary action. */
 export const InputRequired: Story = statusStory('input_required', ['settings', 'disable', 'disconnect']);
+
+/** The primary button of a row (the action that fixes its status). */
+const primaryOf = (row: HTMLElement) => row.querySelector<HTMLButtonElement>('[part="actions"] button.primary')?.dataset.action;
+
+/**
+ * `health: needs_auth`, `revoked` or `needs_consent` on a connection that was authorized: "Reconnect needed", with
+ * Reconnect as the primary action (Connect for a connector without OAuth, whose key is entered again).
+ */
+export const NeedsReauth: Story = {
+  parameters: { mockVault: { connections: withStatus('needs_reauth') } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const rows = visibleRows(element);
+    await expect(rows.map((row) => row.dataset.serviceId).sort()).toEqual(['ashby', 'attio', 'copper']);
+    for (const row of rows) {
+      await expect(statusOf(row)).toBe('needs_reauth');
+      await expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toBe('Reconnect needed');
+      await expect(primaryOf(row)).toBe(row.dataset.serviceId === 'copper' ? 'connect' : 'reconnect');
+    }
+  },
+};
+
+/** `health: pending_confirmation`: "Confirming…"; without a confirm token in hand, the row offers Reconnect. */
+export const PendingConfirmation: Story = {
+  parameters: { mockVault: { connections: withStatus('pending_confirmation') } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const [row] = visibleRows(element);
+    await expect(statusOf(row)).toBe('pending_confirmation');
+    await expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toBe('Confirming…');
+    await expect(actionsOf(row)).toEqual(['reconnect', 'disconnect']);
+  },
+};
+
+/**
+ * `health: pending_refresh` with `credentials_expire_at`: refresh keeps failing and the credentials go on that day;
+ * the badge says by when to reconnect.
+ */
+export const Expiring: Story = {
+  parameters: { mockVault: { connections: withStatus('expiring') } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const [row] = visibleRows(element);
+    await expect(statusOf(row)).toBe('expiring');
+    await waitFor(() => expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toMatch(/^Reconnect before \S/), WAIT);
+    await expect(primaryOf(row)).toBe('reconnect');
+  },
+};
+
+/** `health: degraded`: still connected, but the provider has not answered since `last_downstream_error_at`. */
+export const Degraded: Story = {
+  parameters: { mockVault: { connections: withStatus('degraded') } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const [row] = visibleRows(element);
+    await expect(statusOf(row)).toBe('degraded');
+    await expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toBe('Connected');
+    await waitFor(() => expect(row.querySelector('.hint')?.textContent).toMatch(/^The provider has not answered since \S/), WAIT);
+  },
+};
+
+const HEALTH_STATUSES: readonly ConnectionStatus[] = ['needs_reauth', 'pending_confirmation', 'expiring', 'input_required', 'degraded', 'connected'];
+
+/** Every status `health` gives, in `theme="dark"` (the a11y addon checks it, as it checks the light stories above). */
+export const HealthDark: Story = {
+  args: { theme: 'dark' },
+  parameters: {
+    frame: { background: '#030712' },
+    mockVault: { connections: FIXTURE_CONNECTIONS.filter((c) => HEALTH_STATUSES.includes(connectionStatus(c)) && c.health !== undefined && c.health !== 'ok') },
+  },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const statuses = new Set(visibleRows(element).map(statusOf));
+    for (const status of HEALTH_STATUSES.filter((s) => s !== 'connected')) await expect(statuses.has(status)).toBe(true);
+  },
+};
+
+/**
+ * A session with `settings.sandbox_mode` and `settings.unified_apis`: the "Sandbox" marker beside the search box, and
+ * only those unified APIs, as Apideck's own UI shows them.
+ */
+export const SandboxSession: Story = {
+  parameters: { mockVault: { settings: { sandbox_mode: true, unified_apis: ['crm', 'hris'] } } },
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    await expect(shadowOf(element).querySelector('[part="sandbox-marker"]')?.textContent?.trim()).toBe('Sandbox');
+    const groups = [...shadowOf(element).querySelectorAll<HTMLElement>('[part="group"]')].map((group) => group.dataset.unifiedApi);
+    await expect(groups).toEqual(['crm', 'hris']);
+  },
+};
 
 /** `unified-api="crm"`: only that API's connections are requested (`GET /vault/connections?api=crm`). */
 export const OneUnifiedApi: Story = {
@@ -122,7 +213,7 @@ const LONG_LIST = manyConnections(1000);
 
 /**
  * 1,000 rows, windowed: only the rows near the viewport are in the DOM, the rest are drawn as you scroll; the search box
- * covers every row ("xero 4" leaves Xero 4 and Xero 40–46).
+ * covers every row ("xero 3" leaves Xero 3 and Xero 30–35).
  */
 export const LongList: Story = {
   parameters: { mockVault: { connections: LONG_LIST } },
@@ -133,10 +224,10 @@ export const LongList: Story = {
     await expect(drawn()).toBeLessThan(200);
     await expect(shadowOf(element).querySelector('[part="connection"]')?.getAttribute('aria-setsize')).not.toBeNull();
     const search = inShadow(element).getByRole('searchbox');
-    await userEvent.type(search, 'xero 4');
-    const expected = LONG_LIST.filter((c) => (c.name ?? '').toLowerCase().includes('xero 4')).length;
+    await userEvent.type(search, 'xero 3');
+    const expected = LONG_LIST.filter((c) => (c.name ?? '').toLowerCase().includes('xero 3')).length;
     await waitFor(() => expect(visibleRows(element)).toHaveLength(expected), WAIT);
-    await expect(expected).toBe(8);
+    await expect(expected).toBe(7);
     await clearText(search);
     await waitFor(() => expect(drawn()).toBeGreaterThan(5), WAIT);
   },

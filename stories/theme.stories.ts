@@ -5,8 +5,9 @@ import { buttonOf, readyElement, rowOf } from './support/play.ts';
 import { baseMeta, renderVaultConnect, type VaultConnectArgs } from './support/story.ts';
 
 /**
- * Colours follow `theme` (`auto` follows `prefers-color-scheme`); every colour, the radius, spacing and fonts are
- * `--vc-*` custom properties on the host.
+ * Colours follow `theme`: `auto` follows the page's `color-scheme` (light on a page that declares none, the browser's
+ * preference on one that declares `light dark`); every colour, the radius, spacing and fonts are `--vc-*` custom
+ * properties on the host.
  */
 const meta = {
   ...baseMeta,
@@ -33,6 +34,23 @@ export const Dark: Story = {
     const element = await readyElement(canvasElement);
     const style = getComputedStyle(element);
     await expect(element.getAttribute('theme')).toBe('dark');
+    await expect(luminance(style.backgroundColor)).toBeLessThan(0.1);
+    await expect(luminance(style.color)).toBeGreaterThan(0.6);
+  },
+};
+
+/**
+ * `theme="auto"` inside a part of the page that declares `color-scheme: dark`: the element follows the page and is
+ * dark (on a page that declares nothing it stays light, whatever the system prefers).
+ */
+export const AutoFollowsThePage: Story = {
+  args: { theme: 'auto' },
+  parameters: { frame: { background: '#030712' } },
+  render: (args, context) => html`<div style="color-scheme: dark">${renderVaultConnect(args, context)}</div>`,
+  play: async ({ canvasElement }) => {
+    const element = await readyElement(canvasElement);
+    const style = getComputedStyle(element);
+    await expect(element.getAttribute('theme')).toBe('auto');
     await expect(luminance(style.backgroundColor)).toBeLessThan(0.1);
     await expect(luminance(style.color)).toBeGreaterThan(0.6);
   },

@@ -14,6 +14,8 @@
  *   refresh, a revocation), as server-sent events (the page re-reads its list).
  * - `POST /api/sandbox/refresh-failure` `{unified_api, service_id}` (sandbox only): makes that connection's token
  *   refresh fail, so the whole loop can be watched: webhook, server-sent event, `refresh()`, "Reconnect needed".
+ * - `POST /api/sandbox/health` (sandbox only): puts one of the demo consumer's connections in a health state
+ *   (`demo-health-control.ts`), so the demo can show every status.
  *
  * The demo's callback page is `demo/callback.html` (`CALLBACK_PATH`), on the demo's own origin. That origin is known only
  * once Vite listens (port 0 in tests) and depends on the name the browser used (`localhost` or `127.0.0.1`), so the
@@ -27,10 +29,14 @@ import { createSessionHandler } from '../server/session-handler.ts';
 import { createVaultreHandler } from '../server/vaultre-handler.ts';
 import { memoryStore } from '../server/stores/memory-store.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
+import { createDemoHealthControl } from './demo-health-control.ts';
 import { startSandbox, type Sandbox } from './start-sandbox.ts';
 import { createDemoEvents } from './demo-events.ts';
 import { VaultApiError } from './vault-api/errors.ts';
 import { vaultModalAssets } from './vault-modal-build.ts';
+
+/** The consumer the demo's sessions are for (the sandbox seeds its connections on first use). */
+export const DEMO_CONSUMER = 'demo-consumer';
 
 /** The demo's callback page, relative to its origin (served by Vite from `demo/callback.html`). */
 export const CALLBACK_PATH = '/demo/callback.html';
@@ -67,12 +73,12 @@ type NodeHandler = (req: IncomingMessage, res: ServerResponse) => void;
 interface OriginHandlers {
   session: NodeHandler;
   vaultre: NodeHandler | undefined;
+  /** The sandbox's health control, for this origin's page. */
+  health: NodeHandler | undefined;
   config: () => DemoConfig;
 }
 
 const LOOPBACK_HOST = /^(?:localhost|127\.0\.0\.1|\[::1\])(?::\d{1,5})?$/;
-/** The consumer the demo signs everyone in as. */
-const DEMO_CONSUMER = 'demo-consumer';
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
@@ -162,7 +168,8 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
           callbackUrl,
           ...(vaultre ? { vaultreExchangeUrl: '/api/vaultre', vaultreRedirectUri } : {}),
         });
-        return { session, vaultre, config };
+        const health = sb ? toNodeHandler(createDemoHealthControl(sb.vaultApi, DEMO_CONSUMER, origin)) : undefined;
+        return { session, vaultre, health, config };
       };
 
       const perOrigin = new Map<string, OriginHandlers>();
@@ -231,6 +238,13 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
           }
           sb.setCoop(on === '1');
           sendJson(res, 200, { coop: sb.coop });
+        });
+      }
+      if (sb) {
+        server.middlewares.use('/api/sandbox/health', (req, res, next) => {
+          const health = handlersFor(req).health;
+          if (health) health(req, res);
+          else next();
         });
       }
       server.httpServer?.once('close', () => {

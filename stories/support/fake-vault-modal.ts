@@ -10,6 +10,13 @@ import type { MockVault } from './mock-vault.ts';
 
 export type ModalLog = (name: string, detail?: unknown) => void;
 
+/**
+ * How the fake modal's frame fares: `ready` (default) comes up and calls `onReady`; `blocked` is stopped by the page's
+ * Content-Security-Policy, as a `frame-src` without Vault JS's origin would (the fake reports the violation the browser
+ * would, at once).
+ */
+export type FakeModalFrame = 'ready' | 'blocked';
+
 /** The options as logged: the session token left out, callbacks named instead of shown. */
 function loggable(options: VaultModalOptions): Record<string, unknown> {
   const entries = Object.entries(options).map(([key, value]: [string, unknown]): [string, unknown] => {
@@ -20,13 +27,16 @@ function loggable(options: VaultModalOptions): Record<string, unknown> {
   return Object.fromEntries(entries);
 }
 
-export function createFakeVaultModal(mock: MockVault, log: ModalLog): VaultModal {
+export function createFakeVaultModal(mock: MockVault, log: ModalLog, frameFate: FakeModalFrame = 'ready'): VaultModal {
   let dialog: HTMLDialogElement | undefined;
   let current: VaultModalOptions | undefined;
+  let frame: HTMLIFrameElement | undefined;
 
   const teardown = () => {
     const options = current;
     current = undefined;
+    frame?.remove();
+    frame = undefined;
     if (dialog) {
       if (dialog.open) dialog.close();
       dialog.remove();
@@ -69,6 +79,27 @@ export function createFakeVaultModal(mock: MockVault, log: ModalLog): VaultModal
       teardown();
       log('vaultModal.open', loggable(options));
       current = options;
+      if (frameFate === 'blocked') {
+        // The frame stays empty and the browser reports the policy violation, naming it; onReady never comes.
+        frame = document.createElement('iframe');
+        frame.src = 'about:blank';
+        frame.title = 'Vault (blocked by the page policy)';
+        frame.hidden = true;
+        document.body.append(frame);
+        const violation = new SecurityPolicyViolationEvent('securitypolicyviolation', {
+          blockedURI: 'about:blank',
+          documentURI: location.href,
+          effectiveDirective: 'frame-src',
+          violatedDirective: 'frame-src',
+          originalPolicy: "frame-src 'self'",
+          disposition: 'enforce',
+          statusCode: 200,
+          bubbles: true,
+          composed: true,
+        });
+        setTimeout(() => document.dispatchEvent(violation), 50);
+        return;
+      }
       const connection = mock.connections.find(
         (c) => c.unified_api === options.unifiedApi && c.service_id === options.serviceId,
       );

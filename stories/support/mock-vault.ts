@@ -28,6 +28,8 @@ export interface MockVaultScenario {
   latency?: number;
   /** `settings.allow_actions` in the session token. Default: absent (every action allowed). */
   allowActions?: string[];
+  /** More of the session token's `settings` (`sandbox_mode`, `unified_apis`, …). */
+  settings?: Record<string, unknown>;
 }
 
 export interface MockRequestLog {
@@ -222,7 +224,9 @@ export function createMockVault(
     application_id: MOCK_APPLICATION_ID,
     consumer_id: MOCK_CONSUMER_ID,
     iat: Math.floor(Date.now() / 1000),
-    ...(scenario.allowActions ? { settings: { allow_actions: scenario.allowActions } } : {}),
+    ...(scenario.allowActions || scenario.settings
+      ? { settings: { ...scenario.settings, ...(scenario.allowActions ? { allow_actions: scenario.allowActions } : {}) } }
+      : {}),
   });
 
   const find = (unifiedApi: string, serviceId: string) =>

@@ -12,7 +12,7 @@ import type { ArgTypes, Decorator, Meta, StoryContext } from '@storybook/web-com
 import '../../src/index.ts';
 import type { VaultModal } from '../../src/internal/actions/vault-modal.ts';
 import type { Locale, OpenMode, Theme } from '../../src/internal/api/vocabulary.ts';
-import { createFakeVaultModal } from './fake-vault-modal.ts';
+import { createFakeVaultModal, type FakeModalFrame } from './fake-vault-modal.ts';
 import { installFakePopups, type FakePopups, type FakePopupScenario } from './fake-popup.ts';
 import { ATTRIBUTES, CSS_PROPERTIES, manifestArgTypes, PROPERTIES, TAG_NAME } from './manifest.ts';
 import { createMockVault, type MockVault, type MockVaultScenario } from './mock-vault.ts';
@@ -45,6 +45,8 @@ declare module 'storybook/internal/types' {
     vaultreHost?: MockVaultreHostScenario;
     /** What `window.open` does in the story. */
     popups?: FakePopupScenario;
+    /** How the fake Vault modal's frame fares (default `ready`). */
+    vaultModalFrame?: FakeModalFrame;
   }
 }
 
@@ -63,8 +65,8 @@ export interface StoryMock {
 const mocks = new Map<string, StoryMock>();
 
 function scenarioOf(context: StoryContext<VaultConnectArgs>): readonly unknown[] {
-  const { mockVault, vaultreHost, popups } = context.parameters;
-  return [mockVault, vaultreHost, popups];
+  const { mockVault, vaultreHost, popups, vaultModalFrame } = context.parameters;
+  return [mockVault, vaultreHost, popups, vaultModalFrame];
 }
 
 function startMock(context: StoryContext<VaultConnectArgs>): StoryMock {
@@ -77,9 +79,13 @@ function startMock(context: StoryContext<VaultConnectArgs>): StoryMock {
   const host = createMockVaultreHost(id, parameters.vaultreHost, (entry) => {
     logHost(`${entry.method} → ${entry.status}`);
   });
-  const modal = createFakeVaultModal(mock, (name, detail) => {
-    action(name)(detail);
-  });
+  const modal = createFakeVaultModal(
+    mock,
+    (name, detail) => {
+      action(name)(detail);
+    },
+    parameters.vaultModalFrame,
+  );
   const popups = installFakePopups(mock, parameters.popups, (name, detail) => {
     action(name)(detail);
   });

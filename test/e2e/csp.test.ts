@@ -139,6 +139,8 @@ after(async () => {
 });
 
 beforeEach(async () => {
+  // The README's policy (a test may narrow it for its own pages).
+  policy = policyFor(sandbox);
   sandbox.vaultApi.reset();
   guarded = await guardedContext(browser);
   problems = [];
@@ -289,6 +291,38 @@ describe('the demo under a strict Content-Security-Policy', () => {
     assert.ok(fake, 'the vault-js iframe loaded (frame-src)');
     await fake.evaluate(() => window.parent.postMessage('on-close', '*'));
     await vaultJs.waitFor({ state: 'detached' });
+  });
+
+  it('a policy whose frame-src leaves Vault JS out: blocked_by_policy at once, Try again, one warning', TEST, async () => {
+    const vaultJs = new URL(sandbox.vaultJsUrl).origin;
+    policy = policyFor(sandbox).replace(`frame-src ${vaultJs} `, 'frame-src ');
+    assert.ok(!policy.includes(vaultJs), policy);
+    const page = await openDemo(guarded.context, url);
+    const warnings: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'warning') warnings.push(message.text());
+    });
+    await badgeBecomes(page, 'xero', 'Not connected');
+    const clicked = Date.now();
+    await actionButton(page, 'xero', 'connect').click();
+    const line = await eventually(
+      'the error event',
+      () => page.locator('#log li').allTextContents(),
+      (lines) => lines.some((l) => l.startsWith('vault-connect-error:')),
+    );
+    assert.ok(Date.now() - clicked < 5_000, 'well before the 10 s limit: the policy names the frame');
+    const error = JSON.parse(line.find((l) => l.startsWith('vault-connect-error:'))!.slice('vault-connect-error: '.length)) as Record<string, unknown>;
+    assert.equal(error.code, 'blocked_by_policy');
+    assert.match(String(error.message), new RegExp(`frame-src ${vaultJs.replace(/[.:/]/g, '\\$&')}$`));
+    await eventually('Try again', () => actionButton(page, 'xero', 'retry').count(), (n) => n === 1);
+    assert.equal(await actionButton(page, 'xero', 'connect').isEnabled(), true);
+    assert.equal(await row(page, 'xero').locator('[part="row-error"]').textContent(), String(error.message));
+    await eventually('the frame removed', () => page.locator('iframe[title="Vault"]').count(), (n) => n === 0);
+    assert.equal(warnings.filter((w) => w.startsWith('vault-connect:')).length, 1);
+    assert.match(warnings.find((w) => w.startsWith('vault-connect:')) ?? '', /Content-Security-Policy.*frame-src/);
+    // The violation was expected here; the console's own report of it too.
+    assert.ok(problems.some((p) => p.startsWith('securitypolicyviolation') && p.includes(`frame-src blocked ${vaultJs}`)), problems.join('\n'));
+    problems = [];
   });
 
   // The demo's callback page (demo/callback.html, built) and the one the package ships (dist/callback.html).

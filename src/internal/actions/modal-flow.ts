@@ -72,14 +72,15 @@ export function runModalFlow(options: ModalFlowOptions): Promise<ModalOutcome> {
       if (outcome instanceof VaultConnectError) reject(outcome);
       else resolve(outcome);
     };
+    // Settled before the modal is closed: a modal may call `onClose` from `close()`, which must not win.
     const giveUp = (error: VaultConnectError) => {
       if (settled) return;
-      modal.close();
       settle(error);
+      modal.close();
     };
     const onAbort = () => {
-      modal.close();
       settle('aborted');
+      modal.close();
     };
     const onViolation = (event: SecurityPolicyViolationEvent) => {
       if (!blocksAFrame(event)) return;
