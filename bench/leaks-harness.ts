@@ -42,6 +42,7 @@ interface StandInPopup {
 }
 
 interface ModalOptions {
+  onReady?: () => void;
   onClose?: () => void;
 }
 
@@ -166,7 +167,10 @@ function standInPopup(): StandInPopup {
   return popup;
 }
 
-/** A modal in the manner of `@apideck/vault-js`: an iframe and a `message` listener per open, removed on close. */
+/**
+ * A modal in the manner of `@apideck/vault-js`: an iframe and a `message` listener per open, removed on close; it calls
+ * `onReady` once its frame has loaded, as the contract asks.
+ */
 class Modal {
   #frame: HTMLIFrameElement | undefined;
   #onMessage: ((event: MessageEvent) => void) | undefined;
@@ -187,6 +191,7 @@ class Modal {
       if (event.source === frame.contentWindow && event.data === 'on-close') this.#options?.onClose?.();
     };
     window.addEventListener('message', this.#onMessage);
+    frame.addEventListener('load', () => this.#options === options && options.onReady?.(), { once: true });
     this.#frame = frame;
     this.#options = options;
     document.body.append(frame);

@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
 import type { Connection } from '../../../src/index.ts';
+import { SEED_CONNECTOR_COUNT } from '../../../src/sandbox/seed.ts';
 import {
   badge,
   mountSandbox,
@@ -17,11 +18,11 @@ import {
 } from '../support/helpers.ts';
 
 const SEED: Record<string, string[]> = {
-  crm: ['salesforce', 'hubspot', 'pipedrive', 'zoho-crm', 'close'],
-  accounting: ['quickbooks', 'xero', 'exact-online', 'myob', 'sage-intacct'],
-  hris: ['bamboohr', 'personio', 'bob', 'gusto'],
-  ats: ['greenhouse', 'lever', 'workable', 'teamtailor'],
-  'file-storage': ['google-drive', 'dropbox', 'sharepoint', 'box'],
+  crm: ['salesforce', 'hubspot', 'pipedrive', 'zoho-crm', 'close', 'attio', 'copper'],
+  accounting: ['quickbooks', 'xero', 'exact-online', 'myob', 'sage-intacct', 'freshbooks', 'netsuite'],
+  hris: ['bamboohr', 'personio', 'bob', 'gusto', 'deel'],
+  ats: ['greenhouse', 'lever', 'workable', 'teamtailor', 'ashby'],
+  'file-storage': ['google-drive', 'dropbox', 'sharepoint', 'box', 'onedrive'],
 };
 const TITLES: Record<string, string> = { crm: 'CRM', accounting: 'Accounting', hris: 'HRIS', ats: 'ATS', 'file-storage': 'File storage' };
 
@@ -42,7 +43,7 @@ describe('<vault-connect> list against the sandbox', () => {
       const ids = [...group.querySelectorAll<HTMLElement>('[part="connection"]')].map((r) => r.dataset.serviceId);
       expect(ids, api).to.deep.equal(SEED[api]);
     }
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
 
     // A row shows the name, the tag line, the status and the actions.
     const salesforce = row(el, 'salesforce');
@@ -72,7 +73,7 @@ describe('<vault-connect> list against the sandbox', () => {
     const { el, events } = await mountSandbox();
     await el.refresh();
     await el.refresh();
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(events.ready).to.have.length(1);
     expect(events.errors).to.deep.equal([]);
   });
@@ -92,7 +93,7 @@ describe('<vault-connect> list with unified-api', () => {
     expect(serviceIds(rows(el))).to.deep.equal(SEED.crm);
     expect(events.ready).to.have.length(1);
     expect(events.ready[0].connections.every((c) => c.unified_api === 'crm')).to.be.true;
-    expect(events.ready[0].connections).to.have.length(5);
+    expect(events.ready[0].connections).to.have.length(SEED.crm.length);
   });
 
   it('reloads when unified-api changes', async () => {
@@ -101,7 +102,7 @@ describe('<vault-connect> list with unified-api', () => {
     await until(() => serviceIds(rows(el)).join() === SEED.hris.join(), 'the hris rows');
     expect([...shadow(el).querySelectorAll<HTMLElement>('[part="group"]')].map((g) => g.dataset.unifiedApi)).to.deep.equal(['hris']);
     el.removeAttribute('unified-api');
-    await until(() => rows(el).length === 22, 'every row');
+    await until(() => rows(el).length === SEED_CONNECTOR_COUNT, 'every row');
     expect(events.ready).to.have.length(1);
     expect(events.errors).to.deep.equal([]);
   });

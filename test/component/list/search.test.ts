@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { SEED_CONNECTOR_COUNT } from '../../../src/sandbox/seed.ts';
 import { sendKeys } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { mountSandbox, rows, serviceIds, shadow, statePanel, text, visibleRows } from '../support/helpers.ts';
@@ -38,13 +39,13 @@ describe('<vault-connect> search against the sandbox', () => {
     expect(serviceIds(visibleRows(el))).to.deep.equal(['salesforce']);
     expect(visibleGroups(el)).to.deep.equal(['crm']);
     // Hidden rows stay in the DOM, hidden.
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(statePanel(el)).to.equal(null);
 
     await clear(el);
     await typeInto(el, 'pE');
-    // Pipedrive and Personio: one row in each of two groups.
-    expect(serviceIds(visibleRows(el))).to.deep.equal(['pipedrive', 'personio']);
+    // Pipedrive and Copper in one group, Personio in another.
+    expect(serviceIds(visibleRows(el))).to.deep.equal(['pipedrive', 'copper', 'personio']);
     expect(visibleGroups(el)).to.deep.equal(['crm', 'hris']);
     expect(events.errors).to.deep.equal([]);
   });
@@ -63,7 +64,7 @@ describe('<vault-connect> search against the sandbox', () => {
     expect(text(statePanel(el))).to.equal('No integrations match “zzz nothing”.');
 
     await clear(el);
-    expect(visibleRows(el)).to.have.length(22);
+    expect(visibleRows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(visibleGroups(el)).to.deep.equal(['crm', 'accounting', 'hris', 'ats', 'file-storage']);
     expect(statePanel(el)).to.equal(null);
   });

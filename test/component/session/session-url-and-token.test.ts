@@ -1,4 +1,5 @@
 import { expect } from '@open-wc/testing';
+import { SEED_CONNECTOR_COUNT } from '../../../src/sandbox/seed.ts';
 import {
   badge,
   expireSessions,
@@ -43,7 +44,7 @@ describe('<vault-connect> session when the Vault API answers 401', () => {
     expect(spy.count('GET', LIST)).to.equal(3);
     const [, firstRetry, secondRetry] = spy.calls.filter((c) => c.method === 'GET' && c.url.pathname === LIST);
     expect(firstRetry.headers.get('authorization')).to.not.equal(secondRetry.headers.get('authorization'));
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(statePanel(el)).to.equal(null);
     expect(events.errors).to.deep.equal([]);
     expect(events.ready).to.have.length(1);
@@ -101,7 +102,7 @@ describe('<vault-connect> session from session-url', () => {
     const { el, events } = await mount({ sessionUrl: '/host/session', unifyBaseUrl: vaultApiUrl });
     await events.waitFor('vault-connect-ready');
     await el.updateComplete;
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(events.errors).to.deep.equal([]);
   });
 
@@ -113,7 +114,7 @@ describe('<vault-connect> session from session-url', () => {
     el.sessionUrl = sessionUrl(uniqueConsumer());
     await events.waitFor('vault-connect-ready');
     await el.updateComplete;
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(events.errors).to.deep.equal([]);
   });
 
@@ -123,7 +124,7 @@ describe('<vault-connect> session from session-url', () => {
     const { el, events } = await mountSandbox();
     expect(badge(row(el, 'salesforce')).dataset.status).to.equal('connected');
     el.setAttribute('session-url', sessionUrl(other));
-    await until(() => rows(el).length === 22 && badge(row(el, 'salesforce')).dataset.status === 'disabled', 'the other consumer’s list');
+    await until(() => rows(el).length === SEED_CONNECTOR_COUNT && badge(row(el, 'salesforce')).dataset.status === 'disabled', 'the other consumer’s list');
     expect(events.errors).to.deep.equal([]);
   });
 });
@@ -188,7 +189,7 @@ describe('<vault-connect> session while session-url is still answering', () => {
     await el.refresh();
     await el.updateComplete;
     expect(events.errors, events.summary()).to.deep.equal([]);
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
     expect(events.ready).to.have.length(1);
   });
 
@@ -221,7 +222,7 @@ describe('<vault-connect> session while session-url is still answering', () => {
     await until(() => events.ready.length === 1 || events.errors.length > 0, 'the list or an error');
     expect(events.errors, events.summary()).to.deep.equal([]);
     await el.updateComplete;
-    expect(rows(el)).to.have.length(22);
+    expect(rows(el)).to.have.length(SEED_CONNECTOR_COUNT);
   });
 });
 
