@@ -237,6 +237,8 @@ describe('the Vault modal whose frame never loads', () => {
     await badgeBecomes(page, 'xero', 'Not connected');
     await actionButton(page, 'xero', 'connect').click();
     await eventually('the row busy while the modal loads', () => row(page, 'xero').getAttribute('aria-busy'), (busy) => busy === 'true');
+    // The modal is open (its frame in the page, still hidden): its 10 s have started.
+    await page.locator('iframe[title="Vault"]').waitFor({ state: 'attached' });
     await guarded.context.clock.fastForward(10_000);
     await logged(page, 'network_error', (line) => line.startsWith('vault-connect-error:') && line.includes('"network_error"'));
     await eventually('Try again', () => actionButton(page, 'xero', 'retry').count(), (n) => n === 1);
