@@ -212,11 +212,20 @@ describe('fresh without a reload, against the sandbox', () => {
     const page = await openDemo(guarded.context, demo.url);
     await badgeBecomes(page, 'google-drive', 'Connected');
     await listening();
-    await page.evaluate("window.dispatchEvent(new FocusEvent('blur'))");
     demo.sandbox.vaultApi.setHealth(DEMO_CONSUMER, 'file-storage', 'google-drive', { health: 'degraded' });
-    await guarded.context.clock.fastForward(31_000);
-    await page.evaluate("window.dispatchEvent(new FocusEvent('focus'))");
-    await eventually('Google Drive degraded', () => rowState(page, 'google-drive'), (state) => state.status === 'degraded');
+    // The chunk's request has finished, but its listeners may be a moment behind: a return they missed is tried again.
+    for (let attempt = 1; ; attempt++) {
+      await page.evaluate("window.dispatchEvent(new FocusEvent('blur'))");
+      await guarded.context.clock.fastForward(31_000);
+      await page.evaluate("window.dispatchEvent(new FocusEvent('focus'))");
+      const seen = await eventually('Google Drive degraded', () => rowState(page, 'google-drive'), (state) => state.status === 'degraded', 2_000).catch(
+        (error: unknown) => {
+          if (attempt === 3) throw error;
+          return undefined;
+        },
+      );
+      if (seen) break;
+    }
     assert.match((await rowState(page, 'google-drive')).hint ?? '', /^The provider has not answered since /);
     await logged(page, 'the change event', (line) => line === 'vault-connection-change: google-drive → callable');
   });

@@ -121,14 +121,30 @@ export async function guardedContext(browser: Browser, options: GuardOptions = {
   return { context, blocked };
 }
 
-/** Opens the demo and waits until its first list has rendered. */
+/**
+ * Waits until the list has rendered and, when the element shows VaultRE, its VaultRE row too. That row comes in its
+ * own chunk and goes above the list: should it arrive after the rows (it does, now and then), every row moves down
+ * by one, and a click aimed at a row's button lands on the row above.
+ */
+async function listSettled(page: Page): Promise<void> {
+  // The first load after start compiles the page's modules: allow it twice the usual wait.
+  await rows(page).first().waitFor({ timeout: WAIT * 2 });
+  // A string, not a function: tsx names the functions it compiles with a helper the page does not have.
+  await page.waitForFunction(
+    `(() => { const el = document.querySelector('vault-connect');
+      return !el || !el.vaultreClientId || Boolean(el.shadowRoot?.querySelector('[data-service-id="vaultre"]')); })()`,
+    undefined,
+    { timeout: WAIT * 2 },
+  );
+}
+
+/** Opens the demo and waits until its first list (and VaultRE row) has rendered. */
 export async function openDemo(context: BrowserContext, url: string): Promise<Page> {
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('pageerror', (error) => errors.push(error.message));
   await page.goto(url);
-  // The first load after start compiles the page's modules: allow it twice the usual wait.
-  await rows(page).first().waitFor({ timeout: WAIT * 2 });
+  await listSettled(page);
   if (errors.length > 0) throw new Error(`The demo page threw: ${errors.join('; ')}`);
   return page;
 }
@@ -136,7 +152,7 @@ export async function openDemo(context: BrowserContext, url: string): Promise<Pa
 /** Reloads the demo and waits until its list has rendered again. */
 export async function reloadDemo(page: Page): Promise<void> {
   await page.reload();
-  await rows(page).first().waitFor({ timeout: WAIT * 2 });
+  await listSettled(page);
 }
 
 /** Every row of the list (Playwright's CSS engine pierces the open shadow root). */

@@ -59,8 +59,10 @@ function liveList(initial: Connection[]) {
 async function mountLive(initial: Connection[]) {
   const live = liveList(initial);
   const mounted = await mountWithList(initial, { route: live.route });
-  // The chunk is imported after vault-connect-ready: give it the module load.
-  await new Promise((resolve) => setTimeout(resolve, 50));
+  // The element imports its freshness chunk after vault-connect-ready: once the module is in (this import shares it),
+  // a task later its controller listens.
+  await import('../../../src/internal/controllers/freshness.ts');
+  await new Promise((resolve) => setTimeout(resolve));
   return { ...mounted, live };
 }
 
@@ -205,7 +207,8 @@ describe('<vault-connect> fresh without a reload', () => {
 
   it('against the sandbox: a connection whose token died reads needs_reauth after the page comes back', async () => {
     const { el, events, consumer } = await mountSandbox();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await import('../../../src/internal/controllers/freshness.ts');
+    await new Promise((resolve) => setTimeout(resolve));
     expect(badge(row(el, 'salesforce')).dataset.status).to.equal('connected');
     // The sandbox's control puts the connection in a health state (as Apideck reports after a revoked grant).
     await sandboxApi(consumer, 'POST', '/__sandbox/health/crm/salesforce', { health: 'needs_auth' });
