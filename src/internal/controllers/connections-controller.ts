@@ -60,6 +60,8 @@ export class ConnectionsController implements ReactiveController {
   readonly #client: VaultClient;
   #load: AbortController | undefined;
   #readyFired = false;
+  /** How many times a flow changed the list: a quiet re-read that saw it change meanwhile is dropped. */
+  #changes = 0;
 
   constructor(host: ConnectionsHost, listener: LoadListener) {
     this.#host = host;
@@ -111,8 +113,9 @@ export class ConnectionsController implements ReactiveController {
       // The windowing chunk downloads while the list is on its way, so a long list is drawn as soon as it is parsed
       // (after the reply, it came about 20 ms later at 1,000 rows); a short list loads it without using it.
       void loadWindowing().catch(() => undefined);
-      await this.#read(controller.signal);
-      if (controller.signal.aborted) return;
+      const list = await this.#read(controller.signal);
+      if (!list) return;
+      this.connections = list;
       this.#listener.reloaded();
       this.status = 'ready';
       this.#host.requestUpdate();
@@ -146,9 +149,14 @@ export class ConnectionsController implements ReactiveController {
   async reread(): Promise<boolean> {
     if (this.status !== 'ready' || this.#load) return false;
     const controller = (this.#load = new AbortController());
+    const changes = this.#changes;
     try {
-      await this.#read(controller.signal);
-      return !controller.signal.aborted;
+      const list = await this.#read(controller.signal);
+      // A flow changed a row meanwhile: this read may be older than that change, so it goes (the next return reads again).
+      if (!list || this.#changes !== changes) return false;
+      this.connections = list;
+      this.#host.requestUpdate();
+      return true;
     } catch (error) {
       if (!controller.signal.aborted) this.reportError(toVaultConnectError(error));
       return false;
@@ -157,14 +165,17 @@ export class ConnectionsController implements ReactiveController {
     }
   }
 
-  /** The session and the list, read together; the list is put in place (the caller sets the status). */
-  async #read(signal: AbortSignal): Promise<void> {
+  /**
+   * The session and the list, read together: the session's settings are applied and the list to show is returned
+   * (`undefined` once `signal` aborted); the caller puts it in place.
+   */
+  async #read(signal: AbortSignal): Promise<Connection[] | undefined> {
     // Both start now: with a `token` the session is read at once, and the list request leaves before the first render.
     const [session, connections] = await Promise.all([
       this.#session.get(signal),
       this.#client.listConnections(this.#host.unifiedApi || undefined, signal),
     ]);
-    if (signal.aborted) return;
+    if (signal.aborted) return undefined;
     const settings = session.claims.settings;
     this.allow = allowedActions(settings?.allow_actions);
     this.sandboxMode = settings?.sandbox_mode === true;
@@ -173,9 +184,7 @@ export class ConnectionsController implements ReactiveController {
     const list = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
     // Rows change once their dates can be written (should the chunk fail, they read their plain labels).
     if (list.some(showsDate)) await this.#loadDates();
-    if (signal.aborted) return;
-    this.connections = list;
-    this.#host.requestUpdate();
+    return signal.aborted ? undefined : list;
   }
 
   #loadDates(): Promise<void> {
@@ -188,6 +197,7 @@ export class ConnectionsController implements ReactiveController {
 
   /** Puts a changed list in place: the flows' re-reads (see `ActionsController`), which change or remove one row. */
   update(connections: Connection[]): void {
+    this.#changes++;
     this.connections = connections;
     this.#host.requestUpdate();
     if (!this.dates && connections.some(showsDate)) void this.#loadDates().then(() => this.#host.requestUpdate());

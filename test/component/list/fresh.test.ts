@@ -9,7 +9,9 @@ import { installFakeClock, restoreVisibility, setVisibility, setWindowFocus, typ
 import {
   STUB_API,
   badge,
+  button,
   connection,
+  connectionResponse,
   errorResponse,
   gate,
   listResponse,
@@ -168,6 +170,33 @@ describe('<vault-connect> fresh without a reload', () => {
     await el.updateComplete;
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(listReads(stub)).to.equal(2);
+  });
+
+  it('a row the user changed while the list was being read again keeps its new value', async () => {
+    const salesforce = connection({ service_id: 'salesforce', state: 'callable', updated_at: 1 });
+    const live = liveList([salesforce]);
+    const { el, events } = await mountWithList([salesforce], {
+      route: (call) =>
+        call.method === 'PATCH' ? connectionResponse({ ...salesforce, enabled: false, updated_at: 2 }) : live.route(call),
+    });
+    await import('../../../src/internal/controllers/freshness.ts');
+    await new Promise((resolve) => setTimeout(resolve));
+    const held = gate();
+    live.state.hold = held.promise;
+    setVisibility('hidden');
+    clock.tick(MINUTE);
+    setVisibility('visible');
+    // The list read leaves now (it sees Salesforce enabled); the user disables Salesforce before it is back.
+    button(row(el, 'salesforce'), 'disable').click();
+    await events.waitFor('vault-connection-change');
+    await el.updateComplete;
+    expect(badge(row(el, 'salesforce')).dataset.status).to.equal('disabled');
+    held.open();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await el.updateComplete;
+    // The older read is dropped: the row keeps what the API said last.
+    expect(badge(row(el, 'salesforce')).dataset.status).to.equal('disabled');
+    expect(events.changes.map((c) => c.enabled)).to.deep.equal([false]);
   });
 
   it('a failed re-read keeps the list on screen and says so with vault-connect-error', async () => {
