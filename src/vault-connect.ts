@@ -102,11 +102,11 @@ export class VaultConnect extends LitElement {
   readonly #announcer = new Announcer(this);
   /**
    * What the lazy parts use of the element: its strings (English's are the list's alone: the lazy parts add their
-   * own with `withFlows`), their language, its live region, its search box.
+   * own with `withFlows`), its `locale` (dates are written in its language), its live region, its search box.
    */
   readonly #services = {
     strings: () => this.#localize.strings,
-    dateLocale: () => this.#localize.lang,
+    locale: () => this.locale,
     announce: (text: string) => this.#announcer.announce(text),
     fallbackFocus: () => this.#searchInput,
   };
@@ -128,7 +128,7 @@ export class VaultConnect extends LitElement {
         activity: this.#interactions.activity(key),
         hidden,
         dates: this.#connections.dates,
-        dateLocale: this.#localize.lang,
+        locale: this.locale,
       });
     },
     title: (unifiedApi) => groupTitle(this.#localize.strings, unifiedApi),

@@ -68,15 +68,15 @@ export const NeedsConfiguration: Story = statusStory('needs_configuration', []);
 export const Invalid: Story = statusStory('invalid', ['settings', 'disconnect']);
 /** `state: added`: started but not authorized; Connect again. */
 export const Unauthorized: Story = statusStory('unauthorized', ['connect', 'settings', 'disconnect']);
-/** `state: authorized`, or `health: missing_settings`: settings are still missing; Settings is the primary action. */
+/** `state: authorized`, or `health: missing_settings`: settings are still missing; Settings comes first. */
 export const InputRequired: Story = statusStory('input_required', ['settings', 'disable', 'disconnect']);
 
-/** The primary button of a row (the action that fixes its status). */
-const primaryOf = (row: HTMLElement) => row.querySelector<HTMLButtonElement>('[part="actions"] button.primary')?.dataset.action;
+/** A row's first button: the action that puts its status right, where there is one. */
+const firstActionOf = (row: HTMLElement) => actionsOf(row)[0];
 
 /**
  * `health: needs_auth`, `revoked` or `needs_consent` on a connection that was authorized: "Reconnect needed", with
- * Reconnect as the primary action (Connect for a connector without OAuth, whose key is entered again).
+ * Reconnect first (Connect for a connector without OAuth, whose key is entered again).
  */
 export const NeedsReauth: Story = {
   parameters: { mockVault: { connections: withStatus('needs_reauth') } },
@@ -87,7 +87,7 @@ export const NeedsReauth: Story = {
     for (const row of rows) {
       await expect(statusOf(row)).toBe('needs_reauth');
       await expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toBe('Reconnect needed');
-      await expect(primaryOf(row)).toBe(row.dataset.serviceId === 'copper' ? 'connect' : 'reconnect');
+      await expect(firstActionOf(row)).toBe(row.dataset.serviceId === 'copper' ? 'connect' : 'reconnect');
     }
   },
 };
@@ -115,7 +115,7 @@ export const Expiring: Story = {
     const [row] = visibleRows(element);
     await expect(statusOf(row)).toBe('expiring');
     await waitFor(() => expect(row.querySelector('[part="badge"]')?.textContent?.trim()).toMatch(/^Reconnect before \S/), WAIT);
-    await expect(primaryOf(row)).toBe('reconnect');
+    await expect(firstActionOf(row)).toBe('reconnect');
   },
 };
 

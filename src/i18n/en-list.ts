@@ -23,6 +23,8 @@ export const enList = {
     api_error: 'The Vault API reported an error:',
     invalid_response: 'The Vault API sent an unexpected reply.',
     network_error: 'Network error. Check your connection and try again.',
+    // A Vault API off https: (the session JWT would travel in clear) is refused before the list is asked for.
+    invalid_config: 'This page is not set up correctly:',
   } satisfies Partial<Record<ErrorCode, string>>,
   needsConfigurationHint: 'Your administrator must set this integration up first.',
   status: {

@@ -20,7 +20,6 @@ export const en = {
     exchange_failed: 'The connection could not be completed.',
     code_expired: 'The authorization expired. Please try again.',
     store_failed: 'The connection could not be saved. Please connect again.',
-    invalid_config: 'This page is not set up correctly:',
     aborted: 'Cancelled.',
   } satisfies Record<ErrorCode, string>,
   progress: {

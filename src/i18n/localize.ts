@@ -6,6 +6,7 @@
  */
 import type { Locale } from '../internal/api/vocabulary.ts';
 import { en, type Strings } from './en.ts';
+import { language } from './language.ts';
 import type { VaultreStrings } from './vaultre-en.ts';
 
 /** A partial copy of a string table: any subset of its keys, at any depth. */
@@ -33,11 +34,7 @@ const ELEMENT_TABLES: TableFamily<Strings> = {
   loaded: new Map([['en', en]]),
 };
 
-/** `locale` as one of ours: `fr-CA` → `fr`; anything else (unknown, empty, hostile) → `en`. */
-export function language(locale: unknown): Locale {
-  const lang = String(locale).split(/[-_]/)[0].toLowerCase();
-  return Object.hasOwn(ELEMENT_TABLES.loaders, lang) ? (lang as Locale) : 'en';
-}
+export { language };
 
 /**
  * The table of `family` for `lang` if it is in; otherwise a promise that settles with it once it is in, or with
@@ -81,13 +78,12 @@ export interface LocalizedHost {
  * Hands `use` the table of the host's `locale` with its `strings` merged over it. When the table is not in yet, it is
  * loaded first and the returned promise settles once it is; the element holds its update meanwhile, so the current
  * language stays on screen until the new one is ready (never a flash of another). While a table fails to load,
- * English. Never rejects. `use` also gets the table's language (dates are written in it).
+ * English. Never rejects.
  */
-export function prepare(host: LocalizedHost, use: (strings: Strings, lang: Locale) => void): Promise<void> | void {
-  const lang = language(host.locale);
-  const table = tableOf(ELEMENT_TABLES, lang, undefined);
+export function prepare(host: LocalizedHost, use: (strings: Strings) => void): Promise<void> | void {
+  const table = tableOf(ELEMENT_TABLES, language(host.locale), undefined);
   // Cheap (a few dozen keys, and none without overrides), so done on every update rather than remembered.
-  if (!(table instanceof Promise)) return use(mergeStrings(table, host.strings), lang);
+  if (!(table instanceof Promise)) return use(mergeStrings(table, host.strings));
   // Once in, again: `locale` may have changed meanwhile. A table that failed to load is English this time.
-  return table.then((loaded) => (loaded ? prepare(host, use) : use(mergeStrings(en, host.strings), 'en')));
+  return table.then((loaded) => (loaded ? prepare(host, use) : use(mergeStrings(en, host.strings))));
 }

@@ -48,14 +48,13 @@ afterEach(async () => {
   assert.deepEqual(guarded.blocked, [], 'no request may leave 127.0.0.1');
 });
 
-/** What a row shows: its status hook, its badge, its line under the name, its buttons and which one is primary. */
+/** What a row shows: its status hook, its badge, its line under the name, its buttons (the fix first). */
 async function rowState(page: Page, serviceId: string) {
   return row(page, serviceId).evaluate((element) => ({
     status: element.querySelector<HTMLElement>('[part="badge"]')?.dataset.status,
     badge: element.querySelector('[part="badge"]')?.textContent?.trim(),
     hint: element.querySelector('.hint')?.textContent?.trim() ?? null,
     actions: [...element.querySelectorAll<HTMLButtonElement>('button[data-action]')].map((b) => b.dataset.action),
-    primary: element.querySelector<HTMLButtonElement>('button.primary')?.dataset.action ?? null,
   }));
 }
 
@@ -82,7 +81,7 @@ async function setVisibility(page: Page, state: 'hidden' | 'visible'): Promise<v
 }
 
 describe('statuses from health, against the sandbox', () => {
-  it('the seed shows each status health gives, with its words and its primary action', TEST, async () => {
+  it('the seed shows each status health gives, with its words and its actions, the fix first', TEST, async () => {
     const page = await openDemo(guarded.context, demo.url);
     await badgeBecomes(page, 'attio', 'Reconnect needed');
     assert.deepEqual(await rowState(page, 'attio'), {
@@ -90,11 +89,10 @@ describe('statuses from health, against the sandbox', () => {
       badge: 'Reconnect needed',
       hint: null,
       actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-      primary: 'reconnect',
     });
     assert.equal(await actionButton(page, 'attio', 'reconnect').isVisible(), true);
     // Copper's API key was revoked: no OAuth, so it is connected again with a new key.
-    assert.deepEqual((await rowState(page, 'copper')).primary, 'connect');
+    assert.deepEqual((await rowState(page, 'copper')).actions[0], 'connect');
     assert.equal((await rowState(page, 'ashby')).status, 'needs_reauth');
 
     const expires = demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'accounting', 'freshbooks')!.credentials_expire_at;
@@ -104,7 +102,6 @@ describe('statuses from health, against the sandbox', () => {
       badge: `Reconnect before ${day}`,
       hint: null,
       actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-      primary: 'reconnect',
     });
 
     const netsuite = await rowState(page, 'netsuite');
@@ -117,10 +114,9 @@ describe('statuses from health, against the sandbox', () => {
       badge: 'Confirming…',
       hint: null,
       actions: ['reconnect', 'disconnect'],
-      primary: 'reconnect',
     });
     assert.deepEqual((await rowState(page, 'onedrive')).status, 'input_required');
-    assert.deepEqual((await rowState(page, 'onedrive')).primary, 'settings');
+    assert.deepEqual((await rowState(page, 'onedrive')).actions[0], 'settings');
     assert.deepEqual((await logLines(page)).filter((line) => line.startsWith('vault-connect-error')), []);
   });
 

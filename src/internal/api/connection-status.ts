@@ -47,30 +47,24 @@ export const STATUS_TONES = {
   connected: 'success',
 } as const satisfies Record<ConnectionStatus, 'success' | 'warning' | 'danger' | 'neutral'>;
 
-/** The actions each status offers before `allow_actions` is applied, in display order; the primary one first. */
+/**
+ * The actions each status offers before `allow_actions` is applied, in display order: first the one that puts the row
+ * right, where there is one. Where that is to authorize again, `reconnect` is for OAuth connectors and `connect` (the
+ * credentials entered anew) for the others: see `rowActions`.
+ */
 const ACTIONS_BY_STATUS = {
   needs_configuration: [],
   invalid: ['settings', 'reconnect', 'disconnect'],
   not_connected: ['connect'],
   disabled: ['enable', 'settings', 'disconnect'],
   unauthorized: ['connect', 'settings', 'disconnect'],
-  needs_reauth: ['reconnect', 'settings', 'disable', 'disconnect'],
-  pending_confirmation: ['reconnect', 'disconnect'],
-  expiring: ['reconnect', 'settings', 'disable', 'disconnect'],
+  needs_reauth: ['reconnect', 'connect', 'settings', 'disable', 'disconnect'],
+  pending_confirmation: ['reconnect', 'connect', 'disconnect'],
+  expiring: ['reconnect', 'connect', 'settings', 'disable', 'disconnect'],
   input_required: ['settings', 'disable', 'disconnect'],
   degraded: ['settings', 'reconnect', 'disable', 'disconnect'],
   connected: ['settings', 'reconnect', 'disable', 'disconnect'],
 } as const satisfies Record<ConnectionStatus, readonly RowAction[]>;
-
-/** The statuses whose first action is the one the row asks for (drawn as the primary button). */
-const PRIMARY_FIRST: ReadonlySet<ConnectionStatus> = new Set([
-  'not_connected',
-  'unauthorized',
-  'needs_reauth',
-  'pending_confirmation',
-  'expiring',
-  'input_required',
-]);
 
 /** Which `allow_actions` entry gates an action; actions not listed here are always allowed. */
 const GATED_BY: Partial<Record<RowAction, readonly AllowAction[]>> = {
@@ -89,28 +83,17 @@ export function allowedActions(raw: readonly string[] | undefined): ReadonlySet<
 /** A row's own buttons (`retry` only appears when a flow failed in a way a fresh attempt may fix). */
 export type RowButtonAction = Exclude<RowAction, 'retry'>;
 
-/** A row's buttons, and which of them is the primary one (the action that fixes the row's status). */
-export interface RowButtons {
-  actions: RowButtonAction[];
-  primary: RowButtonAction | undefined;
-}
-
-export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowButtons {
-  const status = connectionStatus(connection);
+export function rowActions(connection: Connection, allow: ReadonlySet<AllowAction> | undefined): RowButtonAction[] {
   const oauth = connection.auth_type === 'oauth2';
-  const offered: readonly RowButtonAction[] = ACTIONS_BY_STATUS[status];
-  // Re-authorizing only means something for OAuth connectors: a connector that asks to be re-authorized without
-  // OAuth is connected again (its credentials entered anew); elsewhere the button goes.
-  const needsConnect = !oauth && offered[0] === 'reconnect';
-  const actions = offered
-    .map((action) => (needsConnect && action === 'reconnect' ? 'connect' : action))
-    .filter((action) => {
-      if (action === 'reconnect' && !oauth) return false;
-      const gate = GATED_BY[action];
-      return !gate || !allow || gate.some((entry) => allow.has(entry));
-    });
-  const first = needsConnect ? 'connect' : offered[0];
-  return { actions, primary: PRIMARY_FIRST.has(status) && actions.includes(first) ? first : undefined };
+  const offered: readonly RowButtonAction[] = ACTIONS_BY_STATUS[connectionStatus(connection)];
+  return offered.filter((action) => {
+    // Re-authorizing only means something for OAuth connectors; the others are connected anew (their credentials
+    // entered again), which is not offered to an OAuth connector that can be re-authorized.
+    if (action === 'reconnect' && !oauth) return false;
+    if (action === 'connect' && oauth && offered.includes('reconnect')) return false;
+    const gate = GATED_BY[action];
+    return !gate || !allow || gate.some((entry) => allow.has(entry));
+  });
 }
 
 /** A stable key for a connection: a service can appear under several unified APIs. */

@@ -20,7 +20,7 @@ export interface ActionList {
   /** Puts a changed list in place. */
   update(connections: Connection[]): void;
   /** Reloads the whole list (the list's own Try again). */
-  load(): Promise<void>;
+  load(): Promise<unknown>;
   /** Fires `vault-connect-error` for `error`, with `message`, the sentence the user reads. */
   reportError(error: VaultConnectError, message: string): void;
 }

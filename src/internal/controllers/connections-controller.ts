@@ -5,7 +5,7 @@
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { DEFAULT_UNIFY_BASE_URL } from '../api/constants.ts';
-import { allowedActions, connectionStatus } from '../api/connection-status.ts';
+import { allowedActions } from '../api/connection-status.ts';
 import { toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import { SessionSource } from '../api/session-source.ts';
@@ -18,12 +18,6 @@ import { hasPendingRedirect } from '../popup/redirect-keys.ts';
 import { loadWindowing } from './windowing.ts';
 
 export type LoadStatus = 'idle' | 'loading' | 'ready' | 'error';
-
-/** Whether a connection's row writes a date (see `status-dates.ts`). */
-function showsDate(connection: Connection): boolean {
-  const status = connectionStatus(connection);
-  return status === 'expiring' || status === 'degraded';
-}
 
 /** What the controller reads from its element. */
 export interface ConnectionsHost extends ReactiveControllerHost, EventTarget {
@@ -51,7 +45,7 @@ export class ConnectionsController implements ReactiveController {
   allow: ReadonlySet<AllowAction> | undefined;
   /** `settings.sandbox_mode` of the session: the element shows a "Sandbox" marker. */
   sandboxMode = false;
-  /** What `expiring` and `degraded` rows write their dates with: a chunk, loaded with the first list that has one. */
+  /** What `expiring` and `degraded` rows write their dates with: a chunk, fetched with the first list request. */
   dates: StatusDates | undefined;
 
   readonly #host: ConnectionsHost;
@@ -62,6 +56,8 @@ export class ConnectionsController implements ReactiveController {
   #readyFired = false;
   /** How many times a flow changed the list: a quiet re-read that saw it change meanwhile is dropped. */
   #changes = 0;
+  /** The dates chunk on its way (see `load`). */
+  #dates: Promise<void> | undefined;
 
   constructor(host: ConnectionsHost, listener: LoadListener) {
     this.#host = host;
@@ -96,31 +92,56 @@ export class ConnectionsController implements ReactiveController {
     void this.load();
   }
 
-  /** Loads (or reloads) the list. Settles when the list or the error is in place; never rejects. */
-  async load(): Promise<void> {
+  /**
+   * Loads (or reloads) the list. Settles when the list or the error is in place; never rejects. `quiet` reads it again
+   * without the skeleton (rows change in place) and leaves the list as it was on a failure, which is still reported;
+   * it does nothing while a load is on its way or before there is a list. Resolves `true` when a new list is in place.
+   */
+  async load(quiet = false): Promise<boolean> {
+    if (quiet && (this.status !== 'ready' || this.#load)) return false;
     this.#load?.abort();
     if (!this.#session.configured) {
       this.status = 'idle';
       this.#host.requestUpdate();
-      return;
+      return false;
     }
     const controller = new AbortController();
+    const { signal } = controller;
+    const changes = this.#changes;
     this.#load = controller;
-    this.status = 'loading';
-    this.error = undefined;
-    this.#host.requestUpdate();
+    if (!quiet) {
+      this.status = 'loading';
+      this.error = undefined;
+      this.#host.requestUpdate();
+    }
     try {
       // The windowing chunk downloads while the list is on its way, so a long list is drawn as soon as it is parsed
-      // (after the reply, it came about 20 ms later at 1,000 rows); a short list loads it without using it.
+      // (after the reply, it came about 20 ms later at 1,000 rows); a short list loads it without using it. So do the
+      // dates of expiring and degraded rows (half a kilobyte): the list waits for them, so a label never changes under
+      // the user's eyes; should they fail to load, those rows read their plain labels.
       void loadWindowing().catch(() => undefined);
-      const list = await this.#read(controller.signal);
-      if (!list) return;
+      const dates = (this.#dates ??= import('../templates/status-dates.ts').then((loaded) => void (this.dates = loaded), () => undefined));
+      // Both start now: with a `token` the session is read at once, and the list request leaves before the first render.
+      const [session, connections] = await Promise.all([
+        this.#session.get(signal),
+        this.#client.listConnections(this.#host.unifiedApi || undefined, signal),
+      ]);
+      const settings = session.claims.settings;
+      // `settings.unified_apis` shows only those unified APIs, as Apideck's own UI does; empty or absent shows all.
+      const shown = settings?.unified_apis;
+      const list = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
+      await dates;
+      // A quiet read that a flow's change overtook may be older than that change: it goes (the next return reads again).
+      if (signal.aborted || (quiet && this.#changes !== changes)) return false;
+      this.allow = allowedActions(settings?.allow_actions);
+      this.sandboxMode = settings?.sandbox_mode === true;
       this.connections = list;
+      this.#host.requestUpdate();
+      if (quiet) return true;
       this.#listener.reloaded();
       this.status = 'ready';
-      this.#host.requestUpdate();
       await this.#host.updateComplete;
-      if (!this.#readyFired && !controller.signal.aborted) {
+      if (!this.#readyFired && !signal.aborted) {
         this.#readyFired = true;
         this.#host.dispatchEvent(new VaultConnectReadyEvent({ connections: this.connections }));
         // From now on the list is read again when the user comes back to the page (a chunk: the first render has no use for it).
@@ -129,66 +150,23 @@ export class ConnectionsController implements ReactiveController {
       // After the same-tab fallback the callback page brings the user back here: finish that flow (only this cheap
       // check is on the first load).
       if (hasPendingRedirect()) this.#listener.resume();
-    } catch (error) {
-      if (controller.signal.aborted) return;
-      const failure = (this.error = toVaultConnectError(error));
-      this.status = 'error';
-      this.#host.requestUpdate();
-      // The event's message is the sentence the panel shows: wait for that render, which waits for the locale's strings.
-      await this.#host.updateComplete;
-      if (!controller.signal.aborted) this.reportError(failure);
-    } finally {
-      if (this.#load === controller) this.#load = undefined;
-    }
-  }
-
-  /**
-   * Reads the list again without the skeleton: rows change in place. `false` when it did not: a load in progress, no
-   * list yet, or a failure (reported as `vault-connect-error`; the list stays as it was).
-   */
-  async reread(): Promise<boolean> {
-    if (this.status !== 'ready' || this.#load) return false;
-    const controller = (this.#load = new AbortController());
-    const changes = this.#changes;
-    try {
-      const list = await this.#read(controller.signal);
-      // A flow changed a row meanwhile: this read may be older than that change, so it goes (the next return reads again).
-      if (!list || this.#changes !== changes) return false;
-      this.connections = list;
-      this.#host.requestUpdate();
       return true;
     } catch (error) {
-      if (!controller.signal.aborted) this.reportError(toVaultConnectError(error));
+      if (signal.aborted) return false;
+      const failure = toVaultConnectError(error);
+      if (!quiet) {
+        this.error = failure;
+        this.status = 'error';
+        this.#host.requestUpdate();
+        // The event's message is the sentence the panel shows: wait for that render, which waits for the locale's strings.
+        await this.#host.updateComplete;
+        if (signal.aborted) return false;
+      }
+      this.reportError(failure);
       return false;
     } finally {
       if (this.#load === controller) this.#load = undefined;
     }
-  }
-
-  /**
-   * The session and the list, read together: the session's settings are applied and the list to show is returned
-   * (`undefined` once `signal` aborted); the caller puts it in place.
-   */
-  async #read(signal: AbortSignal): Promise<Connection[] | undefined> {
-    // Both start now: with a `token` the session is read at once, and the list request leaves before the first render.
-    const [session, connections] = await Promise.all([
-      this.#session.get(signal),
-      this.#client.listConnections(this.#host.unifiedApi || undefined, signal),
-    ]);
-    if (signal.aborted) return undefined;
-    const settings = session.claims.settings;
-    this.allow = allowedActions(settings?.allow_actions);
-    this.sandboxMode = settings?.sandbox_mode === true;
-    // `settings.unified_apis` shows only those unified APIs, as Apideck's own UI does; empty or absent shows all.
-    const shown = settings?.unified_apis;
-    const list = shown?.length ? connections.filter((c) => shown.includes(c.unified_api)) : connections;
-    // Rows change once their dates can be written (should the chunk fail, they read their plain labels).
-    if (list.some(showsDate)) await this.#loadDates();
-    return signal.aborted ? undefined : list;
-  }
-
-  #loadDates(): Promise<void> {
-    return import('../templates/status-dates.ts').then((dates) => void (this.dates = dates), () => undefined);
   }
 
   find(serviceId: string, unifiedApi?: string): Connection | undefined {
@@ -200,7 +178,6 @@ export class ConnectionsController implements ReactiveController {
     this.#changes++;
     this.connections = connections;
     this.#host.requestUpdate();
-    if (!this.dates && connections.some(showsDate)) void this.#loadDates().then(() => this.#host.requestUpdate());
   }
 
   /** Fires `vault-connect-error` for `error`, with the sentence the user reads (by default the list's own). */

@@ -21,8 +21,8 @@ export type FreshnessHost = ReactiveControllerHost & EventTarget;
 /** The list this controller keeps fresh: the connections controller. */
 export interface FreshList {
   readonly connections: readonly Connection[];
-  /** Reads the list again without the skeleton; `false` when it did not (see `ConnectionsController.reread`). */
-  reread(): Promise<boolean>;
+  /** With `quiet`, reads the list again without the skeleton; `false` when it did not (see `ConnectionsController.load`). */
+  load(quiet: true): Promise<boolean>;
 }
 
 export class FreshnessController implements ReactiveController {
@@ -79,7 +79,7 @@ export class FreshnessController implements ReactiveController {
 
   async #reread(): Promise<void> {
     const before = this.#list.connections;
-    if (!(await this.#list.reread())) return;
+    if (!(await this.#list.load(true))) return;
     // The rows change first; then the events say what changed, with the API's values.
     await this.#host.updateComplete;
     const { changed, deleted } = listChanges(before, this.#list.connections);

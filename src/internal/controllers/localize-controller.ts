@@ -5,15 +5,12 @@
  * element's update waits for them (see `prepare`), so it never shows a flash of another language.
  */
 import { describeError, type VaultConnectError } from '../api/errors.ts';
-import type { Locale } from '../api/vocabulary.ts';
 import { enList, type ListStrings } from '../../i18n/en-list.ts';
 import type { LocalizedHost } from '../../i18n/localize.ts';
 
 export class LocalizeController {
   /** The strings to render. */
   strings: ListStrings = enList;
-  /** Their language: dates are written in it with `Intl`. */
-  lang: Locale = 'en';
   readonly #host: LocalizedHost;
 
   constructor(host: LocalizedHost) {
@@ -27,11 +24,11 @@ export class LocalizeController {
   prepare(): Promise<void> | undefined {
     const host = this.#host;
     if (host.locale === 'en' && !host.strings) {
-      [this.strings, this.lang] = [enList, 'en'];
+      this.strings = enList;
       return undefined;
     }
     return import('../../i18n/localize.ts').then(
-      (module) => module.prepare(host, (strings, lang) => ([this.strings, this.lang] = [strings, lang])),
+      (module) => module.prepare(host, (strings) => (this.strings = strings)),
       () => undefined,
     );
   }

@@ -37,8 +37,8 @@ export interface InteractionHost extends ActionsHost {
 export interface InteractionServices {
   /** The element's strings: English's are the list's alone, to which `withFlows` adds the flows'. */
   strings(): ListStrings | Strings;
-  /** The language dates are written in. */
-  dateLocale(): string;
+  /** The element's `locale`: dates are written in its language. */
+  locale(): string;
   announce(text: string): void;
   /** Where focus goes when a row has no button left (the search box). */
   fallbackFocus(): HTMLElement | null;
@@ -162,7 +162,7 @@ export class RowInteractions {
     const services = this.#services;
     if (result.kind === 'updated') {
       const { connection } = result;
-      const status = statusLabel(this.#strings(), connection, connectionStatus(connection), statusDates, services.dateLocale());
+      const status = statusLabel(this.#strings(), connection, connectionStatus(connection), statusDates, services.locale());
       services.announce(withStatus ? `${message(name)}. ${status}` : message(name));
     } else if (result.kind === 'deleted') services.announce(this.#strings().announce.disconnected(name));
     else if (result.kind === 'failed') services.announce(this.#describe(result.error));

@@ -31,8 +31,8 @@ export interface RowContext {
   readonly hidden: boolean;
   /** The dates rows with an `expiring` or `degraded` status speak of, once their chunk is in. */
   readonly dates: StatusDates | undefined;
-  /** The language dates are written in (the strings'). */
-  readonly dateLocale: string;
+  /** The element's `locale`: dates are written in its language. */
+  readonly locale: string;
 }
 
 export function displayName(connection: Connection): string {
@@ -54,13 +54,13 @@ function onImageError(event: Event): void {
 /** The list's listener for its images' `error` (which does not bubble: caught in the capture phase). */
 export const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
 
-/** A row's action button: only the label, the text, the class and `disabled` differ between rows with the same action. */
-function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean, primary: boolean): TemplateResult {
-  return html`<button part="button button-${action}" class=${primary ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
+/** A row's action button: only the label, the text and `disabled` differ between rows with the same action. */
+function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean): TemplateResult {
+  return html`<button part="button button-${action}" class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
     type="button" data-action=${action} aria-label=${label} ?disabled=${busy}>${text}</button>`;
 }
 
-/** The `status-dates.ts` chunk, once a list with an `expiring` or `degraded` row loaded it. */
+/** The `status-dates.ts` chunk, once it is in (it is fetched with the first list request). */
 export type StatusDates = typeof statusDates;
 
 /** A row's badge text: the status's label, or for `expiring` the day to reconnect before (once the dates are in). */
@@ -69,9 +69,9 @@ export function statusLabel(
   connection: Connection,
   status: ConnectionStatus,
   dates: StatusDates | undefined,
-  lang: string,
+  locale: string,
 ): string {
-  return (status === 'expiring' && dates?.expiringLabel(strings, connection, lang)) || strings.status[status];
+  return (status === 'expiring' && dates?.expiringLabel(strings, connection, locale)) || strings.status[status];
 }
 
 export function renderConnectionRow(connection: Connection, key: string, ctx: RowContext): TemplateResult {
@@ -86,7 +86,7 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
     status === 'needs_configuration'
       ? strings.needsConfigurationHint
       : status === 'degraded'
-        ? ctx.dates?.degradedLine(strings, connection, ctx.dateLocale)
+        ? ctx.dates?.degradedLine(strings, connection, ctx.locale)
         : undefined;
   // The image is always there (hidden without a URL) and the tag line always a span: no nested template per row.
   return html`
@@ -100,12 +100,10 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
         ${note ? html`<span class="hint">${note}</span>` : nothing}
         ${activity?.error ?? nothing}
       </span>
-      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dates, ctx.dateLocale)}</span>
+      <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dates, ctx.locale)}</span>
       <span part="actions" class="actions">
         ${activity?.progress ?? nothing}
-        ${buttons.actions.map((action) =>
-          actionButton(action, strings.actionLabel(strings.action[action], name), strings.action[action], busy, action === buttons.primary),
-        )}
+        ${buttons.map((action) => actionButton(action, strings.actionLabel(strings.action[action], name), strings.action[action], busy))}
         ${activity?.retry ?? nothing}
       </span>
     </li>

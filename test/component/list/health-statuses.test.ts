@@ -1,6 +1,7 @@
 /**
  * The status rules with `health` (docs/statuses.md): health speaks only for a connection that was authorized (state
- * `callable` or `authorized`), below Apideck's own rules; each status has its label, tone and primary action; the
+ * `callable` or `authorized`), below Apideck's own rules; each status has its label, tone and actions, the one that
+ * puts the row right first; the
  * expiring date and the degraded time are written with `Intl` in the element's language.
  */
 import { expect } from '@open-wc/testing';
@@ -37,8 +38,8 @@ interface Case {
   label: string;
   tone: string;
   actions: string[];
-  /** The action drawn as the primary button (none: `undefined`). */
-  primary?: string;
+  /** The action that puts the row right, listed first (none: `undefined`). */
+  fix?: string;
 }
 
 const CASES: Case[] = [
@@ -49,7 +50,7 @@ const CASES: Case[] = [
     label: 'Reconnect needed',
     tone: 'danger',
     actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-    primary: 'reconnect',
+    fix: 'reconnect',
   },
   {
     name: 'callable + revoked needs re-authorization',
@@ -58,7 +59,7 @@ const CASES: Case[] = [
     label: 'Reconnect needed',
     tone: 'danger',
     actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-    primary: 'reconnect',
+    fix: 'reconnect',
   },
   {
     name: 'authorized + needs_consent needs re-authorization',
@@ -67,7 +68,7 @@ const CASES: Case[] = [
     label: 'Reconnect needed',
     tone: 'danger',
     actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-    primary: 'reconnect',
+    fix: 'reconnect',
   },
   {
     name: 'a non-OAuth connection that needs re-authorization is connected again',
@@ -76,7 +77,7 @@ const CASES: Case[] = [
     label: 'Reconnect needed',
     tone: 'danger',
     actions: ['connect', 'settings', 'disable', 'disconnect'],
-    primary: 'connect',
+    fix: 'connect',
   },
   {
     name: 'pending_confirmation offers reconnect when the element holds no confirm token',
@@ -85,7 +86,7 @@ const CASES: Case[] = [
     label: 'Confirming…',
     tone: 'neutral',
     actions: ['reconnect', 'disconnect'],
-    primary: 'reconnect',
+    fix: 'reconnect',
   },
   {
     name: 'pending_refresh with a retention window is expiring, with its date',
@@ -94,7 +95,7 @@ const CASES: Case[] = [
     label: `Reconnect before ${dayIn('en', THIS_YEAR_DAY)}`,
     tone: 'warning',
     actions: ['reconnect', 'settings', 'disable', 'disconnect'],
-    primary: 'reconnect',
+    fix: 'reconnect',
   },
   {
     name: 'pending_refresh without a retention window is connected',
@@ -111,7 +112,7 @@ const CASES: Case[] = [
     label: 'Input required',
     tone: 'warning',
     actions: ['settings', 'disable', 'disconnect'],
-    primary: 'settings',
+    fix: 'settings',
   },
   {
     name: 'degraded is connected, with a line under the name',
@@ -136,7 +137,7 @@ const CASES: Case[] = [
     label: 'Input required',
     tone: 'warning',
     actions: ['settings', 'disable', 'disconnect'],
-    primary: 'settings',
+    fix: 'settings',
   },
   {
     name: 'an unknown health value changes nothing',
@@ -154,7 +155,7 @@ const CASES: Case[] = [
     label: 'Unauthorized',
     tone: 'warning',
     actions: ['connect', 'settings', 'disconnect'],
-    primary: 'connect',
+    fix: 'connect',
   },
   {
     name: 'invalid beats health',
@@ -171,7 +172,7 @@ const CASES: Case[] = [
     label: 'Not connected',
     tone: 'neutral',
     actions: ['connect'],
-    primary: 'connect',
+    fix: 'connect',
   },
   {
     name: 'enabled:false beats health',
@@ -191,15 +192,10 @@ const CASES: Case[] = [
   },
 ];
 
-/** The `data-action`s of a row's primary buttons. */
-function primariesOf(rowElement: HTMLElement): string[] {
-  return [...rowElement.querySelectorAll<HTMLButtonElement>('button.primary[data-action]')].map((b) => b.dataset.action ?? '');
-}
-
 describe('<vault-connect> status with health', () => {
   afterEach(restoreFetch);
 
-  it('draws each health status with its label, tone, actions and primary action, below Apideck’s own rules', async () => {
+  it('draws each health status with its label, tone and actions (the fix first), below Apideck’s own rules', async () => {
     const { el, events } = await mountWithList(CASES.map((c) => c.conn));
     expect(events.errors).to.deep.equal([]);
     expect(rows(el)).to.have.length(CASES.length);
@@ -209,7 +205,7 @@ describe('<vault-connect> status with health', () => {
       expect(text(badge(r)), c.name).to.equal(c.label);
       expect(badge(r).dataset.tone, c.name).to.equal(c.tone);
       expect(actionsOf(r), c.name).to.deep.equal(c.actions);
-      expect(primariesOf(r), c.name).to.deep.equal(c.primary ? [c.primary] : []);
+      if (c.fix) expect(actionsOf(r)[0], c.name).to.equal(c.fix);
       // Every action is a visible, enabled button.
       for (const action of c.actions) {
         const b = button(r, action);
@@ -291,13 +287,12 @@ describe('<vault-connect> status with health', () => {
     expect(shadow(el).querySelector('[part="state"]')?.getAttribute('role')).to.equal('alert');
   });
 
-  it('allow_actions without reauthorize hides Reconnect: the row then has no primary action', async () => {
+  it('allow_actions without reauthorize hides Reconnect: the row keeps the rest', async () => {
     const { el } = await mountWithList([connection({ service_id: 'gated', state: 'callable', health: 'revoked' })], {
       claims: { settings: { allow_actions: ['delete', 'disable'] } },
     });
     const r = row(el, 'gated');
     expect(badge(r).dataset.status).to.equal('needs_reauth');
     expect(actionsOf(r)).to.deep.equal(['settings', 'disable', 'disconnect']);
-    expect(primariesOf(r)).to.deep.equal([]);
   });
 });
