@@ -2,13 +2,14 @@
  * The live loop `npm start` shows, end to end in Chromium: the sandbox makes Salesforce's token refresh fail (the
  * demo's control), sends Apideck's signed `vault.connection.token_refresh.failed` webhook to the demo server, whose
  * `createWebhookHandler` accepts it (200) and tells the page over server-sent events; the page calls `refresh()` and
- * the element re-reads the list from the Vault API, where the connection's health is now `needs_auth`.
+ * the element re-reads the list from the Vault API, where the connection's health is now `needs_auth`, and the row says
+ * "Reconnect needed" (`data-status="needs_reauth"`) with Reconnect first.
  */
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import type { SentWebhook } from '../../src/sandbox/index.ts';
-import { DEMO_CONSUMER, badgeBecomes, eventually, guardedContext, logged, openDemo, type Demo, type GuardedContext, startDemoAndBrowser } from './helpers.ts';
+import { DEMO_CONSUMER, actionButton, badge, badgeBecomes, eventually, guardedContext, logged, openDemo, row, type Demo, type GuardedContext, startDemoAndBrowser } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
 
@@ -57,6 +58,11 @@ describe('the webhook loop (npm start)', () => {
       await logged(page, 'the re-read', (line) => line === 'list re-read after vault.connection.token_refresh.failed');
       assert.ok(listReads.some((at) => at >= clicked), 'the element read the list again from the Vault API');
       assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'crm', 'salesforce')?.health, 'needs_auth');
+      // What the user sees after the re-read: no longer "Connected", and the fix first.
+      await badgeBecomes(page, 'salesforce', 'Reconnect needed');
+      assert.equal(await badge(page, 'salesforce').getAttribute('data-status'), 'needs_reauth');
+      assert.equal(await row(page, 'salesforce').locator('button[data-action]').first().getAttribute('data-action'), 'reconnect');
+      assert.equal(await actionButton(page, 'salesforce', 'reconnect').count(), 1);
 
       const failed = await eventually(
         'the demo server to accept the signed webhook',
