@@ -4,6 +4,8 @@
  * connection in a health state, until it is authorized again, its settings are completed or it is disconnected.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, it } from 'node:test';
 import { SEED_CONNECTOR_COUNT, seedConnections } from '../../src/sandbox/seed.ts';
 import { APP_ID, VAULT_API_URL, connection, expectError, harness, json } from './helpers.ts';
@@ -128,6 +130,59 @@ describe('POST /__sandbox/health/{unified_api}/{service_id}', () => {
     h.api.setHealth('consumer-1', 'ats', 'ashby', { health: 'needs_consent' });
     const disabled = await connection(await h.asServer('/vault/connections/ats/ashby', { method: 'PATCH', body: json({ enabled: false }) }));
     assert.equal(disabled.health, 'needs_consent');
+  });
+
+  it('beside the refresh-failure control the latest change speaks, and an import of new tokens puts both right', async () => {
+    const h = harness();
+    const read = () => h.api.getConnection('consumer-1', 'crm', 'salesforce');
+    h.api.setHealth('consumer-1', 'crm', 'salesforce', { health: 'degraded' });
+    const failed = h.api.failTokenRefresh('consumer-1', 'crm', 'salesforce');
+    assert.deepEqual([failed.health, failed.last_refresh_failed_at], ['needs_auth', h.clock.now]);
+
+    h.api.setHealth('consumer-1', 'crm', 'salesforce', { health: 'revoked' });
+    assert.deepEqual([read()?.health, read()?.last_refresh_failed_at], ['revoked', 0]);
+    h.api.setHealth('consumer-1', 'crm', 'salesforce', { health: 'ok' });
+    assert.equal(read()?.health, 'ok');
+
+    for (const health of ['needs_consent', undefined] as const) {
+      if (health) h.api.setHealth('consumer-1', 'crm', 'salesforce', { health });
+      else h.api.failTokenRefresh('consumer-1', 'crm', 'salesforce');
+      const credentials = { access_token: 'a', refresh_token: 'r', issued_at: new Date(h.clock.now).toISOString(), expires_in: 3600 };
+      const imported = await h.asServer('/vault/connections/crm/salesforce/import', { method: 'POST', body: json({ credentials }) });
+      const after = await connection(imported);
+      assert.deepEqual([after.state, after.health, after.last_refresh_failed_at, after.credentials_expire_at], ['callable', 'ok', 0, 0], health ?? 'failed refresh');
+    }
+  });
+
+  it('a health change is an updated webhook; the retention window and the failed refresh appear only when set', async () => {
+    const entities: Record<string, unknown>[] = [];
+    const server = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        entities.push((JSON.parse(text) as { payload: { entity: Record<string, unknown> } }).payload.entity);
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const h = harness();
+    try {
+      h.api.setWebhookUrl(`http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+      h.api.setHealth('consumer-1', 'crm', 'salesforce', { health: 'pending_refresh' });
+      h.api.setHealth('consumer-1', 'crm', 'salesforce', { health: 'degraded' });
+      const deadline = Date.now() + 5_000;
+      while (entities.length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      const expiring = entities.find((entity) => entity.health === 'pending_refresh');
+      const degraded = entities.find((entity) => entity.health === 'degraded');
+      assert.equal(expiring?.health, 'pending_refresh');
+      assert.equal(expiring?.credentials_expire_at, new Date(h.clock.now + 5 * DAY).toISOString());
+      assert.equal(expiring?.last_refresh_failed_at, new Date(h.clock.now - HOUR).toISOString());
+      assert.ok(degraded, 'the second change was sent too');
+      assert.ok(!('credentials_expire_at' in degraded) && !('last_refresh_failed_at' in degraded), 'absent when 0');
+    } finally {
+      server.close();
+      h.api.close();
+    }
   });
 
   it('a CSRF-protected authorization reads authorized + pending_confirmation until confirmed', async () => {
