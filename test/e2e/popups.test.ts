@@ -130,6 +130,10 @@ async function connectInSameTab(mode: Mode): Promise<Page> {
     window.open = () => null;
   });
   const pagesBefore = guarded.context.pages().length;
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' && message.text().startsWith('vault-connect:')) warnings.push(message.text());
+  });
 
   await actionButton(page, 'xero', 'connect').click();
   await rowErrorBecomes(page, 'xero', 'The browser blocked the window.');
@@ -144,6 +148,9 @@ async function connectInSameTab(mode: Mode): Promise<Page> {
   assert.deepEqual(await errorCodes(page), ['popup_blocked', 'popup_blocked']);
   assert.equal(((await sameTab.textContent()) ?? '').trim(), 'Continue in this tab');
   assert.equal(guarded.context.pages().length, pagesBefore, 'no window was opened');
+  // One warning for the developer, naming the cause and the fix, however often the popup is blocked.
+  assert.equal(warnings.length, 1, warnings.join('\n'));
+  assert.match(warnings[0], /blocked a popup.*from a click handler/);
 
   await sameTab.click();
   await page.waitForURL((url) => url.origin === provider(mode).origin);
