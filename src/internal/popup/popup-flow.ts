@@ -8,9 +8,9 @@
  *   page, while the user is still signing in there). Once it reads `true`, the flow waits `closedGraceMs` more. If no
  *   result came by then and the callback page is on this page's origin (so its BroadcastChannel and storage messages
  *   still reach us however the popup was severed), the flow calls `onClosed` and goes on listening until a result,
- *   the timeout or the signal: the caller offers a retry, and a late result still completes. Otherwise (no `onClosed`,
- *   or a callback page on another origin, which could only answer through the severed `opener`) it rejects
- *   `popup_closed`;
+ *   the timeout or the signal: the caller reports `popup_closed` and offers a retry, and a late result still
+ *   completes (then `onSevered` says the window was open all along). Otherwise (no `onClosed`, or a callback page on
+ *   another origin, which could only answer through the severed `opener`) it rejects `popup_closed`;
  * - `timeoutMs` without a result closes the popup and rejects `timeout`; the signal closes it and rejects `aborted`;
  * - a `mismatch` from the popup itself rejects `state_mismatch` (see `listenForCallback`).
  * Right before it navigates, while the popup is still its same-origin `about:blank`, it writes the flow record into the
@@ -49,6 +49,12 @@ export interface PopupFlowOptions {
    * listening instead of rejecting `popup_closed` (see above).
    */
   onClosed?: (() => void) | undefined;
+  /**
+   * Called once when a result is accepted after `onClosed`: the popup read closed through the grace period, yet its
+   * callback page answered, so the window was open all along and only cut off from this page (Cross-Origin-Opener-
+   * Policy on a page it visited, or on this one).
+   */
+  onSevered?: (() => void) | undefined;
   /**
    * The flow record to write into the popup before it leaves `about:blank`, made from the URL it goes to; its `id` is
    * `flowId`.
@@ -105,9 +111,11 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
     const scope = new ResourceScope();
     const stop = new AbortController();
     let settled = false;
+    let closedReported = false;
     const settle = (outcome: { message: CallbackMessage } | { error: unknown }) => {
       if (settled) return;
       settled = true;
+      if (closedReported && 'message' in outcome) options.onSevered?.();
       stop.abort();
       scope.dispose();
       closePopup(popup);
@@ -136,8 +144,10 @@ export function runPopupFlow(options: PopupFlowOptions): Promise<CallbackMessage
       closedSeen = true;
       const reachable = new URL(options.callbackOrigin, location.href).origin === location.origin;
       scope.timeout(() => {
-        if (options.onClosed && reachable) options.onClosed();
-        else settle({ error: new VaultConnectError('popup_closed', { retryable: true }) });
+        if (options.onClosed && reachable) {
+          closedReported = true;
+          options.onClosed();
+        } else settle({ error: new VaultConnectError('popup_closed', { retryable: true }) });
       }, closedGraceMs);
     }, pollMs);
 
