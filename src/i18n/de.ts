@@ -16,7 +16,7 @@ const de: Strings = {
     network_error: 'Netzwerkfehler. Prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
     blocked_by_policy: 'Die Content-Security-Policy der Seite hat das Vault-Fenster blockiert:',
     popup_blocked: 'Der Browser hat das Fenster blockiert.',
-    popup_closed: 'Das Fenster wurde geschlossen, bevor der Vorgang abgeschlossen war.',
+    popup_closed: 'Wir haben das Fenster aus den Augen verloren. Wenn Sie fertig waren, aktualisiert sich dies von selbst; andernfalls versuchen Sie es erneut.',
     timeout: 'Der Vorgang hat zu lange gedauert und wurde abgebrochen.',
     state_mismatch: 'Die Antwort gehört nicht zu dieser Anfrage.',
     access_denied: 'Der Zugriff wurde verweigert.',

@@ -13,7 +13,7 @@ export const en = {
     ...enList.errors,
     blocked_by_policy: 'The page’s Content-Security-Policy blocked the Vault window:',
     popup_blocked: 'The browser blocked the window.',
-    popup_closed: 'The window was closed before it finished.',
+    popup_closed: 'We lost track of the window. If you finished, this updates by itself; otherwise try again.',
     timeout: 'This took too long and was stopped.',
     state_mismatch: 'The reply did not match this request.',
     access_denied: 'Access was denied.',

@@ -16,7 +16,7 @@ const es: Strings = {
     network_error: 'Error de red. Comprueba tu conexión e inténtalo de nuevo.',
     blocked_by_policy: 'La política de seguridad de contenido (Content-Security-Policy) de la página ha bloqueado la ventana de Vault:',
     popup_blocked: 'El navegador ha bloqueado la ventana.',
-    popup_closed: 'La ventana se cerró antes de terminar.',
+    popup_closed: 'Hemos perdido el rastro de la ventana. Si terminaste, esto se actualizará solo; si no, inténtalo de nuevo.',
     timeout: 'Ha tardado demasiado y se ha detenido.',
     state_mismatch: 'La respuesta no corresponde a esta solicitud.',
     access_denied: 'Se ha denegado el acceso.',

@@ -19,7 +19,7 @@ const fr: Strings = {
     network_error: 'Erreur réseau. Vérifiez votre connexion et réessayez.',
     blocked_by_policy: 'La politique de sécurité du contenu (Content-Security-Policy) de la page a bloqué la fenêtre Vault\u00a0:',
     popup_blocked: 'Le navigateur a bloqué la fenêtre.',
-    popup_closed: 'La fenêtre a été fermée avant la fin de l’opération.',
+    popup_closed: 'Nous avons perdu la trace de la fenêtre. Si vous avez terminé, ceci se mettra à jour tout seul\u00a0; sinon, réessayez.',
     timeout: 'L’opération a pris trop de temps et a été interrompue.',
     state_mismatch: 'La réponse ne correspond pas à cette demande.',
     access_denied: 'L’accès a été refusé.',

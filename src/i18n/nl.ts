@@ -16,7 +16,7 @@ const nl: Strings = {
     network_error: 'Netwerkfout. Controleer je verbinding en probeer het opnieuw.',
     blocked_by_policy: 'Het beveiligingsbeleid (Content-Security-Policy) van de pagina heeft het Vault-venster geblokkeerd:',
     popup_blocked: 'De browser heeft het venster geblokkeerd.',
-    popup_closed: 'Het venster is gesloten voordat het klaar was.',
+    popup_closed: 'We zijn het venster uit het oog verloren. Als je klaar was, wordt dit vanzelf bijgewerkt; probeer het anders opnieuw.',
     timeout: 'Dit duurde te lang en is gestopt.',
     state_mismatch: 'Het antwoord hoort niet bij dit verzoek.',
     access_denied: 'De toegang is geweigerd.',

@@ -1,19 +1,23 @@
 /**
  * One `console.warn` for the page's developer for each cause that comes from the environment, not from the user or
- * Apideck: the browser blocked a popup, a page in the popup severed it (Cross-Origin-Opener-Policy), the page's
- * Content-Security-Policy blocked the Vault modal's frame, or that frame never loaded. Each names the cause and the
- * fix, once per element and cause (the user reads the row's own words; these are for whoever builds the page).
+ * Apideck: the browser blocked a popup, a page severed a popup from this one (Cross-Origin-Opener-Policy: a result
+ * came after the popup read closed), the page's Content-Security-Policy blocked the Vault modal's frame, or that frame
+ * never loaded. Each names the cause and the fix, once per element and cause (the user reads the row's own words;
+ * these are for whoever builds the page). Never a URL, state or token.
  */
 export type EnvironmentCause = 'popup_blocked' | 'popup_severed' | 'frame_blocked' | 'frame_timeout';
 
 const MESSAGES: Record<EnvironmentCause, (detail: string) => string> = {
   popup_blocked: () =>
     'vault-connect: the browser blocked a popup (a popup blocker, or window.open called outside a user gesture). ' +
-    'Call openConnection() and connectVaultre() from a click handler; the row offers Try again, then "Continue in this tab".',
+    'Call openConnection() and connectVaultre() from a click handler, with no await before them; the row offers ' +
+    'Try again, then "Continue in this tab".',
   popup_severed: () =>
-    'vault-connect: a popup read closed before its flow finished. Either the user closed it, or a page in it sends ' +
-    'Cross-Origin-Opener-Policy, which cuts the window off while the user may still be signing in. The result still ' +
-    'arrives through the callback page as long as callback-url is on this page\u2019s origin: keep it there.',
+    'vault-connect: a popup read closed while the user was still in it, then its result arrived: a page sent ' +
+    'Cross-Origin-Opener-Policy, which cuts a popup off from its opener. If this page sends ' +
+    'Cross-Origin-Opener-Policy: same-origin, send same-origin-allow-popups instead. A provider\u2019s own policy ' +
+    'cannot be changed: keep callback-url on this page\u2019s origin (results then still arrive), and treat ' +
+    'popup_closed as "not finished yet", not as a failure.',
   frame_blocked: (detail) =>
     `vault-connect: the page's Content-Security-Policy blocked the Vault modal's frame (${detail}). ` +
     `Allow that origin in the policy's frame-src (see the README, "Content-Security-Policy"), or use open-mode="popup".`,
@@ -25,6 +29,7 @@ const MESSAGES: Record<EnvironmentCause, (detail: string) => string> = {
 
 const warned = new WeakMap<object, Set<EnvironmentCause>>();
 
+/** Warns about `cause` once for `element`; `detail` completes the message where it has a blank (a directive, a delay). */
 export function warnDeveloper(element: object, cause: EnvironmentCause, detail = ''): void {
   let causes = warned.get(element);
   if (!causes) warned.set(element, (causes = new Set()));

@@ -34,6 +34,8 @@ export interface PopupActionOptions {
   timeoutMs: number | `${number}`;
   /** The popup reads closed but the flow goes on listening (see `runPopupFlow`): the row offers a retry. */
   onClosed?: (() => void) | undefined;
+  /** A result came after the popup read closed (see `runPopupFlow`). */
+  onSevered?: (() => void) | undefined;
 }
 
 /**
@@ -101,7 +103,14 @@ export async function runPopupAction(
   const popup = options.popup;
   if (!popup) throw new VaultConnectError('popup_blocked', { retryable: true });
   const flowId = randomState();
-  const common = { popup, callbackOrigin: new URL(options.callbackUrl, location.href).origin, signal, timeoutMs: options.timeoutMs, flowId };
+  const common = {
+    popup,
+    callbackOrigin: new URL(options.callbackUrl, location.href).origin,
+    signal,
+    timeoutMs: options.timeoutMs,
+    flowId,
+    onSevered: options.onSevered,
+  };
   if (options.plan === 'hosted') {
     // Closing Hosted Vault once the work is done is how many users finish: what counts is the API's value. When the
     // popup reads closed, re-read the connection; a change ends the flow, otherwise the row offers a retry while the

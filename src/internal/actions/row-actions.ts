@@ -54,6 +54,7 @@ export async function performAction(
         unifyBaseUrl: host.unifyBaseUrl || DEFAULT_UNIFY_BASE_URL,
         timeoutMs: host.flowTimeout,
         onClosed: options.onClosed,
+        onSevered: options.onSevered,
       };
       return options.sameTab
         ? popupActions.continueInSameTab(ctx, connection, popupOptions, signal)

@@ -28,7 +28,9 @@ export interface RunOptions {
   /** Finish a same-tab flow the callback page brought back. */
   resume?: { pending: PendingRedirect; result: RedirectResult };
   /** The popup reads closed while the flow still listens for its result (see `runPopupFlow`). */
-  onClosed?: () => void;
+  onClosed?: (() => void) | undefined;
+  /** A result came after the popup read closed: a page had cut the popup off from this one (see `runPopupFlow`). */
+  onSevered?: (() => void) | undefined;
   /** `retry` of a confirmation that failed: the `confirm_token` the element holds for the row. */
   confirmToken?: string;
 }

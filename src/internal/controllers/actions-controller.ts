@@ -128,9 +128,16 @@ export class ActionsController implements ReactiveController {
     this.#pending.set(key, action);
     this.#rowErrors.delete(key);
     this.#host.requestUpdate();
+    // Whether the flow's popup read closed and `popup_closed` was reported: the flow then only goes on listening.
+    let closedReported = false;
+    const flowOptions: RunOptions = {
+      ...options,
+      onClosed: options.onClosed && (() => ((closedReported = true), options.onClosed?.())),
+      onSevered: () => warnDeveloper(this.#host, 'popup_severed'),
+    };
     try {
       const { performAction } = await loadRowActions();
-      const result = await performAction(this.#context, connection, action, options, controller.signal);
+      const result = await performAction(this.#context, connection, action, flowOptions, controller.signal);
       // A retry offered while the flow went on listening is moot now.
       this.#blocked.delete(key);
       this.#rowErrors.delete(key);
@@ -146,7 +153,9 @@ export class ActionsController implements ReactiveController {
       // A Vault modal that never came up (or was blocked), or a confirmation that failed: the row offers Try again.
       const modalFailed = opensFlow && (options.plan ?? 'modal') === 'modal' && (error.code === 'network_error' || error.code === 'blocked_by_policy');
       if (modalFailed || this.#confirmations.has(key)) this.#blocked.set(key, { action, count: 1 });
-      this.#list.reportError(error, this.#describe(error));
+      // A flow that only went on listening after `popup_closed` and now times out is no new failure: the row stops
+      // saying the result may still come, and the host, told already, hears nothing more.
+      if (!(closedReported && error.code === 'timeout')) this.#list.reportError(error, this.#describe(error));
       return { kind: 'failed', error };
     } finally {
       this.#actions.delete(controller);
@@ -191,8 +200,8 @@ export class ActionsController implements ReactiveController {
   }
 
   /**
-   * The flow's popup reads closed but its result may still come (see `runPopupFlow`): the row stops showing progress
-   * and offers a retry meanwhile, without an error event. Returns the error the row shows.
+   * The flow's popup reads closed but its result may still come (see `runPopupFlow`): the row stops showing progress,
+   * says so and offers a retry, and `popup_closed` is reported, while the flow goes on listening. Returns the error.
    */
   popupClosed(connection: Connection, action: RowAction): VaultConnectError {
     const key = connectionKey(connection);
@@ -200,8 +209,8 @@ export class ActionsController implements ReactiveController {
     this.#pending.delete(key);
     this.#blocked.set(key, { action, count: 1 });
     this.#rowErrors.set(key, error);
+    this.#list.reportError(error, this.#describe(error));
     this.#host.requestUpdate();
-    warnDeveloper(this.#host, 'popup_severed');
     return error;
   }
 

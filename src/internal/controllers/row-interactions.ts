@@ -127,7 +127,11 @@ export class RowInteractions {
     await this.#focusRowButton(key, action);
   }
 
-  /** Starts a flow action; synchronous up to the popup, which must open before any `await` or the browser blocks it. */
+  /**
+   * Starts a flow action; synchronous up to the popup, which must open before any `await` or the browser blocks it.
+   * Settles when the flow ends, or when its popup reads closed and `popup_closed` is reported: the flow then goes on
+   * listening, and a late result still updates the row (and fires its event) without taking the focus back.
+   */
   async #startFlow(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
     const { actions } = this;
     const key = connectionKey(connection);
@@ -149,12 +153,22 @@ export class RowInteractions {
       }
     }
     if (replacing) actions.cancel();
+    let reportClosed!: () => void;
+    const closed = new Promise<void>((resolve) => (reportClosed = resolve));
+    let late = false;
     // The popup reads closed but its result may still come (see `runPopupFlow`): the row offers a retry meanwhile.
-    const onClosed = () => this.#services.announce(this.#describe(actions.popupClosed(connection, action)));
+    const onClosed = () => {
+      late = true;
+      this.#services.announce(this.#describe(actions.popupClosed(connection, action)));
+      reportClosed();
+    };
     this.#services.announce(this.#strings().progress[action]);
-    const result = await actions.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed });
-    this.#announceResult(result, displayName(connection), this.#strings().announce.changed, true);
-    await this.#focusRowButton(key, action);
+    const finished = actions.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed }).then(async (result) => {
+      this.#announceResult(result, displayName(connection), this.#strings().announce.changed, true);
+      // After `popup_closed` the user may be elsewhere: take the focus only if it was lost with the row's button.
+      if (!late || document.activeElement === document.body) await this.#focusRowButton(key, action);
+    });
+    await Promise.race([finished, closed.then(() => this.#focusRowButton(key, 'retry'))]);
   }
 
   /** Says how an action ended; after a flow (`withStatus`) also the row's new status, e.g. "Salesforce updated. Connected". */
