@@ -10,6 +10,7 @@
 import type { ReactiveController, ReactiveControllerHost, TemplateResult } from 'lit';
 import { nothing } from 'lit';
 import { VaultConnectError, toVaultConnectError } from '../api/errors.ts';
+import { warnDeveloper } from '../actions/developer-warnings.ts';
 import type { Locale } from '../api/vocabulary.ts';
 import { VaultConnectErrorEvent } from '../../events/vault-connect-error.ts';
 import { VaultreConnectEvent } from '../../events/vaultre-connect.ts';
@@ -242,6 +243,7 @@ export class VaultreRow implements ReactiveController {
     } catch (error) {
       this.blocked++;
       this.#retry = 'connect';
+      warnDeveloper(this.#host, 'popup_blocked');
       this.#fail(toVaultConnectError(error));
       return Promise.resolve();
     }
@@ -265,13 +267,22 @@ export class VaultreRow implements ReactiveController {
     }
   }
 
-  async #authorize(popup: Window, client: VaultreClient): Promise<void> {
+  /**
+   * Runs the popup flow. Settles when it ends, or when the popup reads closed and `popup_closed` is reported: the flow
+   * then goes on listening, and a late outcome still connects (and fires `vaultre-connect`).
+   */
+  #authorize(popup: Window, client: VaultreClient): Promise<void> {
+    return new Promise<void>((settle) => void this.#runFlow(popup, client, settle).then(settle, settle));
+  }
+
+  async #runFlow(popup: Window, client: VaultreClient, onClosed: () => void): Promise<void> {
     const flow = new AbortController();
     this.#flow = flow;
     this.#popup = popup;
     const signal = AbortSignal.any([flow.signal, this.#lifetime.signal]);
     const flowId = randomState();
     let authorization: Authorization | undefined;
+    let closedReported = false;
     this.error = undefined;
     this.#setPhase('waiting', this.#t.waiting);
     try {
@@ -288,19 +299,26 @@ export class VaultreRow implements ReactiveController {
         match: matchOutcome,
         signal,
         timeoutMs: this.#host.flowTimeout,
-        // The popup reads closed, but the outcome may still come (see `runPopupFlow`): offer a retry meanwhile.
+        // The popup reads closed, but the outcome may still come (see `runPopupFlow`): say so, offer a retry and
+        // report `popup_closed` meanwhile.
         onClosed: () => {
+          closedReported = true;
           this.#retry = 'connect';
-          this.error = new VaultConnectError('popup_closed', { retryable: true });
-          this.#services.announce(this.#services.describe(this.error));
-          this.#host.requestUpdate();
+          this.#setPhase('idle');
+          this.#fail(new VaultConnectError('popup_closed', { retryable: true }));
+          onClosed();
         },
+        onSevered: () => warnDeveloper(this.#host, 'popup_severed'),
       });
       this.error = undefined;
       await this.#finish(outcome!, client, signal);
-    } catch (error) {
+    } catch (thrown) {
       this.#retry = 'connect';
-      if (!this.#lifetime.signal.aborted) this.#fail(toVaultConnectError(error));
+      const error = toVaultConnectError(thrown);
+      // A flow that only went on listening after `popup_closed` and now times out is no new failure: the row stops
+      // saying the outcome may still come, and the host, told already, hears nothing more.
+      if (closedReported && error.code === 'timeout') this.#show(error);
+      else if (!this.#lifetime.signal.aborted) this.#fail(error);
     } finally {
       // Not when a new authorization replaced this one (see `connect`).
       if (this.#flow === flow || !this.#flow) {
@@ -401,11 +419,17 @@ export class VaultreRow implements ReactiveController {
   #fail(error: VaultConnectError): void {
     // A cancel is the user's own doing: nothing to show.
     if (error.code === 'aborted') return;
+    const message = this.#show(error);
+    this.#host.dispatchEvent(new VaultConnectErrorEvent({ code: error.code, message, retryable: error.retryable }));
+  }
+
+  /** Shows an error in the row and announces it; returns the sentence. */
+  #show(error: VaultConnectError): string {
     this.error = error;
     const message = this.#services.describe(error);
     this.#services.announce(message);
-    this.#host.dispatchEvent(new VaultConnectErrorEvent({ code: error.code, message, retryable: error.retryable }));
     this.#host.requestUpdate();
+    return message;
   }
 
   #onClick = (event: Event): void => {
