@@ -10,7 +10,7 @@ export type { FetchHandler, NodeAdapterOptions } from './node-adapter.ts';
 export { createVaultreHandler } from './vaultre-handler.ts';
 export { DEFAULT_VAULTRE_EXCHANGE_URL } from './vaultre-exchange.ts';
 export { DEFAULT_VAULTRE_AUTHORIZE_URL } from './vaultre-authorize.ts';
-export type { VaultreHandlerOptions } from './vaultre-options.ts';
+export type { VaultreHandlerOptions, VaultreTokenVerdict, VerifyTokenContext } from './vaultre-options.ts';
 export type { VaultreStatus } from './vaultre-handler.ts';
 export { memoryStore } from './stores/memory-store.ts';
 export { apideckImportStore } from './stores/apideck-import-store.ts';

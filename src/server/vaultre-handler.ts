@@ -8,7 +8,9 @@
  *   otherwise it exchanges the code with `POST {exchangeUrl}` (form body `client_id=…&code=…`, server-side as VaultRE
  *   requires: its CORS policy blocks browsers), stores the token with `store.set(consumerId, …)` (retried, see
  *   `STORE_RETRY_DELAYS_MS`) and answers `{"connected": true, "token_type", "connected_at"}`.
- * - `GET` answers `{"connected": boolean, "token_type"?, "connected_at"?}` from `store.get(consumerId)`.
+ * - `GET` answers `{"connected": boolean, "token_type"?, "connected_at"?}` from `store.get(consumerId)`; with a
+ *   `verifyToken` hook, a stored token the hook calls `'revoked'` is `{"connected": false, "reason": "revoked"}` (the
+ *   store is left as it is; see `vaultre-verify.ts` for what counts).
  * - `DELETE` forgets the token with `store.delete(consumerId)` and answers 204.
  *
  * Errors are `{"error", "message"}` with `error` one of `state_mismatch`, `code_expired`, `exchange_failed`,
@@ -28,6 +30,7 @@ import { DEFAULT_VAULTRE_AUTHORIZE_URL, vaultreAuthorizeUrl } from './vaultre-au
 import { DEFAULT_VAULTRE_EXCHANGE_URL, exchangeCode } from './vaultre-exchange.ts';
 import { REMOVED_OPTIONS, type VaultreHandlerOptions, VaultreHandlerOptionsSchema } from './vaultre-options.ts';
 import { createStateSigner } from './vaultre-state.ts';
+import { DEFAULT_VERIFY_TIMEOUT_MS, isRevoked } from './vaultre-verify.ts';
 
 const CONSUMER_MESSAGES = {
   notSignedIn: 'Sign in to manage your VaultRE connection.',
@@ -39,6 +42,8 @@ export interface VaultreStatus {
   connected: boolean;
   token_type?: VaultreTokenType;
   connected_at?: string;
+  /** `GET` only: the store holds a token that VaultRE no longer accepts (`verifyToken` said so). */
+  reason?: 'revoked';
 }
 
 const REQUEST_BODY_LIMIT = 16 * 1024;
@@ -203,7 +208,19 @@ export function createVaultreHandler(options: VaultreHandlerOptions): FetchHandl
     } catch {
       throw storeFailed('read');
     }
-    return json(200, statusOf(stored));
+    const status = statusOf(stored);
+    if (status.connected && config.verifyToken && typeof (stored as { token?: unknown }).token === 'string') {
+      const revoked = await isRevoked({
+        verify: config.verifyToken,
+        token: (stored as { token: string }).token,
+        consumerId,
+        tokenType: status.token_type ?? 'account',
+        timeoutMs: config.verifyTimeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+        signal: request.signal,
+      });
+      if (revoked) return json(200, { connected: false, reason: 'revoked' } satisfies VaultreStatus);
+    }
+    return json(200, status);
   }
 
   async function handleDelete(request: Request): Promise<Response> {

@@ -1,6 +1,6 @@
 /** The options of `createVaultreHandler`: their type, and the schema that checks them when the handler is created. */
 import * as z from 'zod';
-import type { VaultreTokenStore } from './stores/types.ts';
+import type { VaultreTokenStore, VaultreTokenType } from './stores/types.ts';
 import { allowedOriginsOption, fetchOption, isFunction, isLoopbackHost, parseUrl, timeoutMsOption } from './options.ts';
 
 export interface VaultreHandlerOptions {
@@ -47,6 +47,28 @@ export interface VaultreHandlerOptions {
   timeoutMs?: number;
   /** Clock for `connected_at` and the state's expiry. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Asks VaultRE whether a stored token still works, on every `GET` that finds one (the user "can revoke this token at
+   * any time from within their VaultRE account"). You hold the VaultRE API key, so the call is yours to make: see
+   * docs/vaultre.md for an example. Answer `'revoked'` only when VaultRE definitely refused the token (HTTP 401);
+   * `'valid'` when it accepted it; `'unknown'` (or throw) for anything else — a timeout, a 5xx, a 429, a network
+   * failure, a refused API key. Only `'revoked'` changes the answer, to `{"connected": false, "reason": "revoked"}`;
+   * the stored token is kept (see docs/vaultre.md). Stop when `signal` aborts: the handler waits `verifyTimeoutMs`.
+   */
+  verifyToken?: (token: string, context: VerifyTokenContext) => VaultreTokenVerdict | Promise<VaultreTokenVerdict>;
+  /** How long `GET` waits for `verifyToken` before it answers from the store alone, in milliseconds. Default 3000. */
+  verifyTimeoutMs?: number;
+}
+
+/** What `verifyToken` answers: only `'revoked'` counts as "no longer valid". */
+export type VaultreTokenVerdict = 'valid' | 'revoked' | 'unknown';
+
+/** What `verifyToken` is told besides the token. */
+export interface VerifyTokenContext {
+  consumerId: string;
+  tokenType: VaultreTokenType;
+  /** Aborts once the handler stops waiting (`verifyTimeoutMs`) or the request goes away. */
+  signal: AbortSignal;
 }
 
 const isStore = (value: unknown): boolean =>
@@ -90,6 +112,8 @@ export const VaultreHandlerOptionsSchema = z.strictObject({
   fetch: fetchOption,
   timeoutMs: timeoutMsOption,
   now: z.custom<() => Date>(isFunction, 'must be a function () => Date').optional(),
+  verifyToken: z.custom<NonNullable<VaultreHandlerOptions['verifyToken']>>(isFunction, 'must be a function (token, context) => "valid" | "revoked" | "unknown"').optional(),
+  verifyTimeoutMs: z.number().int().positive().max(30_000, 'must be at most 30000').optional(),
 });
 
 /** Options that existed once, with what to do instead (a clearer message than "unknown option"). */
