@@ -70,6 +70,21 @@ if (config.mode === 'sandbox' && config.unifyBaseUrl && config.vaultJsUrl) {
       .catch(() => (coop.checked = !on));
   });
   setUpHealthControl();
+  // The sandbox's VaultRE emulator revokes the token, as a user can in their VaultRE account; the element's next read
+  // of /api/vaultre (whose verifyToken asks the emulator) then says "Reconnect needed".
+  const revoke = document.querySelector<HTMLFormElement>('#vaultre-revoke')!;
+  revoke.hidden = !config.vaultreExchangeUrl;
+  revoke.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const result = revoke.querySelector('[role="status"]')!;
+    void fetch('/api/sandbox/vaultre-revoke', { method: 'POST' })
+      .then((response) => (response.ok ? (response.json() as Promise<{ revoked: number }>) : Promise.reject(new Error(String(response.status)))))
+      .then(async ({ revoked }) => {
+        result.textContent = revoked === 1 ? 'VaultRE revoked 1 token.' : `VaultRE revoked ${revoked} tokens.`;
+        await element.refresh();
+      })
+      .catch((error: unknown) => (result.textContent = `The sandbox did not revoke: ${String(error)}`));
+  });
 } else {
   mode.textContent = 'Connected to the real Apideck Vault API.';
 }

@@ -13,7 +13,7 @@ import { withCoop } from './coop.ts';
 import { type EmulatorServer, isLocalOrigin, startEmulatorServer } from './emulator-server.ts';
 import { type ImportFaults, type VaultApi, createVaultApi } from './vault-api.ts';
 import { createVaultModalPage } from './vault-modal-page.ts';
-import { VAULTRE_BASE_PATH, type VaultreEmulator, createVaultreEmulator } from './vaultre.ts';
+import { VAULTRE_API_PATH, VAULTRE_BASE_PATH, VAULTRE_SANDBOX_API_KEY, type VaultreEmulator, createVaultreEmulator } from './vaultre.ts';
 
 export interface SandboxOptions {
   /** Port of the Vault API emulator. Default 0 (a free port). */
@@ -34,6 +34,8 @@ export interface SandboxOptions {
   vaultrePort?: number;
   /** The VaultRE client ID the emulator knows. Default `sandbox-vaultre-client`. */
   vaultreClientId?: string;
+  /** The integrator API key of the emulated VaultRE API. Default `sandbox-vaultre-api-key`. */
+  vaultreApiKey?: string;
   /**
    * The redirect URIs registered for that client, matched exactly (query included) as VaultRE does. Default none; add
    * one at runtime with `registerVaultreRedirectUri()` when its port is known only after start.
@@ -62,6 +64,13 @@ export interface Sandbox {
   vaultreUrl: string;
   /** VaultRE's code exchange, `{vaultreUrl}/integrations/oauthexchange.cgi` (`createVaultreHandler`'s `exchangeUrl`). */
   vaultreExchangeUrl: string;
+  /**
+   * VaultRE's API base, `http://127.0.0.1:<port>/api/v1.3` (for `https://ap-southeast-2.api.vaultre.com.au/api/v1.3`):
+   * `GET {vaultreApiUrl}/scopes` verifies a token, with `X-Api-Key: {vaultreApiKey}` and `Authorization: Bearer`.
+   */
+  vaultreApiUrl: string;
+  /** The integrator API key the emulated VaultRE API wants. */
+  vaultreApiKey: string;
   vaultreClientId: string;
   apiKey: string;
   applicationId: string;
@@ -116,8 +125,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       ...(options.onImport ? { onImport: options.onImport } : {}),
     });
     vaultApiClose = () => vaultApi.close();
+    const vaultreApiKey = options.vaultreApiKey ?? VAULTRE_SANDBOX_API_KEY;
     const vaultre = createVaultreEmulator({
       clients: { [vaultreClientId]: { redirectUris: [...(options.vaultreRedirectUris ?? [])], name: 'vault-connect demo' } },
+      apiKey: vaultreApiKey,
       ...(options.now ? { now: options.now } : {}),
     });
     vaultApiServer.setHandler(withCoop(vaultApi.handler, coopOn));
@@ -132,6 +143,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       hostedVaultUrl: hostedVaultServer.url,
       vaultreUrl,
       vaultreExchangeUrl: `${vaultreUrl}/integrations/oauthexchange.cgi`,
+      vaultreApiUrl: `${vaultreServer.url}${VAULTRE_API_PATH}`,
+      vaultreApiKey,
       vaultreClientId,
       apiKey,
       applicationId,

@@ -16,6 +16,12 @@
  *   60 seconds, for the client it was issued to → `{"token": "…", "message": "Token generated successfully"}`; anything
  *   else → 400 `{"message": "Invalid or expired code"}`. The endpoint sends no CORS headers, not even to a preflight, so
  *   an exchange from a browser fails as it does in production.
+ *
+ * Beside the OAuth pages, a sliver of VaultRE's API (`https://ap-southeast-2.api.vaultre.com.au/api/v1.3`, here under
+ * `/api/v1.3` on the same origin), enough to verify a token: `GET /api/v1.3/scopes` with `X-Api-Key: <apiKey>` and
+ * `Authorization: Bearer <token>` → 200 and the token's scopes (an array of strings); a missing or wrong API key → 403,
+ * a missing, unknown or revoked token → 401, both `{"success": false, "msg"}`. A token is revoked as the user would in
+ * their VaultRE account with `revoke(token)` or `revokeAll()`, or `POST /__sandbox/vaultre/revoke-all`.
  */
 import { randomBytes } from 'node:crypto';
 import { randomState } from '../internal/popup/random-state.ts';
@@ -47,6 +53,8 @@ export interface VaultreClient {
 
 export interface VaultreEmulatorOptions {
   clients: Record<string, VaultreClient>;
+  /** The integrator API key its API wants in `X-Api-Key`. Default `sandbox-vaultre-api-key`. */
+  apiKey?: string;
   /** Clock in milliseconds. Default `Date.now`. */
   now?: () => number;
 }
@@ -66,6 +74,8 @@ export interface VaultreEmulator {
   issuedTokens(): VaultreIssuedToken[];
   /** Revokes a token, as a user can from their VaultRE account. Returns whether it was a live token. */
   revoke(token: string): boolean;
+  /** Revokes every live token (the sandbox has one signed-in VaultRE user); returns how many. */
+  revokeAll(): number;
   /** Whether a token was issued here and is not revoked. */
   isTokenValid(token: string): boolean;
   /** Registers one more redirect URI for a client (created when unknown), e.g. the demo's, known only once it listens. */
@@ -84,6 +94,15 @@ const AUTHORIZE_PATHS: Record<string, VaultreTokenType> = {
   [`${VAULTRE_BASE_PATH}/oauth-authorize-user.cgi`]: 'user',
 };
 const EXCHANGE_PATH = `${VAULTRE_BASE_PATH}/integrations/oauthexchange.cgi`;
+/** VaultRE's API (v1.3), as far as the sandbox emulates it. */
+export const VAULTRE_API_PATH = '/api/v1.3';
+const SCOPES_PATH = `${VAULTRE_API_PATH}/scopes`;
+/** The sandbox control that revokes every live token. */
+export const VAULTRE_REVOKE_ALL_PATH = '/__sandbox/vaultre/revoke-all';
+/** The default integrator API key of the emulated API. */
+export const VAULTRE_SANDBOX_API_KEY = 'sandbox-vaultre-api-key';
+/** What `GET /scopes` lists for a live token: VaultRE publishes no scope names, so these are the sandbox's own. */
+const SANDBOX_SCOPES: Record<VaultreTokenType, string[]> = { account: ['sandbox:office'], user: ['sandbox:user'] };
 
 /** The fake signed-in VaultRE user of the approval page (a system admin, so both token types can be approved). */
 const SIGNED_IN_USER = { name: 'Sandy Admin', email: 'sandy.admin@sandbox-realty.example', office: 'Sandbox Realty', role: 'System administrator' };
@@ -105,7 +124,7 @@ interface IssuedCode {
 const EXCHANGE_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' };
 
 /** A JSON reply of the exchange endpoint. Deliberately without any `Access-Control-*` header. */
-function exchangeReply(status: number, body: Record<string, string>): Response {
+function exchangeReply(status: number, body: Record<string, string | number | boolean>): Response {
   return new Response(JSON.stringify(body), { status, headers: EXCHANGE_HEADERS });
 }
 
@@ -129,6 +148,7 @@ function errorPage(message: string): Response {
 
 export function createVaultreEmulator(options: VaultreEmulatorOptions): VaultreEmulator {
   const now = options.now ?? Date.now;
+  const apiKey = options.apiKey ?? VAULTRE_SANDBOX_API_KEY;
   const clients = new Map<string, { name: string; redirectUris: Set<string> }>();
   for (const [clientId, client] of Object.entries(options.clients)) {
     clients.set(clientId, { name: client.name ?? clientId, redirectUris: new Set(client.redirectUris) });
@@ -241,10 +261,40 @@ ${access}
     return exchangeReply(200, { token, message: 'Token generated successfully' });
   }
 
+  /** `GET /api/v1.3/scopes`: the API key first (403), then the bearer token (401). */
+  function scopes(request: Request): Response {
+    if (request.headers.get('x-api-key') !== apiKey) return exchangeReply(403, { success: false, msg: 'Invalid or missing API key' });
+    const bearer = /^Bearer (.+)$/.exec(request.headers.get('authorization') ?? '')?.[1];
+    const issued = bearer === undefined ? undefined : tokens.find((t) => t.token === bearer && !t.revoked);
+    if (!issued) return exchangeReply(401, { success: false, msg: 'Invalid or expired access token' });
+    return new Response(JSON.stringify(SANDBOX_SCOPES[issued.tokenType]), { status: 200, headers: EXCHANGE_HEADERS });
+  }
+
+  function revokeAll(): number {
+    let count = 0;
+    for (const issued of tokens) {
+      if (!issued.revoked) {
+        issued.revoked = true;
+        count++;
+      }
+    }
+    return count;
+  }
+
   async function handler(request: Request): Promise<Response> {
     const path = new URL(request.url).pathname;
     const method = request.method.toUpperCase();
     if (path === PAGE_CSS_PATH) return cssResponse(request);
+    if (path === SCOPES_PATH) {
+      return method === 'GET' ? scopes(request) : exchangeReply(405, { success: false, msg: 'Method not allowed' });
+    }
+    if (path === VAULTRE_REVOKE_ALL_PATH) {
+      if (method !== 'POST') return exchangeReply(405, { message: 'Use POST' });
+      // For tests and the demo's server; a page on another origin must not call it.
+      const origin = request.headers.get('origin');
+      if (origin !== null && origin !== new URL(request.url).origin) return exchangeReply(403, { message: 'Not from another origin' });
+      return exchangeReply(200, { revoked: revokeAll() });
+    }
     if (path === EXCHANGE_PATH) {
       if (method === 'POST') return exchange(request);
       // A preflight gets an answer, but never an `Access-Control-Allow-*` header: browsers must fail the exchange.
@@ -269,6 +319,7 @@ ${access}
       issued.revoked = true;
       return true;
     },
+    revokeAll,
     isTokenValid: (token) => tokens.some((t) => t.token === token && !t.revoked),
     registerRedirectUri(clientId, uri) {
       let client = clients.get(clientId);

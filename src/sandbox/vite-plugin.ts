@@ -5,8 +5,9 @@
  * - `POST /api/session`: `createSessionHandler`, against the sandbox Vault API or the real one, with `redirectUri` set
  *   to the demo's callback page (so Hosted Vault's `auto_redirect` returns there).
  * - `/api/vaultre`: `createVaultreHandler` with a `memoryStore()` and a state secret generated for this run, against the
- *   sandbox's VaultRE emulator (authorize pages and exchange), or the real VaultRE when `VAULTRE_CLIENT_ID` is set (with
- *   `VAULTRE_REDIRECT_URI`, the URI registered for it, when it is not the demo's callback page).
+ *   sandbox's VaultRE emulator (authorize pages, exchange, and `verifyToken` asking its API), or the real VaultRE when
+ *   `VAULTRE_CLIENT_ID` is set (with `VAULTRE_REDIRECT_URI`, the URI registered for it, when it is not the demo's
+ *   callback page; no `verifyToken` then, as the demo holds no VaultRE API key).
  * - `GET /api/demo-config`: what the demo page needs to know, no secrets (see `DemoConfig`).
  * - `POST /api/sandbox/coop?on=1|0` (sandbox only): the sandbox's COOP switch (`SANDBOX_COOP=1` turns it on at start).
  * - `POST /api/webhooks`: `createWebhookHandler`, where the sandbox (or Apideck) delivers its signed webhooks, and
@@ -16,6 +17,8 @@
  *   refresh fail, so the whole loop can be watched: webhook, server-sent event, `refresh()`, "Reconnect needed".
  * - `POST /api/sandbox/health` (sandbox only): puts one of the demo consumer's connections in a health state
  *   (`demo-health-control.ts`), so the demo can show every status.
+ * - `POST /api/sandbox/vaultre-revoke` (sandbox only): revokes the VaultRE tokens in the emulator, as the user can in
+ *   their VaultRE account; `/api/vaultre` then reads `{"connected": false, "reason": "revoked"}`.
  *
  * The demo's callback page is `demo/callback.html` (`CALLBACK_PATH`), on the demo's own origin. That origin is known only
  * once Vite listens (port 0 in tests) and depends on the name the browser used (`localhost` or `127.0.0.1`), so the
@@ -32,6 +35,7 @@ import { toNodeHandler } from '../server/node-adapter.ts';
 import { createDemoHealthControl } from './demo-health-control.ts';
 import { startSandbox, type Sandbox } from './start-sandbox.ts';
 import { createDemoEvents } from './demo-events.ts';
+import { vaultreTokenVerifier } from './demo-vaultre-verify.ts';
 import { VaultApiError } from './vault-api/errors.ts';
 import { vaultModalAssets } from './vault-modal-build.ts';
 
@@ -159,6 +163,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               consumerId: () => DEMO_CONSUMER,
               store: memoryStore(),
               allowedOrigins: [origin],
+              ...(realVaultre ? {} : { verifyToken: vaultreTokenVerifier({ apiUrl: sb!.vaultreApiUrl, apiKey: sb!.vaultreApiKey }) }),
             }),
           );
         }
@@ -192,18 +197,23 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
       server.middlewares.use('/api/demo-config', (req, res) => sendJson(res, 200, handlersFor(req).config()));
       server.middlewares.use('/api/webhooks', demoEvents.webhooks);
       server.middlewares.use('/api/events', demoEvents.events);
+      /** A sandbox control takes a POST from the demo's own origin only (browsers send Origin on every POST). */
+      const controlRefused = (req: IncomingMessage, res: ServerResponse, usage: string): boolean => {
+        if (req.method !== 'POST') {
+          res.setHeader('allow', 'POST');
+          sendJson(res, 405, { error: 'method_not_allowed', message: `Use ${usage}.` });
+          return true;
+        }
+        const origin = req.headers.origin;
+        if (origin !== undefined && origin !== originOf(req)) {
+          sendJson(res, 403, { error: 'origin_not_allowed', message: 'Requests from this origin are not allowed.' });
+          return true;
+        }
+        return false;
+      };
       if (sb) {
         server.middlewares.use('/api/sandbox/refresh-failure', (req, res) => {
-          if (req.method !== 'POST') {
-            res.setHeader('allow', 'POST');
-            sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST /api/sandbox/refresh-failure?unified_api=…&service_id=….' });
-            return;
-          }
-          const origin = req.headers.origin;
-          if (origin !== undefined && origin !== originOf(req)) {
-            sendJson(res, 403, { error: 'origin_not_allowed', message: 'Requests from this origin are not allowed.' });
-            return;
-          }
+          if (controlRefused(req, res, 'POST /api/sandbox/refresh-failure?unified_api=…&service_id=…')) return;
           const query = new URL(req.url ?? '', 'http://demo').searchParams;
           const unifiedApi = query.get('unified_api');
           const serviceId = query.get('service_id');
@@ -219,18 +229,12 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
             sendJson(res, error.status, { error: 'refresh_failure_refused', message: typeof error.detail === 'string' ? error.detail : error.message });
           }
         });
+        server.middlewares.use('/api/sandbox/vaultre-revoke', (req, res) => {
+          if (controlRefused(req, res, 'POST /api/sandbox/vaultre-revoke')) return;
+          sendJson(res, 200, { revoked: sb.vaultre.revokeAll() });
+        });
         server.middlewares.use('/api/sandbox/coop', (req, res) => {
-          if (req.method !== 'POST') {
-            res.setHeader('allow', 'POST');
-            sendJson(res, 405, { error: 'method_not_allowed', message: 'Use POST /api/sandbox/coop?on=1|0.' });
-            return;
-          }
-          // A page on another origin must not flip it (browsers send Origin on every POST).
-          const origin = req.headers.origin;
-          if (origin !== undefined && origin !== originOf(req)) {
-            sendJson(res, 403, { error: 'origin_not_allowed', message: 'Requests from this origin are not allowed.' });
-            return;
-          }
+          if (controlRefused(req, res, 'POST /api/sandbox/coop?on=1|0')) return;
           const on = new URL(req.url ?? '', 'http://demo').searchParams.get('on');
           if (on !== '1' && on !== '0') {
             sendJson(res, 400, { error: 'invalid_query', message: 'on must be 1 or 0.' });
