@@ -267,9 +267,12 @@ export class VaultConnect extends LitElement {
     return this.#vaultre;
   }
 
-  /** Reloads the list from the Vault API. Settles when the list (or the error) is shown. */
+  /**
+   * Reloads the list from the Vault API, and the VaultRE row's status from `vaultre-exchange-url`. Settles when both
+   * (or their errors) are shown.
+   */
   async refresh(): Promise<void> {
-    await this.#connections.load();
+    await Promise.all([this.#connections.load(), this.#vaultre?.refresh()]);
   }
 
   /**

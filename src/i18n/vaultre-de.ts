@@ -15,7 +15,11 @@ const vaultreDe: VaultreStrings = {
   connected: 'VaultRE verbunden',
   disconnected: 'VaultRE getrennt',
   confirmTitle: 'VaultRE trennen?',
-  confirmBody: 'Das Zugriffstoken wird gelöscht. Sie können sich später erneut verbinden.',
+  confirmBody:
+    'Diese App vergisst ihr Zugriffstoken. Bei VaultRE bleibt das Token gültig, bis Sie es dort in Ihrem VaultRE-Konto widerrufen. Sie können sich später erneut verbinden.',
+  confirmBodyRevoked: 'Diese App vergisst ihr Zugriffstoken, das VaultRE nicht mehr akzeptiert. Sie können sich später erneut verbinden.',
+  needsReauth: 'Erneute Verbindung nötig',
+  revokedHint: 'VaultRE akzeptiert diese Verbindung nicht mehr: Der Zugriff wurde in VaultRE widerrufen. Verbinden Sie sich neu, um sie wieder zu nutzen.',
 };
 
 export default vaultreDe;

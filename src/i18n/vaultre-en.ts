@@ -13,6 +13,10 @@ export const vaultreEn = {
   connected: 'VaultRE connected',
   disconnected: 'VaultRE disconnected',
   confirmTitle: 'Disconnect VaultRE?',
-  confirmBody: 'The access token is forgotten. You can connect again later.',
+  confirmBody:
+    'This app forgets its access token. The token stays valid at VaultRE until you revoke it there, in your VaultRE account. You can connect again later.',
+  confirmBodyRevoked: 'This app forgets its access token, which VaultRE no longer accepts. You can connect again later.',
+  needsReauth: 'Reconnect needed',
+  revokedHint: 'VaultRE no longer accepts this connection: its access was revoked in VaultRE. Reconnect to use it again.',
 };
 export type VaultreStrings = typeof vaultreEn;

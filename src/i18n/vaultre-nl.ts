@@ -15,7 +15,11 @@ const vaultreNl: VaultreStrings = {
   connected: 'VaultRE verbonden',
   disconnected: 'VaultRE ontkoppeld',
   confirmTitle: 'VaultRE ontkoppelen?',
-  confirmBody: 'Het toegangstoken wordt verwijderd. Je kunt later opnieuw verbinden.',
+  confirmBody:
+    'Deze app vergeet zijn toegangstoken. Het token blijft geldig bij VaultRE tot je het daar intrekt, in je VaultRE-account. Je kunt later opnieuw verbinden.',
+  confirmBodyRevoked: 'Deze app vergeet zijn toegangstoken, dat VaultRE niet meer accepteert. Je kunt later opnieuw verbinden.',
+  needsReauth: 'Opnieuw verbinden nodig',
+  revokedHint: 'VaultRE accepteert deze verbinding niet meer: de toegang is in VaultRE ingetrokken. Verbind opnieuw om haar weer te gebruiken.',
 };
 
 export default vaultreNl;

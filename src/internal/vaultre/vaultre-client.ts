@@ -12,11 +12,12 @@ import { credentialsFor, isSecureUrl } from '../api/url-rules.ts';
 
 export type VaultreTokenType = 'account' | 'user';
 
-/** `GET {vaultre-exchange-url}`. */
+/** `GET {vaultre-exchange-url}`; `reason: "revoked"` when VaultRE no longer accepts the stored token. */
 export const VaultreStatusSchema = z.looseObject({
   connected: z.boolean(),
   token_type: z.optional(z.enum(['account', 'user'])),
   connected_at: z.optional(z.string()),
+  reason: z.optional(z.string()),
 });
 export type VaultreStatus = z.infer<typeof VaultreStatusSchema>;
 

@@ -116,6 +116,11 @@ export class VaultreRow implements ReactiveController {
     return this.#host.vaultreTokenType === 'user' ? 'user' : 'account';
   }
 
+  /** The host holds a token VaultRE no longer accepts (its `verifyToken` said so): the row asks to reconnect. */
+  get #revoked(): boolean {
+    return this.status?.connected === false && this.status.reason === 'revoked';
+  }
+
   /** The connection before a flow, for the callback page to tell a new one from it after a lost reply. */
   get #previous(): string | undefined {
     return this.status?.connected ? (this.status.connected_at ?? '') : undefined;
@@ -392,7 +397,8 @@ export class VaultreRow implements ReactiveController {
     if (!client) return;
     const confirmed = await confirmInDialog(this.#host.renderRoot as ShadowRoot, {
       title: this.#t.confirmTitle,
-      body: this.#t.confirmBody,
+      // Forgetting the token here does not revoke it at VaultRE (nothing in its OAuth flow can): the user must know.
+      body: this.#revoked ? this.#t.confirmBodyRevoked : this.#t.confirmBody,
       confirm: strings.confirmDisconnect,
       cancel: strings.cancel,
     });
@@ -455,15 +461,18 @@ export class VaultreRow implements ReactiveController {
     const t = this.#t;
     const status = this.status;
     const connected = status?.connected === true;
+    const revoked = this.#revoked;
     const since = connected && status.connected_at ? new Date(status.connected_at) : undefined;
     return renderVaultreRow({
       strings: this.#services.strings(),
       text: t,
       connected,
+      revoked,
       busy: this.phase === 'exchanging' || this.phase === 'disconnecting' || status === undefined,
       progress: status === undefined ? t.checking : this.phase === 'idle' ? undefined : t[this.phase],
-      hint:
-        since && !Number.isNaN(since.valueOf())
+      hint: revoked
+        ? t.revokedHint
+        : since && !Number.isNaN(since.valueOf())
           ? t.connectedSince(new Intl.DateTimeFormat(this.#lang, { dateStyle: 'medium' }).format(since))
           : this.#tokenType === 'user'
             ? t.userHint

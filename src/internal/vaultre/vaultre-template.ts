@@ -13,6 +13,8 @@ export interface VaultreRowView {
   /** The row's own strings. */
   text: VaultreStrings;
   connected: boolean;
+  /** The host holds a token that VaultRE no longer accepts (`reason: "revoked"`): `needs_reauth`. */
+  revoked: boolean;
   /** The buttons are disabled (the status loads, or a code is being exchanged or the token forgotten). */
   busy: boolean;
   /** What is in progress, if anything. */
@@ -28,9 +30,11 @@ export interface VaultreRowView {
 }
 
 export function renderVaultreRow(view: VaultreRowView): TemplateResult {
-  const { strings, text, connected, busy, error } = view;
-  const badge = connected ? 'connected' : 'not_connected';
-  const actions = connected ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
+  const { strings, text, connected, revoked, busy, error } = view;
+  const badge = connected ? 'connected' : revoked ? 'needs_reauth' : 'not_connected';
+  const label = revoked ? text.needsReauth : strings.status[connected ? 'connected' : 'not_connected'];
+  const actions = connected || revoked ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
+  const primary = revoked ? 'reconnect' : 'connect';
   /* eslint-disable lit-a11y/click-events-have-key-events -- the row's buttons are the keyboard targets */
   return html`<section part="group" data-unified-api="vaultre" aria-labelledby="group-vaultre" @click=${view.onClick}>
     <h3 part="group-title" id="group-vaultre">${text.group}</h3>
@@ -42,13 +46,13 @@ export function renderVaultreRow(view: VaultreRowView): TemplateResult {
           <span part="tag-line" class="tag-line">${view.hint}</span>
           ${view.errorText ? html`<span part="row-error" class="row-error">${view.errorText}</span>` : nothing}
         </span>
-        <span part="badge" class="badge" data-status=${badge} data-tone=${connected ? 'success' : 'neutral'}>${strings.status[badge]}</span>
+        <span part="badge" class="badge" data-status=${badge} data-tone=${connected ? 'success' : revoked ? 'warning' : 'neutral'}>${label}</span>
         <span part="actions" class="actions">
           ${view.progress ? html`<span class="progress" role="status">${view.progress}</span>` : nothing}
           ${actions.map(
             (action) => html`<button
               part="button button-${action}"
-              class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
+              class=${action === primary ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
               type="button"
               data-action=${action}
               aria-label=${strings.actionLabel(strings.action[action], text.name)}
