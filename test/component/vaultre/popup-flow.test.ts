@@ -35,6 +35,7 @@ import {
 } from '../support/vaultre-helpers.ts';
 
 const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const SAYS = 'We lost track of the window. If you finished, this updates by itself; otherwise try again.';
 
 let opened: OpenSpy | undefined;
 let frames: HTMLIFrameElement[] = [];
@@ -468,13 +469,18 @@ describe('<vault-connect> VaultRE popup flow when it ends early', () => {
     expect(button(row(el, 'vaultre'), 'connect').disabled).to.equal(false);
   });
 
-  it('the popup reads closed (closed by the user, or severed by COOP): a retry is offered, no error event, and a late outcome still connects', async () => {
+  it('the popup reads closed (closed by the user, or severed by COOP): popup_closed within 5 s, a retry, and a late outcome still connects', async () => {
     const { el, state, host, events, vaultre } = await startFlow();
     const flow = storedRecord()!.id;
+    const closedAt = performance.now();
     frames[0].remove();
-    await until(() => rowError(el) === 'The window was closed before it finished.', 'the row says the window closed', 6000);
+    await events.waitFor('vault-connect-error');
+    expect(performance.now() - closedAt, 'within 5 s').to.be.below(5_000);
+    expect(events.errors).to.deep.equal([{ code: 'popup_closed', message: SAYS, retryable: true }]);
+    await el.updateComplete;
+    expect(rowError(el)).to.equal(SAYS);
     expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
-    expect(events.errors, 'no error event: the result may still come').to.deep.equal([]);
+    expect(row(el, 'vaultre').querySelector('[role="status"]'), 'no "Waiting for VaultRE…" beside it').to.equal(null);
     // Under COOP the user was still signing in: the callback page's BroadcastChannel message still reaches us.
     broadcast({ type: CALLBACK_MESSAGE_TYPE, id: 'late-outcome-0001', flow, query: { state }, fragment: {}, outcome: { result: 'connected', body: { connected: true } } });
     await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
@@ -482,7 +488,48 @@ describe('<vault-connect> VaultRE popup flow when it ends early', () => {
     await el.updateComplete;
     expect(rowError(el)).to.equal('');
     expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
-    expect(events.errors).to.deep.equal([]);
+    expect(events.errors.map((e) => e.code)).to.deep.equal(['popup_closed']);
+  });
+
+  it('connectVaultre() settles at popup_closed; a late outcome still fires vaultre-connect; one warning names COOP', async () => {
+    const opened = await popups();
+    stubHost();
+    const { el, events, vaultre } = await mountVaultre();
+    await settledRow(el);
+    const warnings: string[] = [];
+    const warn = console.warn;
+    console.warn = (...args: unknown[]) => void warnings.push(args.map(String).join(' '));
+    try {
+      const done = el.connectVaultre();
+      await until(() => opened.windows.length === 1, 'a popup opens');
+      const state = (await authorizeUrlOf(opened.windows[0])).searchParams.get('state') ?? '';
+      const flow = storedRecord()!.id;
+      frames[0].remove();
+      await done;
+      expect(events.errors.map((e) => e.code), 'settled when popup_closed fired').to.deep.equal(['popup_closed']);
+      expect(warnings, 'a user may just have closed it: no warning yet').to.deep.equal([]);
+      broadcast({ type: CALLBACK_MESSAGE_TYPE, id: 'late-outcome-0003', flow, query: { state }, fragment: {}, outcome: { result: 'connected', body: { connected: true } } });
+      await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
+      expect(warnings).to.have.length(1);
+      expect(warnings[0]).to.contain('Cross-Origin-Opener-Policy').and.not.contain(state);
+    } finally {
+      console.warn = warn;
+    }
+  });
+
+  it('a flow that goes on listening after popup_closed times out: the row says so; nothing is reported twice', async () => {
+    const opened = await popups();
+    stubHost();
+    const { el, events } = await mountVaultre();
+    el.flowTimeout = 3_500;
+    button(await settledRow(el), 'connect').click();
+    await until(() => opened.windows.length === 1, 'a popup opens');
+    await authorizeUrlOf(opened.windows[0]);
+    frames[0].remove();
+    await events.waitFor('vault-connect-error');
+    await until(() => rowError(el) === 'This took too long and was stopped.', 'the row says it timed out', 4_000);
+    expect(events.errors.map((e) => e.code)).to.deep.equal(['popup_closed']);
+    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
   });
 
   it('after the popup reads closed, Try again opens a new authorization and the first flow’s outcome is not taken', async () => {
@@ -501,7 +548,7 @@ describe('<vault-connect> VaultRE popup flow when it ends early', () => {
     expect(vaultre.connects).to.have.length(0);
     returnTo(opened!.windows[1], CALLBACK_URL, { reason: 'success', code: fakeCode(), state: second });
     await until(() => vaultre.connects.length === 1, 'vaultre-connect fires');
-    expect(events.errors).to.deep.equal([]);
+    expect(events.errors.map((e) => e.code)).to.deep.equal(['popup_closed']);
   });
 });
 
