@@ -176,6 +176,9 @@ describe('options validation', () => {
     ['allowedOrigins with a path', { allowedOrigins: ['https://app.example/path'] }, /"allowedOrigins.0"/],
     ['zero timeoutMs', { timeoutMs: 0 }, /"timeoutMs"/],
     ['now not a function', { now: new Date() }, /"now"/],
+    ['verifyToken not a function', { verifyToken: 'https://api.vaultre.example/scopes' }, /"verifyToken" must be a function/],
+    ['zero verifyTimeoutMs', { verifyTimeoutMs: 0 }, /"verifyTimeoutMs"/],
+    ['verifyTimeoutMs over 30 s', { verifyTimeoutMs: 30_001 }, /"verifyTimeoutMs" must be at most 30000/],
     ['unknown option', { clientSecret: 'x' }, /unknown option "clientSecret"/],
   ];
   for (const [name, change, pattern] of cases) {
@@ -204,6 +207,8 @@ describe('options validation', () => {
       fetch: stubFetch().fetch,
       timeoutMs: 5000,
       now: () => NOW,
+      verifyToken: () => 'valid',
+      verifyTimeoutMs: 1000,
     });
     assert.equal(typeof handler, 'function');
   });
@@ -346,6 +351,137 @@ describe('GET and DELETE', () => {
       if (method !== 'HEAD') assertJsonError(result, 405, 'invalid_request');
     });
   }
+});
+
+describe('GET with verifyToken: VaultRE says whether the stored token still works', () => {
+  type Verify = NonNullable<VaultreHandlerOptions['verifyToken']>;
+  const CONNECTED = { connected: true, token_type: 'user', connected_at: NOW.toISOString() };
+
+  /** A handler whose store holds a user token, and the calls its hook received. */
+  async function connectedWith(verify: Verify, overrides: Partial<VaultreHandlerOptions> = {}) {
+    const asked: { token: string; consumerId: string; tokenType: string; signal: AbortSignal }[] = [];
+    const made = makeHandler({
+      verifyToken: (token, context) => {
+        asked.push({ token, ...context });
+        return verify(token, context);
+      },
+      ...overrides,
+    });
+    await run(made.handler, post(exchangeBody({ state: USER_STATE, token_type: 'user' })));
+    return { ...made, asked };
+  }
+
+  test('"valid": connected as stored; the hook gets the token, the consumer, the token type and a signal', async () => {
+    const { handler, asked, calls } = await connectedWith(() => 'valid');
+    const result = await run(handler, get());
+    assert.deepEqual(result.body, CONNECTED);
+    assert.equal(asked.length, 1);
+    assert.equal(asked[0].token, TOKEN);
+    assert.equal(asked[0].consumerId, CONSUMER);
+    assert.equal(asked[0].tokenType, 'user');
+    assert.ok(asked[0].signal instanceof AbortSignal);
+    assert.equal(calls.length, 1, 'the handler itself calls VaultRE only for the exchange');
+  });
+
+  test('"revoked": {connected: false, reason: "revoked"}; the store is left as it is; the token is not in the reply', async () => {
+    const { handler, deletes, sets, inner } = await connectedWith(() => Promise.resolve('revoked'));
+    const result = await run(handler, get());
+    assert.equal(result.response.status, 200);
+    assert.deepEqual(result.body, { connected: false, reason: 'revoked' });
+    assert.equal(result.response.headers.get('cache-control'), 'no-store');
+    assert.ok(!result.text.includes(TOKEN));
+    assert.deepEqual(deletes, [], 'GET never deletes');
+    assert.equal(sets.length, 1, 'only the exchange wrote');
+    assert.equal((await inner.get(CONSUMER))?.token, TOKEN, 'kept until the user reconnects or disconnects');
+    // Every read asks again: the answer stays until the user acts.
+    assert.deepEqual((await run(handler, get())).body, { connected: false, reason: 'revoked' });
+  });
+
+  test('a reconnect replaces the revoked token; DELETE forgets it', async () => {
+    let revokedToken: string | undefined = TOKEN;
+    const { handler, deletes } = await connectedWith((token) => (token === revokedToken ? 'revoked' : 'valid'), {});
+    assert.equal((await run(handler, get())).body.reason, 'revoked');
+    revokedToken = undefined;
+    assert.deepEqual((await run(handler, get())).body, CONNECTED);
+    revokedToken = TOKEN;
+    await run(handler, del());
+    assert.deepEqual(deletes, [CONSUMER]);
+    assert.deepEqual((await run(handler, get())).body, { connected: false });
+  });
+
+  const notDefinite: [string, Verify][] = [
+    ['"unknown"', () => 'unknown'],
+    ['false (not a verdict)', () => false as unknown as 'valid'],
+    ['undefined', () => undefined as unknown as 'valid'],
+    ['"REVOKED" (not the verdict)', () => 'REVOKED' as 'revoked'],
+    ['{revoked: true} (not the verdict)', () => ({ revoked: true }) as unknown as 'revoked'],
+    ['a synchronous throw', () => {
+      throw new Error(`VaultRE said 503 for ${TOKEN}`);
+    }],
+    ['a rejection', () => Promise.reject(new Error('ECONNRESET'))],
+  ];
+  for (const [name, verify] of notDefinite) {
+    test(`${name}: not a revocation — connected as stored, nothing logged`, async () => {
+      const { handler } = await connectedWith(verify);
+      const result = await run(handler, get());
+      assert.equal(result.response.status, 200);
+      assert.deepEqual(result.body, CONNECTED);
+    });
+  }
+
+  test('a hook that never answers: connected as stored after verifyTimeoutMs, and its signal aborts', async () => {
+    const { handler, asked } = await connectedWith(() => new Promise<'valid'>(() => undefined), { verifyTimeoutMs: 60 });
+    const started = performance.now();
+    const result = await keepAlive(run(handler, get()));
+    const elapsed = performance.now() - started;
+    assert.deepEqual(result.body, CONNECTED);
+    assert.ok(elapsed >= 55 && elapsed < 1_000, `answered after the timeout (${elapsed} ms)`);
+    assert.equal(asked[0].signal.aborted, true, 'the hook is told to stop');
+  });
+
+  test('a "revoked" that comes after verifyTimeoutMs does not count; a later rejection is no unhandled one', async () => {
+    const late = (verdict: 'revoked' | Error) => () =>
+      new Promise<'revoked'>((resolve, reject) => setTimeout(() => (verdict instanceof Error ? reject(verdict) : resolve(verdict)), 120));
+    for (const verdict of ['revoked', new Error('late')] as const) {
+      const { handler } = await connectedWith(late(verdict), { verifyTimeoutMs: 30 });
+      assert.deepEqual((await keepAlive(run(handler, get()))).body, CONNECTED);
+    }
+    await keepAlive(new Promise((resolve) => setTimeout(resolve, 200)));
+  });
+
+  test('the default limit is 3 s: a hook that answers within it is waited for', async () => {
+    const { handler } = await connectedWith(() => new Promise((resolve) => setTimeout(() => resolve('revoked'), 200)));
+    assert.deepEqual((await keepAlive(run(handler, get()))).body, { connected: false, reason: 'revoked' });
+  });
+
+  test('not asked without a stored token, nor for a stored value without a token, nor on POST or DELETE', async () => {
+    let asked = 0;
+    const verifyToken: Verify = () => {
+      asked++;
+      return 'revoked';
+    };
+    const empty = makeHandler({ verifyToken });
+    assert.deepEqual((await run(empty.handler, get())).body, { connected: false });
+    const metadataOnly = makeHandler({
+      verifyToken,
+      store: { get: () => Promise.resolve({ token_type: 'account', connected_at: 'x' } as StoredVaultreToken), set: () => Promise.resolve(), delete: () => Promise.resolve() },
+    });
+    assert.deepEqual((await run(metadataOnly.handler, get())).body, { connected: true, token_type: 'account', connected_at: 'x' });
+    await run(empty.handler, post());
+    await run(empty.handler, del());
+    assert.equal(asked, 0);
+  });
+
+  test('another consumer’s revocation is not this one’s', async () => {
+    let user = 'alice';
+    const { handler } = makeHandler({ consumerId: () => user, verifyToken: (_token, { consumerId }) => (consumerId === 'alice' ? 'revoked' : 'valid') });
+    await run(handler, post(exchangeBody({ state: await stateFor('alice') })));
+    user = 'bob';
+    await run(handler, post(exchangeBody({ state: await stateFor('bob') })));
+    assert.equal((await run(handler, get())).body.connected, true);
+    user = 'alice';
+    assert.deepEqual((await run(handler, get())).body, { connected: false, reason: 'revoked' });
+  });
 });
 
 describe('VaultRE error replies', () => {
