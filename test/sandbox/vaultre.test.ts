@@ -386,3 +386,73 @@ describe('VaultRE oauthexchange.cgi', () => {
     await after.text();
   });
 });
+
+describe('VaultRE API: verifying a token (GET /api/v1.3/scopes) and revoking it', () => {
+  const API_KEY = 'sandbox-vaultre-api-key';
+  const scopes = (h: Harness, headers: Record<string, string>, method = 'GET') =>
+    h.emulator.handler(new Request(`${ORIGIN}/api/v1.3/scopes`, { method, headers }));
+  async function issued(h: Harness, tokenType: 'account' | 'user' = 'account'): Promise<string> {
+    const code = await h.code(CLIENT, tokenType);
+    return ((await (await h.exchange({ client_id: CLIENT, code })).json()) as { token: string }).token;
+  }
+
+  it('a live token with the integrator API key → 200 and its scopes (an array of strings), no CORS', async () => {
+    const h = harness();
+    for (const tokenType of ['account', 'user'] as const) {
+      const response = await scopes(h, { 'x-api-key': API_KEY, authorization: `Bearer ${await issued(h, tokenType)}` });
+      assert.equal(response.status, 200);
+      const body = (await response.json()) as unknown;
+      assert.ok(Array.isArray(body) && body.length > 0 && body.every((scope) => typeof scope === 'string'));
+      assertNoCors(response);
+    }
+  });
+
+  it('the API key first: missing or wrong → 403, even with a live token', async () => {
+    const h = harness();
+    const token = await issued(h);
+    const refused: Record<string, string>[] = [{ authorization: `Bearer ${token}` }, { 'x-api-key': 'not-the-key', authorization: `Bearer ${token}` }];
+    for (const headers of refused) {
+      const response = await scopes(h, headers);
+      assert.equal(response.status, 403);
+      assert.deepEqual(((await response.json()) as { success: boolean }).success, false);
+    }
+  });
+
+  it('a missing, malformed, unknown or revoked token → 401', async () => {
+    const h = harness();
+    const token = await issued(h);
+    assert.equal(h.emulator.revoke(token), true);
+    for (const authorization of [undefined, token, `Basic ${token}`, 'Bearer ', 'Bearer nope', `Bearer ${token}`]) {
+      const response = await scopes(h, { 'x-api-key': API_KEY, ...(authorization !== undefined ? { authorization } : {}) });
+      assert.equal(response.status, 401, String(authorization));
+      await response.body?.cancel();
+    }
+  });
+
+  it('another API key can be configured; anything but GET → 405', async () => {
+    const emulator = createVaultreEmulator({ clients: {}, apiKey: 'custom-key' });
+    const wrong = await emulator.handler(new Request(`${ORIGIN}/api/v1.3/scopes`, { headers: { 'x-api-key': API_KEY } }));
+    assert.equal(wrong.status, 403);
+    const post = await scopes(harness(), { 'x-api-key': API_KEY }, 'POST');
+    assert.equal(post.status, 405);
+  });
+
+  it('revokeAll() and POST /__sandbox/vaultre/revoke-all revoke every live token (not from another origin)', async () => {
+    const h = harness();
+    const [first, second] = [await issued(h), await issued(h, 'user')];
+    assert.equal(h.emulator.revokeAll(), 2);
+    assert.equal(h.emulator.revokeAll(), 0);
+    assert.equal(h.emulator.isTokenValid(first) || h.emulator.isTokenValid(second), false);
+
+    const third = await issued(h);
+    const control = (headers: Record<string, string> = {}, method = 'POST') =>
+      h.emulator.handler(new Request(`${ORIGIN}/__sandbox/vaultre/revoke-all`, { method, headers }));
+    const foreign = await control({ origin: 'https://evil.example' });
+    assert.equal(foreign.status, 403);
+    assert.equal(h.emulator.isTokenValid(third), true);
+    assert.equal((await control({}, 'GET')).status, 405);
+    const done = await control({ origin: ORIGIN });
+    assert.deepEqual(await done.json(), { revoked: 1 });
+    assert.equal(h.emulator.isTokenValid(third), false);
+  });
+});
