@@ -103,6 +103,22 @@ export const Connected: Story = {
   },
 };
 
+/**
+ * The host holds a token that VaultRE no longer accepts (the user revoked it in their VaultRE account; the host's
+ * `verifyToken` found out): "Reconnect needed" (`needs_reauth`), with Reconnect as the primary action.
+ */
+export const Revoked: Story = {
+  parameters: { vaultreHost: { status: 'revoked' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await expect(statusOf(row())).toBe('needs_reauth');
+    await expect(actionsOf(row())).toEqual(['reconnect', 'disconnect']);
+    await expect(buttonOf(row(), 'reconnect').className).toBe('primary');
+    await expect(row().querySelector('[part="tag-line"]')?.textContent).toContain('revoked in VaultRE');
+    await expect(errorCodes(element)).toEqual([]);
+  },
+};
+
 /** Connect → Approve → the host exchanges the code: Connected, `vaultre-connect` fires, focus returns to the row. */
 export const ConnectApproved: Story = {
   play: async (context) => {
@@ -196,15 +212,37 @@ export const StatusUnavailable: Story = {
   },
 };
 
-/** Disconnect asks first; confirming sends `DELETE` and the row is not connected again. */
+/**
+ * Disconnect asks first, and says what it does: this app forgets its token, which stays valid at VaultRE until the
+ * user revokes it there. Confirming sends `DELETE` and the row is not connected again.
+ */
 export const Disconnect: Story = {
   parameters: { vaultreHost: { status: 'connected' } },
   play: async (context) => {
     const { element, row } = await settledRow(context.canvasElement);
     await userEvent.click(buttonOf(row(), 'disconnect'));
     await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
+    await expect(openDialog(element)!.textContent).toContain('The token stays valid at VaultRE until you revoke it there');
     await userEvent.click(openDialog(element)!.querySelector<HTMLButtonElement>('button[value="confirm"]')!);
     await waitFor(() => expect(statusOf(row())).toBe('not_connected'), WAIT);
     await expect(mockFor(context).host.connected).toBe(false);
+  },
+};
+
+/**
+ * The user closes the VaultRE window before deciding: `popup_closed` (retryable) after a short grace period, and the row
+ * says only what is known, with "Try again"; `connectVaultre()` has settled. A late outcome would still connect.
+ */
+export const PopupClosed: Story = {
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    const done = element.connectVaultre();
+    await onPage().findByRole('dialog', { name: 'VaultRE sign-in (stand-in)' }, WAIT);
+    await userEvent.click(onPage().getByRole('button', { name: 'Close window' }));
+    await done;
+    await expect(errorCodes(element)).toEqual(['popup_closed']);
+    await waitFor(() => expect(row().querySelector('[part="row-error"]')?.textContent).toContain('We lost track of the window'), WAIT);
+    await expect(actionsOf(row())).toContain('retry');
+    await expect(statusOf(row())).toBe('not_connected');
   },
 };

@@ -13,8 +13,12 @@ export const EXCHANGE_OUTCOMES = ['connected', 'expired', 'failed', 'not-stored'
 export type ExchangeOutcome = (typeof EXCHANGE_OUTCOMES)[number];
 
 export interface MockVaultreHostScenario {
-  /** What `GET` reports. Default: not connected. `error` answers 500; `pending` never answers. */
-  status?: 'not-connected' | 'connected' | 'error' | 'pending';
+  /**
+   * What `GET` reports. Default: not connected. `revoked`: a stored token VaultRE no longer accepts (`{"connected":
+   * false, "reason": "revoked"}`, what `createVaultreHandler` answers when its `verifyToken` says so) until a new
+   * exchange or a `DELETE`. `error` answers 500; `pending` never answers.
+   */
+  status?: 'not-connected' | 'connected' | 'revoked' | 'error' | 'pending';
   /** What `POST` answers. Default `connected` (2xx with the new status). */
   exchange?: ExchangeOutcome;
   /** Milliseconds before each reply. Default 200. */
@@ -64,6 +68,7 @@ export function createMockVaultreHost(
   const exchanges: ExchangeBody[] = [];
   const states: string[] = [];
   let connected = scenario.status === 'connected';
+  let revoked = scenario.status === 'revoked';
   let connectedType = 'account';
   let connectedAt = CONNECTED_AT;
 
@@ -74,6 +79,7 @@ export function createMockVaultreHost(
       if (scenario.status === 'pending') await wait(Infinity, request.signal);
       await wait(latency, request.signal);
       if (scenario.status === 'error') return json(500, { error: 'internal', message: 'The host is having a bad day (mock).' });
+      if (revoked) return json(200, { connected: false, reason: 'revoked' });
       return json(200, connected ? { connected: true, token_type: connectedType, connected_at: connectedAt } : { connected: false });
     }
     if (method === 'POST') {
@@ -99,6 +105,7 @@ export function createMockVaultreHost(
       if (outcome === 'failed') return json(502, { error: 'exchange_failed', message: 'VaultRE refused the code (mock).' });
       if (outcome === 'not-stored') return json(500, { error: 'store_failed', message: 'The server could not save the VaultRE connection (mock).' });
       connected = true;
+      revoked = false;
       connectedAt = new Date().toISOString();
       connectedType = body.state.startsWith('user.') ? 'user' : 'account';
       return json(200, { connected: true, token_type: connectedType, connected_at: connectedAt });
@@ -106,6 +113,7 @@ export function createMockVaultreHost(
     if (method === 'DELETE') {
       await wait(latency, request.signal);
       connected = false;
+      revoked = false;
       return new Response(null, { status: 204 });
     }
     return json(405, { error: 'invalid_request' });
