@@ -18,7 +18,6 @@ const vaultreDe: VaultreStrings = {
   confirmBody:
     'Diese App vergisst ihr Zugriffstoken. Bei VaultRE bleibt das Token gültig, bis Sie es dort in Ihrem VaultRE-Konto widerrufen. Sie können sich später erneut verbinden.',
   confirmBodyRevoked: 'Diese App vergisst ihr Zugriffstoken, das VaultRE nicht mehr akzeptiert. Sie können sich später erneut verbinden.',
-  needsReauth: 'Erneute Verbindung nötig',
   revokedHint: 'VaultRE akzeptiert diese Verbindung nicht mehr: Der Zugriff wurde in VaultRE widerrufen. Verbinden Sie sich neu, um sie wieder zu nutzen.',
 };
 

@@ -16,7 +16,6 @@ export const vaultreEn = {
   confirmBody:
     'This app forgets its access token. The token stays valid at VaultRE until you revoke it there, in your VaultRE account. You can connect again later.',
   confirmBodyRevoked: 'This app forgets its access token, which VaultRE no longer accepts. You can connect again later.',
-  needsReauth: 'Reconnect needed',
   revokedHint: 'VaultRE no longer accepts this connection: its access was revoked in VaultRE. Reconnect to use it again.',
 };
 export type VaultreStrings = typeof vaultreEn;

@@ -18,7 +18,6 @@ const vaultreEs: VaultreStrings = {
   confirmBody:
     'Esta aplicación olvida su token de acceso. El token sigue siendo válido en VaultRE hasta que lo revoques allí, en tu cuenta de VaultRE. Podrás volver a conectarte más adelante.',
   confirmBodyRevoked: 'Esta aplicación olvida su token de acceso, que VaultRE ya no acepta. Podrás volver a conectarte más adelante.',
-  needsReauth: 'Hay que volver a conectar',
   revokedHint: 'VaultRE ya no acepta esta conexión: su acceso se revocó en VaultRE. Vuelve a conectar para usarla de nuevo.',
 };
 

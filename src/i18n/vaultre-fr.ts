@@ -18,7 +18,6 @@ const vaultreFr: VaultreStrings = {
   confirmBody:
     'Cette application oublie son jeton d’accès. Le jeton reste valide chez VaultRE jusqu’à ce que vous le révoquiez dans votre compte VaultRE. Vous pourrez vous reconnecter plus tard.',
   confirmBodyRevoked: 'Cette application oublie son jeton d’accès, que VaultRE n’accepte plus. Vous pourrez vous reconnecter plus tard.',
-  needsReauth: 'Reconnexion nécessaire',
   revokedHint: 'VaultRE n’accepte plus cette connexion\u00a0: son accès a été révoqué dans VaultRE. Reconnectez-vous pour l’utiliser à nouveau.',
 };
 

@@ -18,7 +18,6 @@ const vaultreNl: VaultreStrings = {
   confirmBody:
     'Deze app vergeet zijn toegangstoken. Het token blijft geldig bij VaultRE tot je het daar intrekt, in je VaultRE-account. Je kunt later opnieuw verbinden.',
   confirmBodyRevoked: 'Deze app vergeet zijn toegangstoken, dat VaultRE niet meer accepteert. Je kunt later opnieuw verbinden.',
-  needsReauth: 'Opnieuw verbinden nodig',
   revokedHint: 'VaultRE accepteert deze verbinding niet meer: de toegang is in VaultRE ingetrokken. Verbind opnieuw om haar weer te gebruiken.',
 };
 

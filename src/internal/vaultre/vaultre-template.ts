@@ -3,6 +3,7 @@
  * Its clicks go to the row's own handler (the list's delegated handler ignores rows without `data-key`).
  */
 import { html, nothing, type TemplateResult } from 'lit';
+import { STATUS_TONES } from '../api/connection-status.ts';
 import type { VaultConnectError } from '../api/errors.ts';
 import type { Strings } from '../../i18n/en.ts';
 import type { VaultreStrings } from '../../i18n/vaultre-en.ts';
@@ -32,7 +33,6 @@ export interface VaultreRowView {
 export function renderVaultreRow(view: VaultreRowView): TemplateResult {
   const { strings, text, connected, revoked, busy, error } = view;
   const badge = connected ? 'connected' : revoked ? 'needs_reauth' : 'not_connected';
-  const label = revoked ? text.needsReauth : strings.status[connected ? 'connected' : 'not_connected'];
   const actions = connected || revoked ? (['reconnect', 'disconnect'] as const) : (['connect'] as const);
   const primary = revoked ? 'reconnect' : 'connect';
   /* eslint-disable lit-a11y/click-events-have-key-events -- the row's buttons are the keyboard targets */
@@ -46,7 +46,7 @@ export function renderVaultreRow(view: VaultreRowView): TemplateResult {
           <span part="tag-line" class="tag-line">${view.hint}</span>
           ${view.errorText ? html`<span part="row-error" class="row-error">${view.errorText}</span>` : nothing}
         </span>
-        <span part="badge" class="badge" data-status=${badge} data-tone=${connected ? 'success' : revoked ? 'warning' : 'neutral'}>${label}</span>
+        <span part="badge" class="badge" data-status=${badge} data-tone=${STATUS_TONES[badge]}>${strings.status[badge]}</span>
         <span part="actions" class="actions">
           ${view.progress ? html`<span class="progress" role="status">${view.progress}</span>` : nothing}
           ${actions.map(

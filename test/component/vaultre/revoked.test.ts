@@ -30,7 +30,7 @@ describe('<vault-connect> VaultRE row for a token revoked at VaultRE', () => {
     const vaultre = await settledRow(el);
     expect(badge(vaultre).dataset.status).to.equal('needs_reauth');
     expect(text(badge(vaultre))).to.equal('Reconnect needed');
-    expect(badge(vaultre).dataset.tone).to.equal('warning');
+    expect(badge(vaultre).dataset.tone, 'as an Apideck row that needs reauthorization').to.equal('danger');
     expect(actionsOf(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
     expect(button(vaultre, 'reconnect').className).to.equal('primary');
     expect(button(vaultre, 'disconnect').className).to.equal('danger');
