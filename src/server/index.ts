@@ -28,3 +28,18 @@ export type { WebhookIdempotencyStore, DeliveryClaim } from './webhooks/idempote
 export { VAULT_EVENT_TYPES } from './webhooks/events.ts';
 export type { VaultEventType, VaultWebhookEvent, VaultEventConnection } from './webhooks/events.ts';
 export { signWebhookBody, verifyWebhookSignature } from './webhooks/signature.ts';
+export { postgresStore } from './stores/postgres-store.ts';
+export type { PostgresStoreOptions, EncryptedTokenStore } from './stores/postgres-store.ts';
+export { redisStore } from './stores/redis-store.ts';
+export type { RedisStoreOptions } from './stores/redis-store.ts';
+export type { RotationResult } from './stores/encrypted-values.ts';
+export type { EncryptionKey, EncryptionKeyOption, EncryptionKeyring } from './encryption/token-cipher.ts';
+export { StoreError, STORE_ERROR_CODES } from './databases/store-errors.ts';
+export type { StoreErrorCode, StoreErrorHandler } from './databases/store-errors.ts';
+export { memoryLimiter } from './limits/memory-limiter.ts';
+export { redisLimiter } from './limits/redis-limiter.ts';
+export type { RedisLimiterOptions } from './limits/redis-limiter.ts';
+export { postgresLimiter } from './limits/postgres-limiter.ts';
+export type { PostgresLimiterOptions } from './limits/postgres-limiter.ts';
+export type { DatabaseRateLimiter } from './limits/shared-limiter.ts';
+export type { RateLimiter, RateLimitDecision, RateLimitOptions } from './limits/rate-limiter.ts';

@@ -11,6 +11,7 @@ import { withCors } from './http/cors.ts';
 import { readJsonBody } from './http/json-body.ts';
 import { type FetchHandler, HttpError, json, toErrorResponse } from './http/replies.ts';
 import { checkRequestOrigin, normalizeOrigin, requireMethod, resolveConsumerId } from './http/request-checks.ts';
+import { handlerLimiter, limitRequest } from './limits/limit-request.ts';
 import { optionsError, safeParse } from './options.ts';
 import { type SessionHandlerOptions, SessionHandlerOptionsSchema } from './session-options.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS, callUpstream, isSuccess, redactUpstreamText } from './upstream.ts';
@@ -112,6 +113,7 @@ export function createSessionHandler(options: SessionHandlerOptions): FetchHandl
   const sessionsUrl = `${unifyBase(config.unifyBaseUrl)}/vault/sessions`;
   const allowedOrigins = config.allowedOrigins?.map(normalizeOrigin);
   const sessionBody = JSON.stringify(buildSessionBody(config));
+  const limiter = handlerLimiter(config.limiter);
 
   async function callApideck(consumerId: string, request: Request): Promise<Response> {
     const { status, reply } = await callUpstream({
@@ -145,6 +147,7 @@ export function createSessionHandler(options: SessionHandlerOptions): FetchHandl
         throw new HttpError(400, 'invalid_request', 'The request body must be a JSON object, such as {}.');
       }
       const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
+      await limitRequest(limiter, 'session', consumerId);
       return await callApideck(consumerId, request);
     } catch (error) {
       return toErrorResponse(error);

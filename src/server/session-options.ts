@@ -4,6 +4,7 @@
  */
 import * as z from 'zod';
 import { unifyBaseUrlOption } from './apideck.ts';
+import { type RateLimiter, limiterOption } from './limits/rate-limiter.ts';
 import { allowedOriginsOption, fetchOption, isFunction, parseUrl, timeoutMsOption } from './options.ts';
 
 /** `Session.settings` of the Vault OpenAPI spec. */
@@ -80,6 +81,12 @@ export interface SessionHandlerOptions {
   timeoutMs?: number;
   /** The `fetch` used to call Apideck (injectable for tests). Default the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Limits how often one consumer may mint a Vault session: `memoryLimiter()` (20 a minute, counted in this process) by default;
+   * `redisLimiter({url})` or `postgresLimiter({connectionString})` to share the counts between instances; `false`
+   * for no limit. Over the limit the reply is 429 `rate_limited` with `Retry-After`. See docs/stores.md.
+   */
+  limiter?: RateLimiter | false;
 }
 
 const ALLOW_ACTIONS = ['delete', 'disconnect', 'reauthorize', 'disable'] as const;
@@ -134,4 +141,5 @@ export const SessionHandlerOptionsSchema = z.strictObject({
   allowedOrigins: allowedOriginsOption,
   timeoutMs: timeoutMsOption,
   fetch: fetchOption,
+  limiter: limiterOption,
 });

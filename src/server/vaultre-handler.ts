@@ -23,6 +23,7 @@ import { withCors } from './http/cors.ts';
 import { readJsonBody } from './http/json-body.ts';
 import { type FetchHandler, HttpError, json, toErrorResponse } from './http/replies.ts';
 import { checkRequestOrigin, normalizeOrigin, requireMethod, resolveConsumerId } from './http/request-checks.ts';
+import { handlerLimiter, limitRequest } from './limits/limit-request.ts';
 import { optionsError, parseUrl, safeParse } from './options.ts';
 import { VAULTRE_TOKEN_TYPES, type VaultreTokenStore, type VaultreTokenType } from './stores/types.ts';
 import { DEFAULT_UPSTREAM_TIMEOUT_MS } from './upstream.ts';
@@ -168,11 +169,13 @@ export function createVaultreHandler(options: VaultreHandlerOptions): FetchHandl
   const allowedOrigins = config.allowedOrigins?.map(normalizeOrigin);
   const redirectUri = config.redirectUri;
   const states = createStateSigner(config.secret, now);
+  const limiter = handlerLimiter(config.limiter);
 
   async function handleAuthorize(request: Request, raw: unknown): Promise<Response> {
     const body = safeParse(AuthorizeBodySchema, raw);
     if (!body.success) throw bodyError(body.error, raw, '{action: "authorize", token_type}');
     const consumerId = await resolveConsumerId(config.consumerId, request, CONSUMER_MESSAGES);
+    await limitRequest(limiter, 'vaultre', consumerId);
     const tokenType = body.data.token_type;
     const state = await states.issue({ consumerId, tokenType, redirectUri });
     const base = config.authorizeUrl ?? DEFAULT_VAULTRE_AUTHORIZE_URL;
@@ -189,6 +192,7 @@ export function createVaultreHandler(options: VaultreHandlerOptions): FetchHandl
     if (token_type === undefined) throw stateMismatch();
     if (body.data.token_type !== undefined && body.data.token_type !== token_type) throw stateMismatch();
     if (body.data.redirect_uri !== undefined && body.data.redirect_uri !== redirectUri) throw stateMismatch();
+    await limitRequest(limiter, 'vaultre', consumerId);
     const token = await exchangeCode(code, exchange);
     const connected_at = now().toISOString();
     await storeWithRetries(store, consumerId, { token, token_type, connected_at });

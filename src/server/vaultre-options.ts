@@ -1,5 +1,6 @@
 /** The options of `createVaultreHandler`: their type, and the schema that checks them when the handler is created. */
 import * as z from 'zod';
+import { type RateLimiter, limiterOption } from './limits/rate-limiter.ts';
 import type { VaultreTokenStore, VaultreTokenType } from './stores/types.ts';
 import { allowedOriginsOption, fetchOption, isFunction, isLoopbackHost, parseUrl, timeoutMsOption } from './options.ts';
 
@@ -47,6 +48,13 @@ export interface VaultreHandlerOptions {
   timeoutMs?: number;
   /** Clock for `connected_at` and the state's expiry. Default `() => new Date()`. */
   now?: () => Date;
+  /**
+   * Limits how often one consumer may start a VaultRE authorization or exchange a code (each `POST`): `memoryLimiter()`
+   * (20 a minute, counted in this process) by default; `redisLimiter({url})` or `postgresLimiter({connectionString})` to
+   * share the counts between instances; `false` for no limit. Over the limit the reply is 429 `rate_limited` with
+   * `Retry-After`. See docs/stores.md.
+   */
+  limiter?: RateLimiter | false;
   /**
    * Asks VaultRE whether a stored token still works, on every `GET` that finds one (the user "can revoke this token at
    * any time from within their VaultRE account"). You hold the VaultRE API key, so the call is yours to make: see
@@ -114,6 +122,7 @@ export const VaultreHandlerOptionsSchema = z.strictObject({
   now: z.custom<() => Date>(isFunction, 'must be a function () => Date').optional(),
   verifyToken: z.custom<NonNullable<VaultreHandlerOptions['verifyToken']>>(isFunction, 'must be a function (token, context) => "valid" | "revoked" | "unknown"').optional(),
   verifyTimeoutMs: z.number().int().positive().max(30_000, 'must be at most 30000').optional(),
+  limiter: limiterOption,
 });
 
 /** Options that existed once, with what to do instead (a clearer message than "unknown option"). */
