@@ -419,6 +419,8 @@ describe('fuzz: createSessionHandler', () => {
     appId: 'app-fuzz',
     consumerId: consumerOf,
     allowedOrigins: [APP_ORIGIN],
+    // Hundreds of requests by a handful of consumers: the rate limit has its own tests (rate-limits.test.ts).
+    limiter: false,
     fetch: () => {
       upstreamCalls++;
       return Promise.resolve(Response.json({ status_code: 201, status: 'Created', data: { session_uri: 'https://vault.test/s', session_token: SESSION_TOKEN } }));
@@ -515,9 +517,10 @@ describe('fuzz: createVaultreHandler', () => {
   };
   const common = { clientId: 'client-fuzz', secret: SECRET, redirectUri: REDIRECT_URI, consumerId: consumerOf, fetch: exchangeFetch };
   const handlers = {
-    // With the origin allow-list and without.
-    listed: createVaultreHandler({ ...common, store: stores.listed, allowedOrigins: [APP_ORIGIN] }),
-    open: createVaultreHandler({ ...common, store: stores.open }),
+    // With the origin allow-list and without. Hundreds of requests by a handful of consumers: the rate limit has its
+    // own tests (rate-limits.test.ts).
+    listed: createVaultreHandler({ ...common, store: stores.listed, allowedOrigins: [APP_ORIGIN], limiter: false }),
+    open: createVaultreHandler({ ...common, store: stores.open, limiter: false }),
   };
 
   const exchangeBody = fc.record(
