@@ -44,7 +44,7 @@ export function tableName(value: unknown, fallback: string, who: string): TableN
       `${who}: option "table" must be a table name such as "vault_tokens" or "app.vault_tokens" (letters, digits and "_", not starting with a digit, at most 63 each).`,
     );
   }
-  const [schema, table] = parts.length === 2 ? [parts[0], parts[1] as string] : [undefined, parts[0] as string];
+  const [schema, table] = parts.length === 2 ? [parts[0], parts[1]] : [undefined, parts[0]];
   const quoted = parts.map((part) => `"${part}"`).join('.');
   return { schema, table, quoted };
 }
@@ -132,7 +132,7 @@ export class PostgresDatabase {
       let pg: PgModule;
       try {
         const module = await loadOptionalPackage(who, 'pg', () => import('pg'));
-        pg = ((module as { default?: PgModule }).default ?? module) as PgModule;
+        pg = ((module as { default?: PgModule }).default ?? module);
       } catch (error) {
         if (this.#healthy) report(new StoreError(who, 'setup_failed', (error as Error).message));
         this.#healthy = false;

@@ -148,7 +148,7 @@ export class RedisDatabase {
     let redis: RedisModule;
     try {
       const module = await loadOptionalPackage(who, 'redis', () => import('redis'));
-      redis = ((module as { default?: RedisModule }).default?.createClient ? (module as { default: RedisModule }).default : module) as RedisModule;
+      redis = ((module as { default?: RedisModule }).default?.createClient ? (module as { default: RedisModule }).default : module);
     } catch (error) {
       if (this.#healthy) report(new StoreError(who, 'setup_failed', (error as Error).message));
       this.#healthy = false;

@@ -51,7 +51,7 @@ const ROTATION_BATCH = 100;
 
 const OptionsSchema = z.strictObject({
   connectionString: z.string('must be a non-empty string').trim().min(1, 'must be a non-empty string'),
-  encryptionKey: z.unknown(),
+  encryptionKey: z.unknown().optional(),
   table: z.unknown().optional(),
   onError: z.custom<StoreErrorHandler>(isFunction, 'must be a function (error) => void').optional(),
   timeoutMs: timeoutMsOption,

@@ -39,7 +39,7 @@ const COMPARE_AND_SET = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.cal
 
 const OptionsSchema = z.strictObject({
   url: z.string().refine((value) => /^rediss?:\/\/./.test(value.trim()), 'must be a redis:// or rediss:// URL'),
-  encryptionKey: z.unknown(),
+  encryptionKey: z.unknown().optional(),
   prefix: z.unknown().optional(),
   onError: z.custom<StoreErrorHandler>(isFunction, 'must be a function (error) => void').optional(),
   timeoutMs: timeoutMsOption,

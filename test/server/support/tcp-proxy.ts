@@ -1,7 +1,8 @@
 /**
  * A TCP proxy on 127.0.0.1 in front of a database, so that a test can make the database go away mid-request: `cut()`
- * drops every connection and refuses new ones until `restore()`; `cutOnNextWrite()` drops the connections the moment
- * the client next sends anything (a query in flight is lost before the server sees it).
+ * drops every connection and refuses new ones until `restore()`; `cutOnNextWrite()` drops them the moment the client
+ * next sends anything (a statement in flight is lost before the server sees it); `cutWhenSent(text, n)` does so when
+ * the client sends `text` (a command's name) for the `n`th time, counted over all connections.
  */
 import { type Server, type Socket, connect, createServer } from 'node:net';
 
@@ -9,6 +10,7 @@ export interface TcpProxy {
   port: number;
   cut(): void;
   cutOnNextWrite(): void;
+  cutWhenSent(text: string, count: number): void;
   restore(): void;
   close(): Promise<void>;
 }
@@ -17,9 +19,11 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
   const sockets = new Set<Socket>();
   let refusing = false;
   let cutOnWrite = false;
+  let tripwire: { text: string; left: number } | undefined;
   const cutAll = () => {
     refusing = true;
     cutOnWrite = false;
+    tripwire = undefined;
     for (const socket of sockets) socket.destroy();
     sockets.clear();
   };
@@ -37,7 +41,8 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
       sockets.delete(upstream);
     };
     client.on('data', (chunk: Buffer) => {
-      if (cutOnWrite) {
+      if (tripwire) tripwire.left -= chunk.toString('latin1').split(tripwire.text).length - 1;
+      if (cutOnWrite || (tripwire && tripwire.left <= 0)) {
         cutAll();
         return;
       }
@@ -56,9 +61,13 @@ export async function startProxy(targetPort: number): Promise<TcpProxy> {
     cutOnNextWrite() {
       cutOnWrite = true;
     },
+    cutWhenSent(text, count) {
+      tripwire = { text, left: count };
+    },
     restore() {
       refusing = false;
       cutOnWrite = false;
+      tripwire = undefined;
     },
     async close() {
       cutAll();
