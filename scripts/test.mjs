@@ -1,9 +1,22 @@
 // `npm test`: every check, in order, each in its own process. A failing step does not stop the others, so one run
 // shows everything that is wrong; the exit code is non-zero if any step failed.
 import { spawnSync } from 'node:child_process';
-import { requireChrome } from './find-chrome.mjs';
+import { findChrome, installHint as chromeInstallHint } from './find-chrome.mjs';
+import { findRedisServer, preparePostgres, redisInstallHint } from './find-databases.mjs';
 
-const chrome = requireChrome();
+// What the tests start themselves: Chromium, Redis (the system's redis-server) and PostgreSQL (from npm). Say at once
+// everything that is missing and how to install it.
+const chrome = findChrome();
+const postgres = preparePostgres();
+const missing = [
+  ...(chrome ? [] : [chromeInstallHint]),
+  ...(findRedisServer() ? [] : [redisInstallHint]),
+  ...(postgres.ok ? [] : [postgres.hint]),
+];
+if (missing.length > 0) {
+  console.error(missing.join('\n\n'));
+  process.exit(1);
+}
 const env = { ...process.env, CHROME_PATH: chrome, FORCE_COLOR: process.env.FORCE_COLOR ?? '0' };
 const bin = (name) => `node_modules/.bin/${name}`;
 const withTsx = (script, ...args) => ['node', ['--import', 'tsx', script, ...args]];
