@@ -31,6 +31,7 @@ import type { Plugin } from 'vite';
 import { createSessionHandler } from '../server/session-handler.ts';
 import { createVaultreHandler } from '../server/vaultre-handler.ts';
 import { memoryStore } from '../server/stores/memory-store.ts';
+import { memoryLimiter } from '../server/limits/memory-limiter.ts';
 import { toNodeHandler } from '../server/node-adapter.ts';
 import { createDemoHealthControl } from './demo-health-control.ts';
 import { startSandbox, type Sandbox } from './start-sandbox.ts';
@@ -126,6 +127,9 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
         return listening ?? 'http://127.0.0.1';
       };
 
+      // One consumer whose page the end-to-end tests reload far more often than a person would: the default limit
+      // (20 a minute) would get in their way. The limiter itself is the real one.
+      const limiter = memoryLimiter({ limit: 300 });
       const build = (origin: string): OriginHandlers => {
         const callbackUrl = `${origin}${CALLBACK_PATH}`;
         const vaultreRedirectUri = env.VAULTRE_REDIRECT_URI?.trim() || callbackUrl;
@@ -139,6 +143,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               appId: env.APIDECK_APP_ID!,
               consumerId: () => consumer,
               redirectUri: callbackUrl,
+              limiter,
             }),
           );
         } else {
@@ -149,6 +154,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               unifyBaseUrl: sb.vaultApiUrl,
               consumerId: () => DEMO_CONSUMER,
               redirectUri: callbackUrl,
+              limiter,
             }),
           );
         }
@@ -164,6 +170,7 @@ export function vaultConnectSandbox(options: SandboxPluginOptions = {}): Plugin 
               store: memoryStore(),
               allowedOrigins: [origin],
               ...(realVaultre ? {} : { verifyToken: vaultreTokenVerifier({ apiUrl: sb!.vaultreApiUrl, apiKey: sb!.vaultreApiKey }) }),
+              limiter,
             }),
           );
         }
