@@ -24,8 +24,10 @@ const de: Strings = {
     code_expired: 'Die Autorisierung ist abgelaufen. Bitte versuchen Sie es erneut.',
     store_failed: 'Die Verbindung konnte nicht gespeichert werden. Bitte verbinden Sie erneut.',
     invalid_config: 'Diese Seite ist nicht richtig eingerichtet:',
+    rate_limited: 'Zu viele Versuche.',
     aborted: 'Abgebrochen.',
   },
+  tryAgainIn: (seconds) => `Bitte versuchen Sie es in ${seconds} ${seconds === 1 ? 'Sekunde' : 'Sekunden'} erneut.`,
   needsConfigurationHint: 'Ihr Administrator muss diese Integration zuerst einrichten.',
   status: {
     needs_configuration: 'Einrichtung erforderlich',

@@ -25,7 +25,11 @@ export const enList = {
     network_error: 'Network error. Check your connection and try again.',
     // A Vault API off https: (the session JWT would travel in clear) is refused before the list is asked for.
     invalid_config: 'This page is not set up correctly:',
+    // A 429 from session-url; the wait follows when the server named one (`tryAgainIn`).
+    rate_limited: 'Too many attempts.',
   } satisfies Partial<Record<ErrorCode, string>>,
+  /** Follows an error's text when the server said how long to wait (`rate_limited`). */
+  tryAgainIn: (seconds: number) => `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   needsConfigurationHint: 'Your administrator must set this integration up first.',
   status: {
     needs_configuration: 'Needs configuration',

@@ -24,8 +24,10 @@ const es: Strings = {
     code_expired: 'La autorización ha caducado. Inténtalo de nuevo.',
     store_failed: 'No se ha podido guardar la conexión. Vuelve a conectar.',
     invalid_config: 'Esta página no está bien configurada:',
+    rate_limited: 'Demasiados intentos.',
     aborted: 'Cancelado.',
   },
+  tryAgainIn: (seconds) => `Inténtalo de nuevo en ${seconds} ${seconds === 1 ? 'segundo' : 'segundos'}.`,
   needsConfigurationHint: 'Tu administrador debe configurar primero esta integración.',
   status: {
     needs_configuration: 'Requiere configuración',

@@ -27,8 +27,10 @@ const fr: Strings = {
     code_expired: 'L’autorisation a expiré. Veuillez réessayer.',
     store_failed: 'La connexion n’a pas pu être enregistrée. Veuillez vous reconnecter.',
     invalid_config: 'Cette page n’est pas correctement configurée\u00a0:',
+    rate_limited: 'Trop de tentatives.',
     aborted: 'Annulé.',
   },
+  tryAgainIn: (seconds) => `Réessayez dans ${seconds}\u00a0${seconds === 1 ? 'seconde' : 'secondes'}.`,
   needsConfigurationHint: 'Votre administrateur doit d’abord configurer cette intégration.',
   status: {
     needs_configuration: 'Configuration requise',

@@ -24,8 +24,10 @@ const nl: Strings = {
     code_expired: 'De autorisatie is verlopen. Probeer het opnieuw.',
     store_failed: 'De koppeling kon niet worden opgeslagen. Koppel opnieuw.',
     invalid_config: 'Deze pagina is niet goed ingesteld:',
+    rate_limited: 'Te veel pogingen.',
     aborted: 'Geannuleerd.',
   },
+  tryAgainIn: (seconds) => `Probeer het over ${seconds} ${seconds === 1 ? 'seconde' : 'seconden'} opnieuw.`,
   needsConfigurationHint: 'Je beheerder moet deze integratie eerst instellen.',
   status: {
     needs_configuration: 'Configuratie vereist',

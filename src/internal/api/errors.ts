@@ -12,19 +12,34 @@ export class VaultConnectError extends Error {
   readonly retryable: boolean;
   /** The HTTP status that caused it, when there was one. */
   readonly status: number | undefined;
+  /** `rate_limited`: the seconds the server asked to wait, when it said. */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, options: { detail?: string; retryable?: boolean; status?: number; cause?: unknown } = {}) {
+  constructor(
+    code: ErrorCode,
+    options: { detail?: string; retryable?: boolean; status?: number; cause?: unknown; retryAfter?: number | undefined } = {},
+  ) {
     super(options.detail ?? code, { cause: options.cause });
     this.code = code;
     this.detail = options.detail;
     this.retryable = options.retryable ?? false;
     this.status = options.status;
+    this.retryAfter = options.retryAfter;
   }
 }
 
 /** Whether an HTTP status is worth trying again: the server is down or busy (5xx), or asks us to slow down (429). */
 export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429;
+}
+
+/**
+ * A host's 429 as `rate_limited` (retryable), with the wait its `Retry-After` header gives in seconds (the handlers
+ * expose the header to cross-origin callers; an HTTP date or a header the browser hides is no wait).
+ */
+export function rateLimitedError(response: Response): VaultConnectError {
+  const seconds = Number(response.headers.get('retry-after'));
+  return new VaultConnectError('rate_limited', { retryable: true, retryAfter: seconds > 0 && seconds <= 86_400 ? Math.ceil(seconds) : undefined });
 }
 
 /** Wraps anything thrown into a `VaultConnectError`: an abort is `aborted`, a failed fetch `network_error`. */
@@ -36,10 +51,16 @@ export function toVaultConnectError(error: unknown): VaultConnectError {
 }
 
 /**
- * The sentence shown for an error: the locale's text for its code, then its detail. The list's own table has only the
- * codes a load ends in (the flows read the whole table); any other code stands for itself there.
+ * The sentence shown for an error: the locale's text for its code, then the wait the server named, then its detail. The
+ * list's own table has only the codes a load ends in (the flows read the whole table); any other code stands for itself
+ * there.
  */
-export function describeError(error: VaultConnectError, messages: Partial<Record<ErrorCode, string>>): string {
-  const text = messages[error.code] ?? error.code;
+export function describeError(
+  error: VaultConnectError,
+  messages: Partial<Record<ErrorCode, string>>,
+  tryAgainIn?: (seconds: number) => string,
+): string {
+  const base = messages[error.code] ?? error.code;
+  const text = error.retryAfter && tryAgainIn ? `${base} ${tryAgainIn(error.retryAfter)}` : base;
   return error.detail ? `${text} ${error.detail}` : text;
 }

@@ -93,6 +93,7 @@ export const ERROR_CODES = [
   'code_expired',
   'store_failed',
   'invalid_config',
+  'rate_limited',
   'aborted',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

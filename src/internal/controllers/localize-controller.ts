@@ -35,6 +35,6 @@ export class LocalizeController {
 
   /** The sentence the user reads for an error, in the element's locale. */
   describe(error: VaultConnectError): string {
-    return describeError(error, this.strings.errors);
+    return describeError(error, this.strings.errors, this.strings.tryAgainIn);
   }
 }

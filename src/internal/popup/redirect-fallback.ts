@@ -56,7 +56,7 @@ export type PendingRedirect = z.infer<typeof PendingRedirectSchema>;
 export type RedirectResult =
   | { type: 'callback'; id: string; query: CallbackParams; fragment: CallbackParams }
   | { type: 'exchange'; id: string; ok: true; body: unknown }
-  | { type: 'exchange'; id: string; ok: false; status: number; error?: string; message?: string };
+  | { type: 'exchange'; id: string; ok: false; status: number; error?: string; message?: string; retryAfter?: number };
 
 /** One schema for the three shapes of \`RedirectResult\`; the refinement requires the fields of the shape \`type\` names. */
 export const RedirectResultSchema = z
@@ -70,6 +70,7 @@ export const RedirectResultSchema = z
     status: z.optional(z.number()),
     error: z.optional(text),
     message: z.optional(text),
+    retryAfter: z.optional(z.number()),
   })
   .check(
     z.refine((result) =>

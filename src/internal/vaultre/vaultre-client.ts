@@ -7,7 +7,7 @@
  * another origin is called with `credentials: 'include'`.
  */
 import * as z from 'zod/mini';
-import { VaultConnectError, isRetryableStatus, toVaultConnectError } from '../api/errors.ts';
+import { VaultConnectError, isRetryableStatus, rateLimitedError, toVaultConnectError } from '../api/errors.ts';
 import { credentialsFor, isSecureUrl } from '../api/url-rules.ts';
 
 export type VaultreTokenType = 'account' | 'user';
@@ -57,6 +57,8 @@ export interface FailedExchange {
   status: number;
   error?: string;
   message?: string;
+  /** A 429's wait in seconds, when the host said. */
+  retryAfter?: number;
 }
 
 /** What is kept of the host's error code and message (they are relayed, and stored in the same-tab fallback). */
@@ -64,6 +66,7 @@ const MAX_TEXT = 512;
 
 /** The error a failed exchange is reported as; those that need a new authorization are retryable (Try again connects). */
 export function exchangeError(outcome: FailedExchange): VaultConnectError {
+  if (outcome.status === 429) return new VaultConnectError('rate_limited', { retryable: true, status: 429, retryAfter: outcome.retryAfter });
   switch (outcome.error) {
     case 'code_expired':
       return new VaultConnectError('code_expired', { retryable: true });
@@ -82,6 +85,7 @@ export function exchangeError(outcome: FailedExchange): VaultConnectError {
 }
 
 function statusError(response: Response): VaultConnectError {
+  if (response.status === 429) return rateLimitedError(response);
   return new VaultConnectError('api_error', { detail: `(${response.status})`, retryable: isRetryableStatus(response.status) });
 }
 
@@ -117,6 +121,7 @@ export class VaultreClient {
       body: JSON.stringify({ action: 'authorize', token_type: tokenType }),
       signal,
     });
+    if (response.status === 429) throw rateLimitedError(response);
     if (!response.ok) {
       const { error, message } = await hostError(response);
       throw exchangeError({ ok: false, status: response.status, ...(error !== undefined ? { error } : {}), ...(message !== undefined ? { message } : {}) });
@@ -167,9 +172,11 @@ export class VaultreClient {
     const host = HostErrorSchema.safeParse(reply);
     const error = host.success ? host.data.error?.slice(0, MAX_TEXT) : undefined;
     const message = host.success ? host.data.message?.slice(0, MAX_TEXT) : undefined;
+    const retryAfter = response.status === 429 ? rateLimitedError(response).retryAfter : undefined;
     return {
       ok: false,
       status: response.status,
+      ...(retryAfter !== undefined ? { retryAfter } : {}),
       ...(error !== undefined ? { error } : response.ok ? { error: 'invalid_response' } : {}),
       ...(message !== undefined ? { message } : {}),
     };

@@ -487,6 +487,29 @@ describe('relayCallback', () => {
       });
     });
 
+    it('VaultRE: a rate-limited exchange is stored with the wait its Retry-After names', async () => {
+      const pending = pendingFlow({ kind: 'vaultre', exchangeUrl: '/api/vaultre/token' });
+      sessionStorage.setItem(PENDING_KEY, JSON.stringify(pending));
+      const win = await callbackFrame({ reason: 'success', code: 'c', state: pending.state });
+      stubFetch(win, () =>
+        new Response(JSON.stringify({ error: 'rate_limited', message: 'Too many attempts.' }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '42' },
+        }),
+      );
+      await relayCallback({ window: win });
+      await returned(win);
+      expect(takeRedirectResult()?.result).to.deep.equal({
+        type: 'exchange',
+        id: pending.id,
+        ok: false,
+        status: 429,
+        error: 'rate_limited',
+        message: 'Too many attempts.',
+        retryAfter: 42,
+      });
+    });
+
     it('VaultRE: a network failure or a reply that is not JSON is a failed exchange', async () => {
       for (const [reply, expected] of [
         [() => Promise.reject(new TypeError('Failed to fetch')), { status: 0, error: 'network_error' }],

@@ -231,3 +231,56 @@ function showing(el: VaultConnect): string {
   if (shadow(el).querySelector('.skeleton')) return 'the loading skeleton';
   return `“${text(statePanel(el))}”`;
 }
+
+describe('<vault-connect> session-url over its rate limit', () => {
+  const limited = (headers: Record<string, string> = {}) =>
+    new Response(JSON.stringify({ error: 'rate_limited', message: 'Too many attempts.', retry_after: 30 }), {
+      status: 429,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+
+  it('429 with Retry-After: rate_limited, retryable, with the wait; the retry button then loads the list', async () => {
+    const { vaultApiUrl } = await sandbox();
+    const token = await sandboxToken(uniqueConsumer());
+    let answer = () => limited({ 'retry-after': '30' });
+    const spy = stubFetch((call) => (call.url.pathname === '/host/session' ? answer() : undefined));
+    const { el, events } = await mount({ sessionUrl: '/host/session', unifyBaseUrl: vaultApiUrl });
+    await events.waitFor('vault-connect-error');
+    await el.updateComplete;
+    expect(events.errors).to.deep.equal([{ code: 'rate_limited', message: 'Too many attempts. Try again in 30 seconds.', retryable: true }]);
+    const panel = statePanel(el);
+    expect(panel?.getAttribute('role')).to.equal('alert');
+    expect(text(panel)).to.contain('Too many attempts. Try again in 30 seconds.');
+    // Asked once: a 429 is not a 401, so the session is not asked again by itself.
+    expect(spy.count('POST', '/host/session')).to.equal(1);
+    expect(spy.count('GET', LIST)).to.equal(0);
+
+    answer = () => jsonResponse({ session_token: token });
+    panel?.querySelector<HTMLButtonElement>('[data-action="retry"]')?.click();
+    await events.waitFor('vault-connect-ready');
+    expect(rows(el).length).to.be.greaterThan(0);
+    expect(statePanel(el)).to.equal(null);
+  });
+
+  it('in every locale, with one second in the singular; without a usable Retry-After, no wait is invented', async () => {
+    const { vaultApiUrl } = await sandbox();
+    const cases = [
+      ['en', '1', 'Too many attempts. Try again in 1 second.'],
+      ['nl', '30', 'Te veel pogingen. Probeer het over 30 seconden opnieuw.'],
+      ['de', '30', 'Zu viele Versuche. Bitte versuchen Sie es in 30 Sekunden erneut.'],
+      ['fr', '30', 'Trop de tentatives. Réessayez dans 30\u00a0secondes.'],
+      ['es', '2.5', 'Demasiados intentos. Inténtalo de nuevo en 3 segundos.'],
+      // An HTTP date, or no header at all (the body's retry_after is not read): the message alone.
+      ['en', 'Wed, 21 Oct 2026 07:28:00 GMT', 'Too many attempts.'],
+      ['en', undefined, 'Too many attempts.'],
+      ['en', '-5', 'Too many attempts.'],
+    ] as const;
+    for (const [locale, header, message] of cases) {
+      stubFetch((call) => (call.url.pathname === '/host/session' ? limited(header === undefined ? {} : { 'retry-after': header }) : undefined));
+      const { el, events } = await mount({ sessionUrl: '/host/session', unifyBaseUrl: vaultApiUrl, locale });
+      await events.waitFor('vault-connect-error');
+      expect(events.errors[0], `${locale} ${String(header)}`).to.deep.equal({ code: 'rate_limited', message, retryable: true });
+      el.remove();
+    }
+  });
+});

@@ -7,7 +7,7 @@
 import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
 import { removeFrames } from '../support/popup-helpers.ts';
-import { actionsOf, button, jsonResponse, restoreFetch, row } from '../support/helpers.ts';
+import { actionsOf, button, restoreFetch, row } from '../support/helpers.ts';
 import {
   CALLBACK_URL,
   EXCHANGE_PATH,
@@ -34,10 +34,19 @@ afterEach(() => {
 /** The host's answers to a code exchange, and what either path must report. */
 const ANSWERS = [
   {
-    name: '429 rate_limited',
+    name: '429 rate_limited with Retry-After',
     status: 429,
-    body: { error: 'rate_limited', message: 'Too many attempts' },
-    expected: { code: 'exchange_failed', message: 'The connection could not be completed. Too many attempts', retryable: true },
+    headers: { 'retry-after': '30' },
+    body: { error: 'rate_limited', message: 'Too many attempts. Try again in 30 seconds.', retry_after: 30 },
+    // What the callback page stores of that answer.
+    stored: { retryAfter: 30 },
+    expected: { code: 'rate_limited', message: 'Too many attempts. Try again in 30 seconds.', retryable: true },
+  },
+  {
+    name: '429 without Retry-After',
+    status: 429,
+    body: { error: 'rate_limited', message: 'Slow down' },
+    expected: { code: 'rate_limited', message: 'Too many attempts.', retryable: true },
   },
   {
     name: '502 exchange_failed',
@@ -76,7 +85,9 @@ describe('VaultRE: a failed code exchange', () => {
     it(`${answer.name}: the popup flow reports it as the same-tab fallback does`, async () => {
       // The popup flow: the callback page in the popup posts the code and relays the answer.
       ({ opened } = await popupFrames(1));
-      stubHost({ exchange: () => jsonResponse(answer.body, answer.status) });
+      stubHost({
+        exchange: () => new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json', ...('headers' in answer ? answer.headers : {}) } }),
+      });
       const popupFlow = await mountVaultre();
       button(await settledRow(popupFlow.el), 'connect').click();
       const authorize = await authorizeUrlOf(opened.windows[0]);
@@ -105,7 +116,10 @@ describe('VaultRE: a failed code exchange', () => {
           startedAt: Date.now(),
         }),
       );
-      sessionStorage.setItem(RESULT_KEY, JSON.stringify({ type: 'exchange', id, ok: false, status: answer.status, ...answer.body }));
+      sessionStorage.setItem(
+        RESULT_KEY,
+        JSON.stringify({ type: 'exchange', id, ok: false, status: answer.status, ...answer.body, ...('stored' in answer ? answer.stored : {}) }),
+      );
       stubHost();
       const sameTab = await mountVaultre();
       await sameTab.events.waitFor('vault-connect-error');
