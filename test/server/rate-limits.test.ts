@@ -60,6 +60,7 @@ describe('the default limit: 20 a minute per consumer, in memory', () => {
     const wait = Number(limited.headers.get('retry-after'));
     assert.ok(Number.isInteger(wait) && wait >= 59 && wait <= 60, `Retry-After: ${wait}`);
     assert.equal(limited.headers.get('cache-control'), 'no-store');
+    assert.equal(limited.headers.get('access-control-expose-headers'), 'Retry-After');
     assert.deepEqual(await limited.json(), { error: 'rate_limited', message: `Too many attempts. Try again in ${wait} seconds.`, retry_after: wait });
     assert.equal(upstream.calls, 20);
   });

@@ -42,7 +42,8 @@ export async function limitRequest(limiter: RateLimiter | undefined, action: Lim
   if (decision?.allowed !== false) return;
   const seconds = secondsToWait(decision);
   throw new HttpError(429, 'rate_limited', `Too many attempts. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`, {
-    headers: { 'retry-after': String(seconds) },
+    // Exposed, so that an element on another origin (CORS) can read the wait.
+    headers: { 'retry-after': String(seconds), 'access-control-expose-headers': 'Retry-After' },
     extra: { retry_after: seconds },
   });
 }
