@@ -86,6 +86,30 @@ describe('postgresStore: its table', () => {
     }
   });
 
+  test('a role that may not create tables uses a table made for it; one that may not either gets setup_failed, reported once', async () => {
+    await admin.query(`DROP ROLE IF EXISTS vc_app_role`);
+    await admin.query(`CREATE ROLE vc_app_role LOGIN PASSWORD 'app-secret'`);
+    await admin.query(`REVOKE CREATE ON SCHEMA public FROM PUBLIC`);
+    await admin.query(
+      `CREATE TABLE vc_made_for_app (consumer_id text PRIMARY KEY, key_id text NOT NULL, sealed_value text NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
+    await admin.query(`GRANT SELECT, INSERT, UPDATE, DELETE ON vc_made_for_app TO vc_app_role`);
+    const asApp = server.connectionString.replace(/\/\/postgres:[^@]+@/, '//vc_app_role:app-secret@');
+    const errors: Error[] = [];
+    const store = postgresStore({ connectionString: asApp, encryptionKey: Buffer.alloc(32, 3), table: 'vc_made_for_app' });
+    const denied = postgresStore({ connectionString: asApp, encryptionKey: Buffer.alloc(32, 3), table: 'vc_not_made', onError: (error) => errors.push(error) });
+    try {
+      await store.set('alice', { token: TOKEN, token_type: 'user', connected_at: '2026-01-01T00:00:00.000Z' });
+      assert.equal((await store.get('alice'))?.token, TOKEN);
+      await assert.rejects(denied.get('alice'), /^Error: postgresStore: could not create its table: permission denied for schema public \(42501\)$/);
+      await assert.rejects(denied.get('alice'));
+      assert.deepEqual(errors.map((error) => (error as { code?: string }).code), ['setup_failed']);
+      assert.ok(!errors[0]?.message.includes('app-secret'));
+    } finally {
+      await Promise.all([store.close(), denied.close()]);
+    }
+  });
+
   test('options are checked at creation; messages never quote the connection string or the key', () => {
     const key = Buffer.alloc(32, 1).toString('base64');
     const secret = 'postgres://user:hunter2@db.example/app';

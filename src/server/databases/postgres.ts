@@ -52,6 +52,8 @@ export function tableName(value: unknown, fallback: string, who: string): TableN
 
 /** Errors of a concurrent `CREATE TABLE IF NOT EXISTS` that mean another process created it first. */
 const CREATED_CONCURRENTLY = new Set(['23505', '42P07']);
+/** A role without `CREATE` on the schema gets this even when the table exists. */
+const INSUFFICIENT_PRIVILEGE = '42501';
 
 export interface PostgresDatabaseOptions {
   /** The store or limiter, for messages: `postgresStore`. */
@@ -61,6 +63,8 @@ export interface PostgresDatabaseOptions {
   report: StoreErrorHandler;
   /** `CREATE TABLE IF NOT EXISTS …`, run once before the first query. */
   createTable: string;
+  /** The table, quoted: a role that may not create tables may still use one made for it. */
+  table: string;
 }
 
 /** One pool and its table, set up on first use; shared by all calls of one store or limiter. */
@@ -159,7 +163,8 @@ export class PostgresDatabase {
       await pool.query(this.#options.createTable);
     } catch (error) {
       const code = (error as { code?: unknown } | null)?.code;
-      if (typeof code !== 'string' || !CREATED_CONCURRENTLY.has(code)) {
+      const madeForIt = code === INSUFFICIENT_PRIVILEGE && (await this.#tableExists(pool));
+      if (!madeForIt && (typeof code !== 'string' || !CREATED_CONCURRENTLY.has(code))) {
         const description = describeDatabaseError(error, this.#secrets);
         if (this.#healthy) report(new StoreError(who, 'setup_failed', `${who}: could not create its table: ${description}`));
         this.#healthy = false;
@@ -168,5 +173,14 @@ export class PostgresDatabase {
     }
     this.#healthy = true;
     return pool;
+  }
+
+  async #tableExists(pool: PgPool): Promise<boolean> {
+    try {
+      const { rows } = await pool.query('SELECT to_regclass($1) IS NOT NULL AS present', [this.#options.table]);
+      return rows[0]?.present === true;
+    } catch {
+      return false;
+    }
   }
 }

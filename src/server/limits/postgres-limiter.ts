@@ -43,6 +43,7 @@ export function postgresLimiter(options: PostgresLimiterOptions): DatabaseRateLi
     connectionString: config.connectionString,
     timeoutMs: config.timeoutMs ?? 2_000,
     report: errorReporter(config.onError),
+    table: table.quoted,
     // rate-limiter-flexible's own table; created here so that two instances starting together do not race.
     createTable: `CREATE TABLE IF NOT EXISTS ${table.quoted} (key varchar(255) PRIMARY KEY, points integer NOT NULL DEFAULT 0, expire bigint)`,
   });

@@ -87,6 +87,7 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
     connectionString: config.connectionString,
     timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     report,
+    table,
     createTable: `CREATE TABLE IF NOT EXISTS ${table} (
       consumer_id text PRIMARY KEY,
       key_id text NOT NULL,
