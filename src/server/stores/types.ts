@@ -3,7 +3,8 @@
  * implements, the value it keeps, and the check a store runs on that value before keeping it.
  *
  * A store may return the token from `get` (the handler itself never forwards it). Errors a store throws never carry the
- * token, the Apideck API key or an upstream reply's details, and no store logs.
+ * token, the Apideck API key or an upstream reply's details. No store logs, except the database stores' default
+ * `onError` (one `console.warn` line without a secret).
  */
 import * as z from 'zod';
 
