@@ -3,8 +3,8 @@
  *
  * Whatever the host's `session-url` answers (any status; `{session_token}`, `{data: {session_token}}` or anything
  * else; tokens that are JWTs with any claims, or not JWTs at all) and whatever `token` a host sets, the element ends with
- * a session whose claims satisfy the contract oracle, or a `VaultConnectError` (`session_failed`, or the failed fetch's
- * code) that quotes no token.
+ * a session whose claims satisfy the contract oracle, or a `VaultConnectError` (`session_failed`, `rate_limited` for a
+ * 429, or the failed fetch's code) that quotes no token.
  */
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -195,7 +195,7 @@ describe('fuzz: session replies', () => {
           assert.equal(outcome.ok, false);
           if (!outcome.ok) {
             assertTypedError(outcome.error, secrets);
-            assert.equal(outcome.error.code, 'session_failed');
+            assert.equal(outcome.error.code, reply.status === 429 ? 'rate_limited' : 'session_failed');
             assert.equal(outcome.error.status, reply.status);
             assert.equal(outcome.error.retryable, reply.status >= 500 || reply.status === 429);
           }

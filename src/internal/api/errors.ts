@@ -39,7 +39,11 @@ export function isRetryableStatus(status: number): boolean {
  */
 export function rateLimitedError(response: Response): VaultConnectError {
   const seconds = Number(response.headers.get('retry-after'));
-  return new VaultConnectError('rate_limited', { retryable: true, retryAfter: seconds > 0 && seconds <= 86_400 ? Math.ceil(seconds) : undefined });
+  return new VaultConnectError('rate_limited', {
+    retryable: true,
+    status: 429,
+    retryAfter: seconds > 0 && seconds <= 86_400 ? Math.ceil(seconds) : undefined,
+  });
 }
 
 /** Wraps anything thrown into a `VaultConnectError`: an abort is `aborted`, a failed fetch `network_error`. */
