@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, mock, test } from 'node:test';
 import { type RateLimiter, createSessionHandler, createVaultreHandler, memoryLimiter, memoryStore } from '../../src/server/index.ts';
+import { withMemoryFallback } from '../../src/server/limits/shared-limiter.ts';
 
 const SESSION_ENDPOINT = 'https://host.example/api/vault/session';
 const VAULTRE_ENDPOINT = 'https://host.example/api/vaultre';
@@ -153,6 +154,35 @@ describe('the limiter option', () => {
     for (const options of [{ limit: 0 }, { limit: 1.5 }, { windowSeconds: 0 }, { windowSeconds: 86_401 }, { points: 3 }]) {
       assert.throws(() => memoryLimiter(options), /^Error: memoryLimiter: (option "(limit|windowSeconds)"|unknown option "points")/);
     }
+  });
+});
+
+describe('a shared limiter whose database fails', () => {
+  test('counts in memory with the same limit, and asks the database again only after 5 s', async () => {
+    let clock = 0;
+    let databaseUp = true;
+    const asked: string[] = [];
+    const limiter = withMemoryFallback(
+      { limit: 2, windowSeconds: 60 },
+      (key) => {
+        asked.push(key);
+        return databaseUp ? Promise.resolve({ allowed: true, retryAfterSeconds: 0 }) : Promise.reject(new Error('down'));
+      },
+      () => clock,
+    );
+    assert.equal((await limiter.consume('k')).allowed, true);
+    databaseUp = false;
+    const decisions = [];
+    for (let i = 0; i < 3; i += 1) decisions.push((await limiter.consume('k')).allowed);
+    assert.deepEqual(decisions, [true, true, false], 'the limit holds in memory');
+    assert.equal(asked.length, 2, 'not asked again within 5 s');
+    clock = 4_999;
+    await limiter.consume('other');
+    assert.equal(asked.length, 2);
+    clock = 5_000;
+    databaseUp = true;
+    assert.equal((await limiter.consume('k')).allowed, true);
+    assert.equal(asked.length, 3);
   });
 });
 

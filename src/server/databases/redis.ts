@@ -70,6 +70,8 @@ export class RedisDatabase {
   #client: Promise<RedisClient> | undefined;
   /** Settles when the client first connects (commands sent before would be refused as offline). */
   #connected: Promise<unknown> | undefined;
+  /** A call has waited a whole timeout for that first connection: later calls fail at once until it comes. */
+  #stopWaiting = false;
   #closed = false;
   #healthy = true;
 
@@ -91,9 +93,11 @@ export class RedisDatabase {
       throw error;
     }
     if (!client.isReady && this.#connected) {
+      if (this.#stopWaiting) throw this.failure('connect', new Error('not connected yet'));
       try {
         await withTimeout(this.#connected, this.#options.timeoutMs);
       } catch (error) {
+        this.#stopWaiting = true;
         throw this.failure('connect', error);
       }
     }

@@ -13,22 +13,31 @@ export interface DatabaseRateLimiter extends RateLimiter {
   close(): Promise<void>;
 }
 
+/** After the database failed, how long requests are counted in memory before it is asked again. */
+const RETRY_AFTER_FAILURE_MS = 5_000;
+
 /**
  * `consumeInDatabase` counts in the database and rejects when it cannot (after reporting it, once per outage); the
- * request is then counted in memory.
+ * request is then counted in memory, and so are the requests of the next few seconds, so that an outage does not
+ * delay every request by a connection timeout.
  */
 export function withMemoryFallback(
   options: RateLimitOptions,
   consumeInDatabase: (key: string) => Promise<RateLimitDecision>,
+  now: () => number = Date.now,
 ): RateLimiter {
   const fallback = new RateLimiterMemory({ ...pointsAndDuration(options), keyPrefix: 'vault-connect-fallback' });
+  let databaseFailedAt = Number.NEGATIVE_INFINITY;
   return {
     async consume(key) {
-      try {
-        return await consumeInDatabase(key);
-      } catch {
-        return consumeWith(fallback, key);
+      if (now() - databaseFailedAt >= RETRY_AFTER_FAILURE_MS) {
+        try {
+          return await consumeInDatabase(key);
+        } catch {
+          databaseFailedAt = now();
+        }
       }
+      return consumeWith(fallback, key);
     },
   };
 }
