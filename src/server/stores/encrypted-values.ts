@@ -14,18 +14,6 @@ export interface SealedValue {
   sealed: string;
 }
 
-/** How many values one `rotate()` run handled. */
-export interface RotationResult {
-  /** Re-encrypted under the current key by this run. */
-  rotated: number;
-  /** Already under the current key (nothing to do). */
-  alreadyCurrent: number;
-  /** Replaced or deleted by someone else while this run worked on them (they hold whatever was written last). */
-  changedMeanwhile: number;
-  /** Under a key id not in the keyring, or failing authentication: left as they are, and reported through `onError`. */
-  unreadable: number;
-}
-
 const UNREADABLE_REASONS = {
   malformed: 'is not a value sealed by vault-connect',
   unknown_key: 'is sealed under a key id that is not in the keyring',

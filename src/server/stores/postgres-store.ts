@@ -7,22 +7,8 @@ import { type EncryptionKeyOption } from '../encryption/token-cipher.ts';
 import { PostgresDatabase, tableName } from '../databases/postgres.ts';
 import { type StoreErrorHandler, errorReporter } from '../databases/store-errors.ts';
 import { isFunction, optionsError, timeoutMsOption } from '../options.ts';
-import { EncryptedValues, type RotationResult } from './encrypted-values.ts';
-import type { VaultreTokenStore } from './types.ts';
-
-/** A store that keeps its values encrypted in a database: the store interface, key rotation and shutdown. */
-export interface EncryptedTokenStore extends VaultreTokenStore {
-  /**
-   * Re-encrypts every stored value that is not under the current key (`encryptionKey.current`). Each value is replaced
-   * only if it is still the one that was read (compare-and-set), so the run is safe to repeat, to run on two instances
-   * at once, and to interrupt: a second run carries on where the first stopped.
-   */
-  rotate(): Promise<RotationResult>;
-  /** Connects and creates the table (or checks the connection) now rather than on first use; rejects with the reason. */
-  ready(): Promise<void>;
-  /** Closes the connections; calls after this reject. */
-  close(): Promise<void>;
-}
+import { EncryptedValues } from './encrypted-values.ts';
+import type { EncryptedTokenStore, RotationResult } from './types.ts';
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database`, as `pg` accepts it. Never quoted in an error or a report. */

@@ -7,8 +7,8 @@ import { type EncryptionKeyOption } from '../encryption/token-cipher.ts';
 import { RedisDatabase, keyPrefix, prefixPattern } from '../databases/redis.ts';
 import { type StoreErrorHandler, errorReporter } from '../databases/store-errors.ts';
 import { isFunction, optionsError, timeoutMsOption } from '../options.ts';
-import { EncryptedValues, type RotationResult } from './encrypted-values.ts';
-import type { EncryptedTokenStore } from './postgres-store.ts';
+import { EncryptedValues } from './encrypted-values.ts';
+import type { EncryptedTokenStore, RotationResult } from './types.ts';
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:6379[/db]` or `rediss://…`, as node-redis accepts it. Never quoted in an error or a report. */

@@ -33,6 +33,32 @@ export interface VaultreTokenStore {
   delete(consumerId: string): Promise<void>;
 }
 
+/** How many values one `rotate()` run handled. */
+export interface RotationResult {
+  /** Re-encrypted under the current key by this run. */
+  rotated: number;
+  /** Already under the current key (nothing to do). */
+  alreadyCurrent: number;
+  /** Replaced or deleted by someone else while this run worked on them (they hold whatever was written last). */
+  changedMeanwhile: number;
+  /** Under a key id not in the keyring, or failing authentication: left as they are, and reported through `onError`. */
+  unreadable: number;
+}
+
+/** A store that keeps its values encrypted in a database: the store interface, key rotation and shutdown. */
+export interface EncryptedTokenStore extends VaultreTokenStore {
+  /**
+   * Re-encrypts every stored value that is not under the current key (`encryptionKey.current`). Each value is replaced
+   * only if it is still the one that was read (compare-and-set), so the run is safe to repeat, to run on two instances
+   * at once, and to interrupt: a second run carries on where the first stopped.
+   */
+  rotate(): Promise<RotationResult>;
+  /** Connects and creates the table (or checks the connection) now rather than on first use; rejects with the reason. */
+  ready(): Promise<void>;
+  /** Closes the connections; calls after this reject. */
+  close(): Promise<void>;
+}
+
 /** A stored value: the three fields, nothing else. */
 export const StoredValueSchema = z.strictObject({
   token: z.string().min(1),
