@@ -52,7 +52,12 @@ export async function startPostgres(): Promise<PostgresServer> {
     onError: (message) => log.push(String(message)),
   });
   try {
-    await within(server.initialise(), START_TIMEOUT_MS, 'PostgreSQL initdb');
+    // Two test processes may both create the `postgres` user at once; the one that loses finds it there on a retry.
+    await within(server.initialise(), START_TIMEOUT_MS, 'PostgreSQL initdb').catch(async (error: unknown) => {
+      if (!/create and initialize a new user/.test(String(error))) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await within(server.initialise(), START_TIMEOUT_MS, 'PostgreSQL initdb');
+    });
     await within(server.start(), START_TIMEOUT_MS, 'PostgreSQL start');
   } catch (error) {
     await server.stop().catch(() => undefined);
