@@ -72,8 +72,8 @@ import {
 } from '../src/server/index.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.ts';
 import type { VaultreEmulator } from '../src/sandbox/vaultre.ts';
-import { type PostgresServer, startPostgres } from '../test/server/support/postgres-server.ts';
-import { type RedisServer, startRedis } from '../test/server/support/redis-server.ts';
+import type { PostgresServer } from '../test/server/support/postgres-server.ts';
+import type { RedisServer } from '../test/server/support/redis-server.ts';
 
 // ---------------------------------------------------------------------------------------------------------------------
 // Shared settings
@@ -993,9 +993,10 @@ async function main(): Promise<void> {
 
   try {
     const upstream = await sandbox.call<UpstreamConfig>('start');
+    // Imported here, not at the top: the handler process runs this file too, and its memory is measured.
     [postgres, redis] = await Promise.all([
-      backends.includes('postgres') ? startPostgres() : undefined,
-      backends.includes('redis') ? startRedis() : undefined,
+      backends.includes('postgres') ? import('../test/server/support/postgres-server.ts').then((module) => module.startPostgres()) : undefined,
+      backends.includes('redis') ? import('../test/server/support/redis-server.ts').then((module) => module.startRedis()) : undefined,
     ]);
     const reports: BackendReport[] = [];
     for (const kind of backends) {
