@@ -1,7 +1,7 @@
 /** `redisLimiter()`: request counters in Redis, shared by every instance of the host. */
 import * as z from 'zod';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
-import { RedisDatabase, keyPrefix } from '../databases/redis.ts';
+import { type RedisClient, RedisDatabase, keyPrefix } from '../databases/redis.ts';
 import { type StoreErrorHandler, errorReporter } from '../databases/store-errors.ts';
 import { isFunction, optionsError, timeoutMsOption } from '../options.ts';
 import { type RateLimitOptions, consumeWith, pointsAndDuration, rateLimitFields } from './rate-limiter.ts';
@@ -39,18 +39,24 @@ export function redisLimiter(options: RedisLimiterOptions): DatabaseRateLimiter 
   const config = parsed.data;
   const prefix = keyPrefix(config.prefix, 'vault-connect:rate-limit', NAME);
   const database = new RedisDatabase({ who: NAME, url: config.url.trim(), timeoutMs: config.timeoutMs ?? 2_000, report: errorReporter(config.onError) });
-  let counters: RateLimiterRedis | undefined;
+  let counters: { client: RedisClient; limiter: RateLimiterRedis } | undefined;
 
   const limiter = withMemoryFallback(config, (key) =>
     database.run('count a request', (client) => {
-      counters ??= new RateLimiterRedis({
-        storeClient: client,
-        useRedisPackage: true,
-        rejectIfRedisNotReady: true,
-        keyPrefix: prefix,
-        ...pointsAndDuration(config),
-      });
-      return consumeWith(counters, key);
+      // One per client (a client that gave up connecting is replaced).
+      if (counters?.client !== client) {
+        counters = {
+          client,
+          limiter: new RateLimiterRedis({
+            storeClient: client,
+            useRedisPackage: true,
+            rejectIfRedisNotReady: true,
+            keyPrefix: prefix,
+            ...pointsAndDuration(config),
+          }),
+        };
+      }
+      return consumeWith(counters.limiter, key);
     }),
   );
   return {
