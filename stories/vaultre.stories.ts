@@ -188,6 +188,20 @@ export const NotSaved: Story = {
   },
 };
 
+/** The host's limit is reached (429 with Retry-After): rate_limited, retryable, and the row says how long to wait. */
+export const RateLimited: Story = {
+  parameters: { vaultreHost: { exchange: 'rate-limited' } },
+  play: async ({ canvasElement }) => {
+    const { element, row } = await settledRow(canvasElement);
+    await startConnect(element);
+    await userEvent.click(onPage().getByRole('button', { name: 'Approve' }));
+    await waitFor(() => expect(errorCodes(element)).toEqual(['rate_limited']), WAIT);
+    await waitFor(() => expect(row().querySelector('[part="row-error"]')?.textContent).toContain('Too many attempts. Try again in 42 seconds.'), WAIT);
+    await expect(eventsOf(element).errors[0].retryable).toBe(true);
+    await expect(statusOf(row())).toBe('not_connected');
+  },
+};
+
 /** The browser blocks the popup: popup_blocked, and a retry inside a fresh click. */
 export const PopupBlocked: Story = {
   parameters: { popups: { blocked: 1 } },

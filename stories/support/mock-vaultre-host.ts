@@ -9,7 +9,7 @@
 import { mockOrigin, mockUrl, wait } from './mock-vault.ts';
 
 /** What `POST` (the exchange) answers. */
-export const EXCHANGE_OUTCOMES = ['connected', 'expired', 'failed', 'not-stored', 'pending'] as const;
+export const EXCHANGE_OUTCOMES = ['connected', 'expired', 'failed', 'not-stored', 'rate-limited', 'pending'] as const;
 export type ExchangeOutcome = (typeof EXCHANGE_OUTCOMES)[number];
 
 export interface MockVaultreHostScenario {
@@ -104,6 +104,12 @@ export function createMockVaultreHost(
       if (outcome === 'expired') return json(400, { error: 'code_expired', message: 'The authorization code expired.' });
       if (outcome === 'failed') return json(502, { error: 'exchange_failed', message: 'VaultRE refused the code (mock).' });
       if (outcome === 'not-stored') return json(500, { error: 'store_failed', message: 'The server could not save the VaultRE connection (mock).' });
+      if (outcome === 'rate-limited') {
+        return new Response(JSON.stringify({ error: 'rate_limited', message: 'Too many attempts. Try again in 42 seconds.', retry_after: 42 }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '42' },
+        });
+      }
       connected = true;
       revoked = false;
       connectedAt = new Date().toISOString();
