@@ -61,6 +61,20 @@ describe('entries', () => {
   });
 });
 
+test('pg and redis are optional peer dependencies: not installed here, and each store names the one to install', async () => {
+  for (const name of ['pg', 'redis']) assert.throws(() => import.meta.resolve(name), name);
+  const { postgresStore, redisStore, redisLimiter } = await import('vault-connect/server');
+  const reports = [];
+  const options = { encryptionKey: new Uint8Array(32).fill(1), onError: (error) => reports.push(error.code) };
+  const postgres = postgresStore({ connectionString: 'postgres://127.0.0.1:1/app', ...options });
+  await assert.rejects(postgres.get('alice'), /^Error: postgresStore needs the "pg" package, which is not installed\. Install it with: npm install pg$/);
+  const redis = redisStore({ url: 'redis://127.0.0.1:1', ...options });
+  await assert.rejects(redis.get('alice'), /^Error: redisStore needs the "redis" package, .* npm install redis$/);
+  // A limiter without its package counts in memory: the request goes ahead.
+  assert.deepEqual(await redisLimiter({ url: 'redis://127.0.0.1:1', onError: options.onError }).consume('k'), { allowed: true, retryAfterSeconds: 0 });
+  assert.deepEqual(reports, ['setup_failed', 'setup_failed', 'setup_failed']);
+});
+
 describe('vault-connect/sandbox and vault-connect/server, as a host\'s test uses them', () => {
   let sandbox;
   before(async () => {
