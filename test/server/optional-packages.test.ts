@@ -13,7 +13,7 @@ const CHILD = `
   const pgStore = server.postgresStore({ connectionString: 'postgres://u:hunter2@127.0.0.1:1/db', encryptionKey: key, onError });
   const redisStore = server.redisStore({ url: 'redis://127.0.0.1:1', encryptionKey: key, onError });
   const outcome = async (promise) => promise.then(() => 'resolved', (error) => error.message);
-  const handler = server.createVaultreHandler({ clientId: 'c', consumerId: () => 'alice', store: pgStore });
+  const handler = server.createVaultreHandler({ clientId: 'c', secret: 's'.repeat(32), redirectUri: 'https://host.example/cb', consumerId: () => 'alice', store: pgStore });
   const reply = await handler(new Request('https://host.example/api/vaultre'));
   const limited = [
     await server.redisLimiter({ url: 'redis://127.0.0.1:1', onError }).consume('k'),

@@ -72,9 +72,9 @@ describe('postgresStore: its table', () => {
     }
   });
 
-  test('a schema-qualified table; instances starting together both create it without an error', async () => {
+  test('a schema-qualified table; eight instances starting together all create it without an error', async () => {
     await admin.query('CREATE SCHEMA IF NOT EXISTS vc_app');
-    const stores = Array.from({ length: 4 }, () =>
+    const stores = Array.from({ length: 8 }, () =>
       postgresStore({ connectionString: server.connectionString, encryptionKey: Buffer.alloc(32, 7), table: 'vc_app.tokens' }),
     );
     try {

@@ -28,6 +28,8 @@ function vaultreHandler(options: { limiter?: RateLimiter | false; consumer?: () 
   const upstream = { calls: 0 };
   const handler = createVaultreHandler({
     clientId: 'client',
+    secret: 'rate-limits-test-state-secret-0123456789',
+    redirectUri: 'https://host.example/vaultre/callback',
     consumerId: options.consumer ?? (() => 'alice'),
     store: memoryStore(),
     fetch: () => {
@@ -36,9 +38,17 @@ function vaultreHandler(options: { limiter?: RateLimiter | false; consumer?: () 
     },
     ...(options.limiter === undefined ? {} : { limiter: options.limiter }),
   });
-  const exchange = (body: unknown = { code: 'code', state: 'state', token_type: 'account', redirect_uri: 'https://host.example/cb' }) =>
+  const post = (body: unknown) =>
     handler(new Request(VAULTRE_ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }));
-  return { handler, exchange, upstream };
+  /** `POST {action: "authorize"}`: starts an authorization (counted). */
+  const authorize = () => post({ action: 'authorize', token_type: 'account' });
+  /** The signed state of a new authorization. */
+  const newState = async () => {
+    const { authorize_url: url } = (await (await authorize()).json()) as { authorize_url: string };
+    return new URL(url).searchParams.get('state') ?? '';
+  };
+  const exchange = (state: string, code = 'code') => post({ code, state });
+  return { handler, post, authorize, newState, exchange, upstream };
 }
 
 async function statuses(send: () => Promise<Response>, count: number): Promise<number[]> {
@@ -66,11 +76,16 @@ describe('the default limit: 20 a minute per consumer, in memory', () => {
     assert.equal(upstream.calls, 20);
   });
 
-  test('VaultRE calls: the 21st POST is 429 and the code is not spent; GET and DELETE are not counted', async () => {
-    const { handler, exchange, upstream } = vaultreHandler();
-    assert.deepEqual(await statuses(exchange, 20), Array(20).fill(200));
-    assert.equal((await exchange()).status, 429);
-    assert.equal(upstream.calls, 20);
+  test('VaultRE: authorizing and exchanging count; the 21st POST is 429 and its code is not sent; GET and DELETE do not count', async () => {
+    const { handler, authorize, newState, exchange, upstream } = vaultreHandler();
+    const state = await newState();
+    assert.equal((await exchange(state)).status, 200);
+    assert.deepEqual(await statuses(authorize, 18), Array(18).fill(200));
+    const limited = await exchange(state, 'code-2');
+    assert.equal(limited.status, 429);
+    assert.equal(((await limited.json()) as { error: string }).error, 'rate_limited');
+    assert.equal((await authorize()).status, 429);
+    assert.equal(upstream.calls, 1);
     for (let i = 0; i < 30; i += 1) assert.equal((await handler(new Request(VAULTRE_ENDPOINT))).status, 200);
     assert.equal((await handler(new Request(VAULTRE_ENDPOINT, { method: 'DELETE' }))).status, 204);
   });
@@ -79,11 +94,12 @@ describe('the default limit: 20 a minute per consumer, in memory', () => {
     let user = 'alice';
     const session = sessionHandler({ consumer: () => user });
     const vaultre = vaultreHandler({ consumer: () => user });
-    // Malformed requests never reach the limiter (nor the database behind it).
-    for (let i = 0; i < 30; i += 1) assert.equal((await vaultre.exchange({ code: 1 })).status, 400);
+    // Malformed requests and states this handler did not sign never reach the limiter (nor the database behind it).
+    for (let i = 0; i < 30; i += 1) assert.equal((await vaultre.post({ code: 1 })).status, 400);
+    for (let i = 0; i < 30; i += 1) assert.equal((await vaultre.exchange('not-a-state-we-signed')).status, 400);
     assert.deepEqual(await statuses(session.mint, 20), Array(20).fill(200));
     assert.equal((await session.mint()).status, 429);
-    assert.equal((await vaultre.exchange()).status, 200);
+    assert.equal((await vaultre.authorize()).status, 200);
     user = 'bob';
     assert.equal((await session.mint()).status, 200);
     // Nobody signed in: 401, not counted against anyone.
@@ -106,7 +122,7 @@ describe('the limiter option', () => {
     const session = sessionHandler({ limiter });
     const vaultre = vaultreHandler({ limiter });
     assert.deepEqual(await statuses(session.mint, 3), [200, 200, 429]);
-    assert.deepEqual(await statuses(vaultre.exchange, 3), [200, 200, 429]);
+    assert.deepEqual(await statuses(vaultre.authorize, 3), [200, 200, 429]);
     const limited = await session.mint();
     const wait = Number(limited.headers.get('retry-after'));
     assert.ok(wait >= 1 && wait <= 5, `Retry-After: ${wait}`);
@@ -121,7 +137,7 @@ describe('the limiter option', () => {
     const keys: string[] = [];
     const limiter: RateLimiter = { consume: (key) => (keys.push(key), Promise.resolve({ allowed: true, retryAfterSeconds: 0 })) };
     await sessionHandler({ limiter, consumer: () => 'alice@example.com' }).mint();
-    await vaultreHandler({ limiter, consumer: () => 'alice@example.com' }).exchange();
+    await vaultreHandler({ limiter, consumer: () => 'alice@example.com' }).authorize();
     assert.equal(keys.length, 2);
     assert.match(keys[0] ?? '', /^session:[A-Za-z0-9_-]{43}$/);
     assert.match(keys[1] ?? '', /^vaultre:[A-Za-z0-9_-]{43}$/);

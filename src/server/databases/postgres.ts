@@ -50,10 +50,6 @@ export function tableName(value: unknown, fallback: string, who: string): TableN
 }
 
 
-/** Errors of a concurrent `CREATE TABLE IF NOT EXISTS` that mean another process created it first. */
-const CREATED_CONCURRENTLY = new Set(['23505', '42P07']);
-/** A role without `CREATE` on the schema gets this even when the table exists. */
-const INSUFFICIENT_PRIVILEGE = '42501';
 
 export interface PostgresDatabaseOptions {
   /** The store or limiter, for messages: `postgresStore`. */
@@ -162,9 +158,10 @@ export class PostgresDatabase {
     try {
       await pool.query(this.#options.createTable);
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
-      const madeForIt = code === INSUFFICIENT_PRIVILEGE && (await this.#tableExists(pool));
-      if (!madeForIt && (typeof code !== 'string' || !CREATED_CONCURRENTLY.has(code))) {
+      // `IF NOT EXISTS` does not keep two processes creating the table at once from failing (23505, 42P07, 42710), and
+      // a role without `CREATE` on the schema fails (42501) even when the table was made for it: either way, the
+      // table being there now is what matters.
+      if (!(await this.#tableExists(pool))) {
         const description = describeDatabaseError(error, this.#secrets);
         if (this.#healthy) report(new StoreError(who, 'setup_failed', `${who}: could not create its table: ${description}`));
         this.#healthy = false;

@@ -24,6 +24,8 @@ const STRANGER_KEY = randomBytes(32).toString('base64');
 const ENDPOINT = 'https://host.example/api/vaultre';
 const SESSION_ENDPOINT = 'https://host.example/api/session';
 const REDIRECT_URI = 'https://host.example/vaultre/callback';
+/** The handlers' state secret: every instance of a host shares it. */
+const STATE_SECRET = 'store-suite-state-secret-0123456789abcdef';
 
 export interface StoreEngine {
   /** `postgresStore` or `redisStore`. */
@@ -86,6 +88,8 @@ const exchangeFetch = (onExchange: () => void = () => undefined) =>
 function vaultreHandler(store: EncryptedTokenStore, consumer: () => string, extra: { onExchange?: () => void; limiter?: DatabaseRateLimiter } = {}) {
   return createVaultreHandler({
     clientId: 'client-1',
+    secret: STATE_SECRET,
+    redirectUri: REDIRECT_URI,
     consumerId: consumer,
     store,
     fetch: exchangeFetch(extra.onExchange),
@@ -93,12 +97,24 @@ function vaultreHandler(store: EncryptedTokenStore, consumer: () => string, extr
   });
 }
 
-const post = (code = 'code-1') =>
-  new Request(ENDPOINT, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ code, state: 'state-1', token_type: 'account', redirect_uri: REDIRECT_URI }),
-  });
+type Handler = (request: Request) => Promise<Response>;
+
+const postJson = (body: unknown) =>
+  new Request(ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+const authorize = () => postJson({ action: 'authorize', token_type: 'account' });
+
+/** The state in the authorize URL a handler answered with. */
+async function stateFrom(response: Response): Promise<string> {
+  assert.equal(response.status, 200);
+  const { authorize_url: url } = (await response.json()) as { authorize_url: string };
+  return new URL(url).searchParams.get('state') ?? '';
+}
+
+/** A whole connection, as the element and the callback page make it: authorize on `first`, exchange the code on `second`. */
+async function connect(first: Handler, second: Handler = first, code = 'code-1'): Promise<Response> {
+  const state = await stateFrom(await first(authorize()));
+  return second(postJson({ code, state }));
+}
 const get = () => new Request(ENDPOINT);
 const del = () => new Request(ENDPOINT, { method: 'DELETE' });
 
@@ -207,7 +223,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         // Through the handler: not connected, no crash; a new connection replaces the value.
         const handler = vaultreHandler(store, () => 'alice');
         assert.deepEqual((await answer(await handler(get()))).body, { connected: false });
-        assert.equal((await answer(await handler(post()))).status, 200);
+        assert.equal((await answer(await connect(handler))).status, 200);
         assert.equal((await answer(await handler(get()))).body.connected, true);
         assert.equal(errors.length, 1);
       }));
@@ -310,15 +326,16 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
   });
 
   describe('two handler instances behind a round-robin, one database', () => {
-    test('a POST on one and a GET on the other agree; so do a DELETE and a GET', () =>
+    test('a state issued by one is accepted by the other; a POST on one and a GET on the other agree; so do DELETE and GET', () =>
       withResources(async (resources) => {
         const engine = engineOf();
         const namespace = fresh(engine);
         let user = 'alice';
         const instances = [0, 1].map(() => vaultreHandler(resources.add(engine.store({ namespace, encryptionKey: KEY_1 })), () => user));
         let turn = 0;
-        const roundRobin = (request: Request) => (instances[turn++ % 2])(request);
-        const connected = await answer(await roundRobin(post()));
+        const roundRobin: Handler = (request) => (instances[turn++ % 2] as Handler)(request);
+        // The authorize POST goes to one instance, the exchange to the other.
+        const connected = await answer(await connect(roundRobin));
         assert.equal(connected.status, 200);
         assert.deepEqual((await answer(await roundRobin(get()))).body, connected.body);
         user = 'bob';
@@ -326,7 +343,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         user = 'alice';
         assert.equal((await answer(await roundRobin(del()))).status, 204);
         assert.deepEqual((await answer(await roundRobin(get()))).body, { connected: false });
-        assert.equal(turn, 5);
+        assert.equal(turn, 6);
       }));
   });
 
@@ -340,7 +357,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
       let onExchange = () => undefined as void;
       const handler = vaultreHandler(store, () => 'alice', { onExchange: () => onExchange() });
       // Connected once, before the trouble.
-      assert.equal((await answer(await handler(post('code-0')))).status, 200);
+      assert.equal((await answer(await connect(handler, handler, 'code-0'))).status, 200);
       const stored = await engine.raw(namespace, 'alice');
       return { engine, namespace, proxy, errors, handler, stored, setExchange: (fn: () => void) => (onExchange = fn) };
     };
@@ -355,7 +372,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
       withResources(async (resources) => {
         const { engine, namespace, proxy, errors, handler, stored, setExchange } = await setUp(resources);
         setExchange(() => proxy.cut());
-        assertStoreFailed(await answer(await handler(post())));
+        assertStoreFailed(await answer(await connect(handler)));
         // While it is away a GET cannot tell: store_failed, not "not connected".
         const reading = await answer(await handler(get()));
         assert.equal(reading.status, 500);
@@ -366,7 +383,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         // The client reconnects by itself (Redis's after a back-off of at most 2 s; PostgreSQL's pool on the next call).
         const back = await eventually(async () => answer(await handler(get())), (reply) => reply.status === 200);
         assert.deepEqual(back.body.connected, true);
-        assert.equal((await answer(await handler(post('code-2')))).status, 200);
+        assert.equal((await answer(await connect(handler, handler, 'code-2'))).status, 200);
         assert.notDeepEqual(await engine.raw(namespace, 'alice'), stored);
         assert.equal(errors.filter((error) => error.code === 'database_error').length, 1, 'reported once per outage');
         for (const error of errors) assert.ok(!error.message.includes(TOKEN) && !error.message.includes(String(engine.port)));
@@ -376,7 +393,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
       withResources(async (resources) => {
         const { engine, namespace, proxy, handler, stored, setExchange } = await setUp(resources);
         setExchange(() => proxy.cutOnNextWrite());
-        assertStoreFailed(await answer(await handler(post())));
+        assertStoreFailed(await answer(await connect(handler)));
         proxy.restore();
         assert.deepEqual(await engine.raw(namespace, 'alice'), stored, 'nothing half-written');
       }));
@@ -389,8 +406,9 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         const namespace = fresh(engine);
         const store = resources.add(engine.store({ namespace: fresh(engine), encryptionKey: KEY_1 }));
         let user = 'alice';
+        let exchanges = 0;
         const instances = [0, 1].map(() =>
-          vaultreHandler(store, () => user, { limiter: resources.add(engine.limiter({ namespace, limit: 5 })) }),
+          vaultreHandler(store, () => user, { limiter: resources.add(engine.limiter({ namespace, limit: 5 })), onExchange: () => (exchanges += 1) }),
         );
         const sessions = [0, 1].map(() =>
           createSessionHandler({
@@ -401,26 +419,31 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
             limiter: resources.add(engine.limiter({ namespace, limit: 5 })),
           }),
         );
+        // Each POST counts: starting an authorization, and exchanging a code.
+        const state = await stateFrom(await (instances[0] as Handler)(authorize()));
         const statuses: number[] = [];
-        for (let i = 0; i < 6; i += 1) statuses.push((await (instances[i % 2])(post(`code-${i}`))).status);
-        assert.deepEqual(statuses, [200, 200, 200, 200, 200, 429]);
-        const limited = await answer(await (instances[0])(post('code-7')));
+        for (let i = 1; i < 6; i += 1) statuses.push((await (instances[i % 2] as Handler)(authorize())).status);
+        assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
+        // Over the limit, a code is not sent to VaultRE even with a good state.
+        const limited = await answer(await (instances[0] as Handler)(postJson({ code: 'code-7', state })));
         assert.equal(limited.status, 429);
         assert.equal(limited.body.error, 'rate_limited');
         assert.match(String(limited.body.message), /^Too many attempts\. Try again in \d+ seconds?\.$/);
         const wait = Number(limited.headers.get('retry-after'));
         assert.ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
         assert.equal(limited.body.retry_after, wait);
+        assert.equal(exchanges, 0, 'VaultRE was not called');
         // GET is not counted; minting sessions has its own count.
-        assert.equal((await (instances[1])(get())).status, 200);
+        assert.equal((await (instances[1] as Handler)(get())).status, 200);
         const sessionStatuses: number[] = [];
         for (let i = 0; i < 6; i += 1) {
           const request = new Request(SESSION_ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-          sessionStatuses.push((await (sessions[i % 2])(request)).status);
+          sessionStatuses.push((await (sessions[i % 2] as Handler)(request)).status);
         }
         assert.deepEqual(sessionStatuses, [200, 200, 200, 200, 200, 429]);
         user = 'bob';
-        assert.equal((await (instances[1])(post('code-bob'))).status, 200);
+        assert.equal((await answer(await connect(instances[1] as Handler))).status, 200);
+        assert.equal(exchanges, 1);
         // The database holds hashes of the consumer IDs, never the IDs.
         const everything = await engine.dump(namespace);
         assert.ok(!everything.includes('alice') && !everything.includes('bob'));
