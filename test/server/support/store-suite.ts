@@ -333,7 +333,7 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         let user = 'alice';
         const instances = [0, 1].map(() => vaultreHandler(resources.add(engine.store({ namespace, encryptionKey: KEY_1 })), () => user));
         let turn = 0;
-        const roundRobin: Handler = (request) => (instances[turn++ % 2] as Handler)(request);
+        const roundRobin: Handler = (request) => (instances[turn++ % 2])(request);
         // The authorize POST goes to one instance, the exchange to the other.
         const connected = await answer(await connect(roundRobin));
         assert.equal(connected.status, 200);
@@ -420,12 +420,12 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
           }),
         );
         // Each POST counts: starting an authorization, and exchanging a code.
-        const state = await stateFrom(await (instances[0] as Handler)(authorize()));
+        const state = await stateFrom(await (instances[0])(authorize()));
         const statuses: number[] = [];
-        for (let i = 1; i < 6; i += 1) statuses.push((await (instances[i % 2] as Handler)(authorize())).status);
+        for (let i = 1; i < 6; i += 1) statuses.push((await (instances[i % 2])(authorize())).status);
         assert.deepEqual(statuses, [200, 200, 200, 200, 429]);
         // Over the limit, a code is not sent to VaultRE even with a good state.
-        const limited = await answer(await (instances[0] as Handler)(postJson({ code: 'code-7', state })));
+        const limited = await answer(await (instances[0])(postJson({ code: 'code-7', state })));
         assert.equal(limited.status, 429);
         assert.equal(limited.body.error, 'rate_limited');
         assert.match(String(limited.body.message), /^Too many attempts\. Try again in \d+ seconds?\.$/);
@@ -434,15 +434,15 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         assert.equal(limited.body.retry_after, wait);
         assert.equal(exchanges, 0, 'VaultRE was not called');
         // GET is not counted; minting sessions has its own count.
-        assert.equal((await (instances[1] as Handler)(get())).status, 200);
+        assert.equal((await (instances[1])(get())).status, 200);
         const sessionStatuses: number[] = [];
         for (let i = 0; i < 6; i += 1) {
           const request = new Request(SESSION_ENDPOINT, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-          sessionStatuses.push((await (sessions[i % 2] as Handler)(request)).status);
+          sessionStatuses.push((await (sessions[i % 2])(request)).status);
         }
         assert.deepEqual(sessionStatuses, [200, 200, 200, 200, 200, 429]);
         user = 'bob';
-        assert.equal((await answer(await connect(instances[1] as Handler))).status, 200);
+        assert.equal((await answer(await connect(instances[1]))).status, 200);
         assert.equal(exchanges, 1);
         // The database holds hashes of the consumer IDs, never the IDs.
         const everything = await engine.dump(namespace);
