@@ -24,7 +24,8 @@
  * Scenarios (each `--amount` requests at `--connections` concurrent keep-alive connections, pipelining 1):
  * - session: `POST {}` as the element sends it → a Vault session from the emulator;
  * - vaultre status: `GET` → `{"connected": …}` from the store;
- * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request. VaultRE codes work
+ * - vaultre exchange: `POST {code, state, token_type, redirect_uri}` with a fresh code per request, and a state the
+ *   handler signed for that request's consumer (minted with the handler's secret before the run). VaultRE codes work
  *   once, so the codes are minted just before the run by walking the emulator's approval flow (authorize page → Confirm
  *   → the 302's `code`) and handed out by a `setupRequest` generator; each one is exchanged for real with the emulator
  *   (codes live 60 seconds, far longer than the run). Afterwards the emulator must have issued exactly one token per
@@ -70,6 +71,7 @@ import {
   redisStore,
   toNodeHandler,
 } from '../src/server/index.ts';
+import { createStateSigner } from '../src/server/vaultre-state.ts';
 import { type Sandbox, startSandbox } from '../src/sandbox/index.ts';
 import type { VaultreEmulator } from '../src/sandbox/vaultre.ts';
 import type { PostgresServer } from '../test/server/support/postgres-server.ts';
@@ -90,6 +92,28 @@ const VAULTRE_REDIRECT_URI = 'http://127.0.0.1/vaultre/callback?tenant=load';
 const CONSUMERS = 1_000;
 /** The consumer who goes over the limit, in a run of its own at the end. */
 const HOT_CONSUMER = 'consumer-hot';
+/** The handler's `secret`: the driver signs each consumer's states with it, as the handler's authorize answer would. */
+const LOAD_SECRET = 'load-bench-state-secret-0123456789abcdef';
+
+type States = Map<string, { account: string; user: string }>;
+
+/** A state per consumer (the hot one too) and token type, valid for 10 minutes (longer than a backend's run). */
+async function mintStates(): Promise<States> {
+  const signer = createStateSigner(LOAD_SECRET, () => new Date());
+  const states: States = new Map();
+  for (const consumerId of [...Array.from({ length: CONSUMERS }, (_, i) => `consumer-${i}`), HOT_CONSUMER]) {
+    const [account, user] = await Promise.all(
+      (['account', 'user'] as const).map((tokenType) => signer.issue({ consumerId, tokenType, redirectUri: VAULTRE_REDIRECT_URI })),
+    );
+    states.set(consumerId, { account, user });
+  }
+  return states;
+}
+
+/** The states of this backend's run (they expire: minted again for each backend). */
+let states: States = new Map();
+const stateOf = (consumer: number | string, tokenType: 'account' | 'user' = 'account'): string =>
+  states.get(typeof consumer === 'string' ? consumer : `consumer-${consumer % CONSUMERS}`)?.[tokenType] ?? 'no-state';
 /** The handlers' limit per consumer and minute (the default), and how many requests the hot consumer sends. */
 const LIMIT = 20;
 const HOT_REQUESTS = 200;
@@ -279,7 +303,8 @@ function runHandlers(): void {
         consumerId: consumerFromCookie,
         store: backend.store,
         allowedOrigins: [origin],
-        redirectUris: [VAULTRE_REDIRECT_URI],
+        secret: LOAD_SECRET,
+        redirectUri: VAULTRE_REDIRECT_URI,
         limiter: backend.limiter,
       });
       route = (request) => {
@@ -395,8 +420,9 @@ interface BadRequest {
 
 const closing = (bad: BadRequest): BadRequest => ({ ...bad, closes: true });
 
+/** An exchange body with consumer 11's state (`b.post(11)`, the flood's usual sender), so that only the field under test is wrong. */
 const exchangeBody = (fields: Record<string, unknown>) =>
-  JSON.stringify({ code: 'a'.repeat(40), state: 'st4te', token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
+  JSON.stringify({ code: 'a'.repeat(40), state: stateOf(11), token_type: 'account', redirect_uri: VAULTRE_REDIRECT_URI, ...fields });
 
 function withoutKey(key: string): string {
   const body = JSON.parse(exchangeBody({})) as Record<string, unknown>;
@@ -454,15 +480,16 @@ function vaultreFlood(b: Browser): BadRequest[] {
     post('empty body', 400, ''),
     post('missing code', 400, withoutKey('code')),
     post('missing state', 400, withoutKey('state')),
-    post('missing token_type', 400, withoutKey('token_type')),
-    post('missing redirect_uri', 400, withoutKey('redirect_uri')),
+    post('a state not issued here', 400, exchangeBody({ state: 'st4te' })),
+    post('another consumer’s state', 400, exchangeBody({}), b.post(12)),
+    post('token_type other than the state’s', 400, exchangeBody({ token_type: 'user' })),
     post('code is a number', 400, exchangeBody({ code: 1234 })),
     post('code is an object', 400, exchangeBody({ code: { $ne: '' } })),
     post('state is null', 400, exchangeBody({ state: null })),
     post('token_type "admin"', 400, exchangeBody({ token_type: 'admin' })),
     post('code with markup', 400, exchangeBody({ code: HOSTILE })),
     post('code too long', 400, exchangeBody({ code: 'c'.repeat(3000) })),
-    post('state too long', 400, exchangeBody({ state: 's'.repeat(600) })),
+    post('state too long', 400, exchangeBody({ state: 's'.repeat(2100) })),
     post('unknown field', 400, exchangeBody({ token: 'injected' })),
     post('__proto__ field', 400, exchangeBody({}).replace(/^\{/, '{"__proto__":{"admin":true},')),
     post('javascript: redirect_uri', 400, exchangeBody({ redirect_uri: 'javascript:alert(1)' })),
@@ -477,8 +504,22 @@ function vaultreFlood(b: Browser): BadRequest[] {
       request: {
         method: 'POST',
         path: VAULTRE_PATH,
-        body: exchangeBody({ code: 'f'.repeat(40) }),
-        setupRequest: (request) => ({ ...request, headers: b.post((forged += 1)) }),
+        setupRequest: (request) => {
+          forged += 1;
+          return { ...request, headers: b.post(forged), body: exchangeBody({ code: 'f'.repeat(40), state: stateOf(forged) }) };
+        },
+      },
+    },
+    {
+      kind: 'forged code, no token_type or redirect_uri',
+      expect: 400,
+      request: {
+        method: 'POST',
+        path: VAULTRE_PATH,
+        setupRequest: (request) => {
+          forged += 1;
+          return { ...request, headers: b.post(forged), body: JSON.stringify({ code: 'e'.repeat(40), state: stateOf(forged) }) };
+        },
       },
     },
     closing(post('text/plain body', 415, exchangeBody({}), b.post(12, { 'content-type': 'text/plain' }))),
@@ -795,6 +836,7 @@ async function runBackend(
   const tag = (name: string) => `[${backend.kind}] ${name}`;
   try {
     const b = browser(await handlers.call<string>('start', { upstream, backend }));
+    states = await mintStates();
     const memory = () => handlers.call<MemoryFigures>('memory');
     const sessionUrl = `${b.origin}${SESSION_PATH}`;
     const vaultreUrl = `${b.origin}${VAULTRE_PATH}`;
@@ -818,10 +860,11 @@ async function runBackend(
           path: VAULTRE_PATH,
           setupRequest: (request) => {
             next += 1;
+            const tokenType = next % 2 ? 'account' : 'user';
             const body = {
               code: codes.pop() ?? 'no-code-left',
-              state: `state-${next}`,
-              token_type: next % 2 ? 'account' : 'user',
+              state: stateOf(next, tokenType),
+              token_type: tokenType,
               redirect_uri: VAULTRE_REDIRECT_URI,
             };
             return { ...request, headers: b.post(next), body: JSON.stringify(body) };
@@ -930,7 +973,7 @@ async function runBackend(
       await overTheLimit(
         tag(`one consumer, ${HOT_REQUESTS} VaultRE POSTs at once (forged codes)`),
         vaultreUrl,
-        { method: 'POST', path: VAULTRE_PATH, headers: hot, body: exchangeBody({ code: 'f'.repeat(40) }) },
+        { method: 'POST', path: VAULTRE_PATH, headers: hot, body: exchangeBody({ code: 'f'.repeat(40), state: stateOf(HOT_CONSUMER) }) },
         connections,
       ),
     ];
