@@ -134,6 +134,7 @@ export function relayedOutcome(outcome: ExchangeOutcome | { denied: string }): C
     status: outcome.status,
     ...(outcome.error !== undefined ? { error: outcome.error } : {}),
     ...(outcome.message !== undefined ? { message: outcome.message } : {}),
+    ...(outcome.retryAfter !== undefined ? { retryAfter: outcome.retryAfter } : {}),
   };
 }
 

@@ -60,6 +60,8 @@ export const CallbackMessageSchema = z
         reason: outcomeText,
         /** The host's HTTP status; 0 when its reply never came. */
         status: z.optional(z.number()),
+        /** A 429's wait in seconds, when the host said. */
+        retryAfter: z.optional(z.number()),
         /** The host's reply to a successful exchange (never a secret; passed on in `vaultre-connect`). */
         body: z.optional(z.unknown()),
       }),
@@ -75,6 +77,7 @@ export interface CallbackOutcome {
   message?: string;
   reason?: string;
   status?: number;
+  retryAfter?: number;
   body?: unknown;
 }
 

@@ -66,7 +66,12 @@ const MAX_TEXT = 512;
 
 /** The error a failed exchange is reported as; those that need a new authorization are retryable (Try again connects). */
 export function exchangeError(outcome: FailedExchange): VaultConnectError {
-  if (outcome.status === 429) return new VaultConnectError('rate_limited', { retryable: true, status: 429, retryAfter: outcome.retryAfter });
+  if (outcome.status === 429) {
+    // A relayed or stored wait was read from a Retry-After header; whole seconds up to a day, or none.
+    const wait = outcome.retryAfter;
+    const seconds = wait !== undefined && wait >= 1 && wait <= 86_400 ? Math.ceil(wait) : undefined;
+    return new VaultConnectError('rate_limited', { retryable: true, status: 429, retryAfter: seconds });
+  }
   switch (outcome.error) {
     case 'code_expired':
       return new VaultConnectError('code_expired', { retryable: true });

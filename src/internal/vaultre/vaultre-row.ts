@@ -345,7 +345,13 @@ export class VaultreRow implements ReactiveController {
       return;
     }
     if (outcome.result === 'denied') throw new VaultConnectError('access_denied', outcome.reason ? { detail: outcome.reason.slice(0, 200) } : {});
-    const failed = { ok: false as const, status: outcome.status ?? 0, ...(outcome.error ? { error: outcome.error } : {}), ...(outcome.message ? { message: outcome.message } : {}) };
+    const failed = {
+      ok: false as const,
+      status: outcome.status ?? 0,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ...(outcome.message ? { message: outcome.message } : {}),
+      ...(outcome.retryAfter ? { retryAfter: outcome.retryAfter } : {}),
+    };
     if (failed.error === 'network_error' && failed.status === 0) {
       const previous = this.#previous;
       this.#setPhase('exchanging', this.#t.exchanging);

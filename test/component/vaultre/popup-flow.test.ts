@@ -148,6 +148,28 @@ describe('<vault-connect> VaultRE popup flow: the server builds the authorize UR
     el.cancel();
   });
 
+  it('the host’s limit on {action: "authorize"} (429): rate_limited with the wait, the popup closes, Try again is offered', async () => {
+    const opened = await popups();
+    const host = stubHost({
+      authorize: () =>
+        new Response(JSON.stringify({ error: 'rate_limited', message: 'Too many attempts.', retry_after: 12 }), {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '12' },
+        }),
+    });
+    const { el, events } = await mountVaultre();
+    const closing = watchClose(opened.windows.length ? opened.windows[0] : frames[0].contentWindow!);
+    button(await settledRow(el), 'connect').click();
+    await events.waitFor('vault-connect-error');
+    expect(events.errors).to.deep.equal([{ code: 'rate_limited', message: 'Too many attempts. Try again in 12 seconds.', retryable: true }]);
+    await until(() => closing.calls() === 1, 'the popup is closed');
+    await el.updateComplete;
+    expect(rowError(el)).to.equal('Too many attempts. Try again in 12 seconds.');
+    expect(actionsOf(row(el, 'vaultre'))).to.include('retry');
+    expect(host.authorizes()).to.have.length(1);
+    expect(host.posts()).to.have.length(0);
+  });
+
   it('the host refuses to authorize: the popup closes and the row shows the host’s message', async () => {
     const opened = await popups();
     stubHost({ authorize: jsonResponse({ error: 'invalid_consumer', message: 'Sign in to manage your VaultRE connection.' }, 401) });
