@@ -35,14 +35,15 @@ export function isRetryableStatus(status: number): boolean {
 
 /**
  * A host's 429 as `rate_limited` (retryable), with the wait its `Retry-After` header gives in seconds (the handlers
- * expose the header to cross-origin callers; an HTTP date or a header the browser hides is no wait).
+ * expose the header to cross-origin callers; an HTTP date or a header the browser hides is no wait). The host's own
+ * endpoint is trusted to name a sensible wait.
  */
 export function rateLimitedError(response: Response): VaultConnectError {
   const seconds = Number(response.headers.get('retry-after'));
   return new VaultConnectError('rate_limited', {
     retryable: true,
     status: 429,
-    retryAfter: seconds > 0 && seconds <= 86_400 ? Math.ceil(seconds) : undefined,
+    retryAfter: seconds > 0 ? Math.ceil(seconds) : undefined,
   });
 }
 
@@ -62,9 +63,9 @@ export function toVaultConnectError(error: unknown): VaultConnectError {
 export function describeError(
   error: VaultConnectError,
   messages: Partial<Record<ErrorCode, string>>,
-  tryAgainIn?: (seconds: number) => string,
+  tryAgainIn: (seconds: number) => string,
 ): string {
   const base = messages[error.code] ?? error.code;
-  const text = error.retryAfter && tryAgainIn ? `${base} ${tryAgainIn(error.retryAfter)}` : base;
+  const text = error.retryAfter ? `${base} ${tryAgainIn(error.retryAfter)}` : base;
   return error.detail ? `${text} ${error.detail}` : text;
 }
