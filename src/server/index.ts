@@ -32,7 +32,7 @@ export { postgresStore } from './stores/postgres-store.ts';
 export type { PostgresStoreOptions } from './stores/postgres-store.ts';
 export { redisStore } from './stores/redis-store.ts';
 export type { RedisStoreOptions } from './stores/redis-store.ts';
-export type { EncryptedTokenStore, RotationResult } from './stores/types.ts';
+export type { EncryptedTokenStore, RotateOptions, RotationResult } from './stores/types.ts';
 export type { EncryptionKey, EncryptionKeyOption, EncryptionKeyring } from './encryption/token-cipher.ts';
 export { StoreError, STORE_ERROR_CODES } from './databases/store-errors.ts';
 export type { StoreErrorCode, StoreErrorHandler } from './databases/store-errors.ts';

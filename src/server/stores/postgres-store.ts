@@ -30,7 +30,8 @@ export interface PostgresStoreOptions {
 }
 
 const NAME = 'postgresStore';
-const DEFAULT_TABLE = 'vault_connect_vaultre_tokens';
+/** The table `postgresStore` keeps its tokens in unless told otherwise. */
+export const DEFAULT_TOKEN_TABLE = 'vault_connect_vaultre_tokens';
 const DEFAULT_TIMEOUT_MS = 5_000;
 /** Rows read per round of a rotation. */
 const ROTATION_BATCH = 100;
@@ -65,7 +66,7 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw optionsError(NAME, parsed.error);
   const config = parsed.data;
-  const table = tableName(config.table, DEFAULT_TABLE, NAME).quoted;
+  const table = tableName(config.table, DEFAULT_TOKEN_TABLE, NAME).quoted;
   const report = errorReporter(config.onError);
   const values = new EncryptedValues(NAME, config.encryptionKey as EncryptionKeyOption, report);
   const database = new PostgresDatabase({
@@ -82,7 +83,8 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
     )`,
   });
 
-  async function rotateRow(row: Record<string, unknown>, result: RotationResult): Promise<void> {
+  async function rotateRow(row: Record<string, unknown>, result: RotationResult, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return;
     const consumerId = String(row.consumer_id);
     const sealed = String(row.sealed_value);
     if (values.isCurrent(sealed)) {
@@ -94,6 +96,7 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
       result.unreadable += 1;
       return;
     }
+    if (signal?.aborted) return;
     const { rowCount } = await database.query(
       're-encrypt a value',
       `UPDATE ${table} SET key_id = $2, sealed_value = $3, updated_at = now() WHERE consumer_id = $1 AND sealed_value = $4`,
@@ -126,7 +129,8 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
       await database.query('delete a token', `DELETE FROM ${table} WHERE consumer_id = $1`, [consumerKey(consumerId)]);
     },
 
-    async rotate() {
+    async rotate({ signal } = {}) {
+      signal?.throwIfAborted();
       const current = values.currentKeyId;
       const result: RotationResult = { rotated: 0, alreadyCurrent: 0, changedMeanwhile: 0, unreadable: 0 };
       const counted = await database.query('count the values', `SELECT count(*)::int AS current FROM ${table} WHERE key_id = $1`, [current]);
@@ -139,7 +143,8 @@ export function postgresStore(options: PostgresStoreOptions): EncryptedTokenStor
           [current, after],
         );
         if (rows.length === 0) break;
-        await Promise.all(rows.map((row) => rotateRow(row, result)));
+        await Promise.all(rows.map((row) => rotateRow(row, result, signal)));
+        signal?.throwIfAborted();
         after = String(rows[rows.length - 1]?.consumer_id);
       }
       return result;

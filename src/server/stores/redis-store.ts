@@ -30,7 +30,8 @@ export interface RedisStoreOptions {
 }
 
 const NAME = 'redisStore';
-const DEFAULT_PREFIX = 'vault-connect:vaultre-token:';
+/** What `redisStore`'s keys start with unless told otherwise. */
+export const DEFAULT_TOKEN_PREFIX = 'vault-connect:vaultre-token:';
 const DEFAULT_TIMEOUT_MS = 5_000;
 /** Keys asked for per round of a rotation's SCAN. */
 const ROTATION_BATCH = 100;
@@ -55,7 +56,7 @@ export function redisStore(options: RedisStoreOptions): EncryptedTokenStore {
   const parsed = OptionsSchema.safeParse(options);
   if (!parsed.success) throw optionsError(NAME, parsed.error);
   const config = parsed.data;
-  const prefix = keyPrefix(config.prefix, DEFAULT_PREFIX, NAME);
+  const prefix = keyPrefix(config.prefix, DEFAULT_TOKEN_PREFIX, NAME);
   const report = errorReporter(config.onError);
   const values = new EncryptedValues(NAME, config.encryptionKey as EncryptionKeyOption, report);
   const database = new RedisDatabase({ who: NAME, url: config.url.trim(), timeoutMs: config.timeoutMs ?? DEFAULT_TIMEOUT_MS, report });
@@ -65,7 +66,8 @@ export function redisStore(options: RedisStoreOptions): EncryptedTokenStore {
     return `${prefix}${consumerId}`;
   };
 
-  async function rotateKey(key: string, result: RotationResult): Promise<void> {
+  async function rotateKey(key: string, result: RotationResult, signal: AbortSignal | undefined): Promise<void> {
+    if (signal?.aborted) return;
     const sealed = await database.run('read a value to re-encrypt', (client) => client.get(key));
     if (sealed === null) {
       result.changedMeanwhile += 1;
@@ -80,6 +82,7 @@ export function redisStore(options: RedisStoreOptions): EncryptedTokenStore {
       result.unreadable += 1;
       return;
     }
+    if (signal?.aborted) return;
     const replaced = await database.run('re-encrypt a value', (client) =>
       client.eval(COMPARE_AND_SET, { keys: [key], arguments: [sealed, next.sealed] }),
     );
@@ -105,7 +108,8 @@ export function redisStore(options: RedisStoreOptions): EncryptedTokenStore {
       await database.run('delete a token', (client) => client.del(key));
     },
 
-    async rotate() {
+    async rotate({ signal } = {}) {
+      signal?.throwIfAborted();
       const result: RotationResult = { rotated: 0, alreadyCurrent: 0, changedMeanwhile: 0, unreadable: 0 };
       // SCAN returns every key that exists throughout the run at least once, rarely twice (while Redis resizes its
       // table): the compare-and-set makes a second visit harmless; it then counts as already current.
@@ -115,7 +119,8 @@ export function redisStore(options: RedisStoreOptions): EncryptedTokenStore {
           client.scan(cursor, { MATCH: prefixPattern(prefix), COUNT: ROTATION_BATCH }),
         );
         cursor = String(page.cursor);
-        await Promise.all(page.keys.map((key) => rotateKey(key, result)));
+        await Promise.all(page.keys.map((key) => rotateKey(key, result, signal)));
+        signal?.throwIfAborted();
       } while (cursor !== '0');
       return result;
     },

@@ -45,14 +45,24 @@ export interface RotationResult {
   unreadable: number;
 }
 
+/** Options of `rotate()`. */
+export interface RotateOptions {
+  /**
+   * Stops the run: values already re-encrypted stay so, the ones on their way are written whole, no other is
+   * started, and `rotate()` rejects with the signal's reason. A later run carries on.
+   */
+  signal?: AbortSignal;
+}
+
 /** A store that keeps its values encrypted in a database: the store interface, key rotation and shutdown. */
 export interface EncryptedTokenStore extends VaultreTokenStore {
   /**
    * Re-encrypts every stored value that is not under the current key (`encryptionKey.current`). Each value is replaced
    * only if it is still the one that was read (compare-and-set), so the run is safe to repeat, to run on two instances
-   * at once, and to interrupt: a second run carries on where the first stopped.
+   * at once, and to interrupt (by `signal`, a lost connection or a crash): a second run carries on where the first
+   * stopped.
    */
-  rotate(): Promise<RotationResult>;
+  rotate(options?: RotateOptions): Promise<RotationResult>;
   /** Connects and creates the table (or checks the connection) now rather than on first use; rejects with the reason. */
   ready(): Promise<void>;
   /** Closes the connections; calls after this reject. */

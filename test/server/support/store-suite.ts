@@ -310,6 +310,30 @@ export function describeStoreSuite(engineOf: () => StoreEngine): void {
         assert.deepEqual(await countKeys(engine, namespace, 250), { k1: 0, k2: 250 });
       }));
 
+    test('stopped by its signal: the values on their way are written whole, no other starts; the next run finishes', () =>
+      withResources(async (resources) => {
+        const engine = engineOf();
+        const namespace = fresh(engine);
+        await seed(engine, resources, namespace, 250);
+        const proxy = resources.add(await startProxy(engine.port));
+        const stopping = resources.add(engine.store({ namespace, encryptionKey: ring, port: proxy.port }));
+        const stop = new AbortController();
+        const held = proxy.holdWhenSent(engine.name === 'redisStore' ? 'EVAL' : 'UPDATE', 120);
+        const running = stopping.rotate({ signal: stop.signal });
+        await held;
+        stop.abort(new Error('stopped by the test'));
+        proxy.release();
+        await assert.rejects(running, /^Error: stopped by the test$/);
+        const midway = await countKeys(engine, namespace, 250);
+        assert.equal(midway.k1 + midway.k2, 250, 'no value lost or half-written');
+        assert.ok(midway.k2 > 0 && midway.k2 < 250, `stopped part-way: ${JSON.stringify(midway)}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        assert.deepEqual(await countKeys(engine, namespace, 250), midway, 'nothing is written once rotate() has rejected');
+        await assert.rejects(stopping.rotate({ signal: stop.signal }), /^Error: stopped by the test$/, 'an aborted signal stops a run before it starts');
+        const second = await resources.add(engine.store({ namespace, encryptionKey: ring })).rotate();
+        assert.deepEqual(second, { rotated: midway.k1, alreadyCurrent: midway.k2, changedMeanwhile: 0, unreadable: 0 });
+      }));
+
     test('two runs at once: each value is re-encrypted once, and both finish', () =>
       withResources(async (resources) => {
         const engine = engineOf();
