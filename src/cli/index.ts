@@ -10,6 +10,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'import existing connections (JSON Lines or CSV) into Apideck Vault',
     load: async () => (await import('./import-command.ts')).importCommand,
   },
+  'rotate-key': {
+    summary: 're-encrypt the stored VaultRE tokens (postgresStore, redisStore) under the current key',
+    load: async () => (await import('./rotate-key-command.ts')).rotateKeyCommand,
+  },
 };
 
 const USAGE = `Usage: vault-connect <command> [options]

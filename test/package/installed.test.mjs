@@ -75,6 +75,20 @@ test('pg and redis are optional peer dependencies: not installed here, and each 
   assert.deepEqual(reports, ['setup_failed', 'setup_failed', 'setup_failed']);
 });
 
+test('npx vault-connect rotate-key from the installed package: its help, and the package to install without pg', async () => {
+  const { spawnSync } = await import('node:child_process');
+  const bin = fileURLToPath(new URL('./node_modules/.bin/vault-connect', import.meta.url));
+  const help = spawnSync(bin, ['rotate-key', '--help'], { encoding: 'utf8' });
+  assert.equal(help.status, 0, help.stderr);
+  assert.match(help.stdout, /^Usage: vault-connect rotate-key/);
+  const keyring = JSON.stringify({ current: 'k', keys: { k: Buffer.alloc(32, 1).toString('base64') } });
+  const env = { ...process.env, VAULT_CONNECT_DATABASE_URL: 'postgres://app:hunter2@127.0.0.1:1/app', VAULT_CONNECT_ENCRYPTION_KEY: keyring };
+  const run = spawnSync(bin, ['rotate-key'], { encoding: 'utf8', env });
+  assert.equal(run.status, 2, run.stderr);
+  assert.match(run.stderr, /^vault-connect rotate-key: postgresStore needs the "pg" package, which is not installed\. Install it with: npm install pg\n/);
+  assert.ok(!run.stderr.includes('hunter2') && !run.stderr.includes(keyring));
+});
+
 describe('vault-connect/sandbox and vault-connect/server, as a host\'s test uses them', () => {
   let sandbox;
   before(async () => {

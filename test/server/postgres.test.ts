@@ -5,6 +5,8 @@ import pg from 'pg';
 import { postgresLimiter, postgresStore } from '../../src/server/index.ts';
 import { type PostgresServer, startPostgres } from './support/postgres-server.ts';
 import { type StoreEngine, TOKEN, describeStoreSuite } from './support/store-suite.ts';
+import { captureIo, describeRotateKeyCli } from './support/rotate-key-cli.ts';
+import { main } from '../../src/cli/index.ts';
 
 let server: PostgresServer;
 let admin: pg.Pool;
@@ -46,6 +48,43 @@ after(async () => {
 });
 
 describeStoreSuite(() => engine);
+
+describeRotateKeyCli('PostgreSQL', () => ({
+  engine,
+  url: (port) => withPort(server.connectionString, port),
+  namespaceOption: '--table',
+}));
+
+test('npx vault-connect rotate-key: usage and configuration errors exit 2 and never quote the keyring or the password', async () => {
+  const keyring = JSON.stringify({ current: 'k', keys: { k: Buffer.alloc(32, 5).toString('base64') } });
+  const key = Buffer.alloc(32, 5).toString('base64');
+  const url = 'postgres://app:hunter2@127.0.0.1:1/app';
+  const cases: [Record<string, string>, string[], RegExp][] = [
+    [{ VAULT_CONNECT_ENCRYPTION_KEY: keyring }, [], /VAULT_CONNECT_DATABASE_URL must be a postgres:\/\/ or redis:\/\/ URL/],
+    [{ VAULT_CONNECT_DATABASE_URL: 'mysql://x', VAULT_CONNECT_ENCRYPTION_KEY: keyring }, [], /must be a postgres:\/\/ or redis:\/\/ URL/],
+    [{ VAULT_CONNECT_DATABASE_URL: url }, [], /VAULT_CONNECT_ENCRYPTION_KEY is not set/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: key }, [], /must be a keyring as JSON/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: '{"current":"x","keys":{}}' }, [], /encryptionKey\.current must name one of the ids/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: keyring }, ['--prefix', 'x:'], /--prefix is for Redis; PostgreSQL takes --table/],
+    [{ VAULT_CONNECT_DATABASE_URL: 'redis://:hunter2@127.0.0.1:1', VAULT_CONNECT_ENCRYPTION_KEY: keyring }, ['--table', 't'], /--table is for PostgreSQL; Redis takes --prefix/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: keyring }, ['--table', 'bad name'], /option "table" must be a table name/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: keyring }, ['--key', key], /Unknown option '--key'/],
+    [{ VAULT_CONNECT_DATABASE_URL: url, VAULT_CONNECT_ENCRYPTION_KEY: keyring }, [], /^vault-connect rotate-key: postgresStore: could not create its table: .*ECONNREFUSED/],
+  ];
+  for (const [env, extra, pattern] of cases) {
+    const run = captureIo(env);
+    assert.equal(await main(['rotate-key', ...extra], run.io), 2, String(pattern));
+    const { stdout, stderr } = run.output();
+    assert.match(stderr, pattern);
+    assert.ok(!`${stdout}${stderr}`.includes('hunter2') && !stderr.includes(key), String(pattern));
+  }
+  const help = captureIo({});
+  assert.equal(await main(['rotate-key', '--help'], help.io), 0);
+  assert.match(help.output().stdout, /^Usage: vault-connect rotate-key/);
+  const usage = captureIo({});
+  await main(['--help'], usage.io);
+  assert.match(usage.output().stdout, /rotate-key +re-encrypt the stored VaultRE tokens/);
+});
 
 describe('postgresStore: its table', () => {
   test('created when missing, with one row per consumer and the key id beside the sealed value', async () => {

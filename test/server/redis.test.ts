@@ -5,6 +5,7 @@ import { createClient } from 'redis';
 import { redisLimiter, redisStore } from '../../src/server/index.ts';
 import { type RedisServer, startRedis } from './support/redis-server.ts';
 import { type StoreEngine, TOKEN, describeStoreSuite } from './support/store-suite.ts';
+import { describeRotateKeyCli } from './support/rotate-key-cli.ts';
 
 let server: RedisServer;
 let admin: ReturnType<typeof createClient>;
@@ -42,6 +43,8 @@ after(async () => {
 });
 
 describeStoreSuite(() => engine);
+
+describeRotateKeyCli('Redis', () => ({ engine, url: urlWith, namespaceOption: '--prefix' }));
 
 describe('redisStore: its keys', () => {
   test('one key per consumer under the prefix, no expiry; a prefix with glob characters rotates only its own keys', async () => {
