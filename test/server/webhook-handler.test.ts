@@ -244,6 +244,8 @@ describe('createWebhookHandler', () => {
       sandbox.vaultApi.authorize('hook-consumer', 'accounting', 'xero');
       sandbox.vaultApi.failTokenRefresh('hook-consumer', 'accounting', 'xero');
       await waitFor(() => received.length === 5);
+      // The sandbox records a delivery once its reply is in, just after onEvent has run.
+      await waitFor(() => sent.length === 5);
       assert.deepEqual(received.map((event) => event.event_type).sort(), [
         'vault.connection.callable',
         'vault.connection.created',
