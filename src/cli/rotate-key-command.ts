@@ -23,8 +23,11 @@ Options:
   --prefix <prefix>  redisStore's key prefix (default ${DEFAULT_TOKEN_PREFIX})
   -h, --help         this text
 
-Exit codes: 0 all values are under the current key; 1 some values could not be decrypted (left as they are);
-2 a usage, configuration or database error; 130 interrupted (run it again to finish).
+Exit codes:
+  0    finished: every value it found is re-encrypted or already current
+  1    some values could not be decrypted (left as they are)
+  2    a usage, configuration or database error
+  130  interrupted (run it again to finish)
 `;
 
 /** Unreadable values listed one per line; past this many, only their number. */
