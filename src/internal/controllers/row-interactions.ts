@@ -75,7 +75,8 @@ export class RowInteractions {
   }
 
   #describe(error: VaultConnectError): string {
-    return describeError(error, this.#strings().errors);
+    const strings = this.#strings();
+    return describeError(error, strings.errors, strings.tryAgainIn);
   }
 
   /**
