@@ -1,5 +1,4 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { VaultConnectError } from './internal/api/errors.ts';
 import type { Locale, OpenMode, Theme } from './internal/api/vocabulary.ts';
 import type { VaultModal } from './internal/actions/vault-modal.ts';
 import { Announcer } from './internal/controllers/announcer.ts';
@@ -98,7 +97,7 @@ export class VaultConnect extends LitElement {
     theme: { reflect: true },
   };
 
-  readonly #localize = new LocalizeController(this);
+  readonly #localize = new LocalizeController(this, () => this.#connections.error);
   readonly #announcer = new Announcer(this);
   /**
    * What the lazy parts use of the element: its strings (English's are the list's alone: the lazy parts add their
@@ -280,10 +279,7 @@ export class VaultConnect extends LitElement {
    * flow ends; failures are reported through `vault-connect-error`.
    */
   async openConnection(serviceId: string, unifiedApi?: string): Promise<void> {
-    if (this.#connections.status !== 'ready') await this.#connections.load();
-    const connection = this.#connections.find(serviceId, unifiedApi);
-    if (connection) await this.#interactions.run(connection, connection.state === 'available' ? 'connect' : 'settings');
-    else this.#connections.reportError(new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` }));
+    await this.#interactions.open(serviceId, unifiedApi);
   }
 
   /** Ends the flow in progress (`aborted`): the modal or popup closes and the flow's promise settles. */

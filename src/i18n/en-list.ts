@@ -15,8 +15,9 @@ export const enList = {
   noMatches: (query: string) => `No integrations match “${query}”.`,
   errorTitle: 'The integrations could not be loaded',
   /**
-   * What the user reads for each error a load can end in; a detail (such as Apideck's own message) may follow. The
-   * flows' errors are in `en.ts`.
+   * What the user reads for each error a load usually ends in; a detail (such as Apideck's own message) may follow.
+   * After a failed load the element reads the whole table (`en.ts`), which also has a rate limit's text and wait; these
+   * stay for when that chunk cannot load (offline).
    */
   errors: {
     session_failed: 'Your session has expired or could not start. Reload the page to try again.',
@@ -25,11 +26,7 @@ export const enList = {
     network_error: 'Network error. Check your connection and try again.',
     // A Vault API off https: (the session JWT would travel in clear) is refused before the list is asked for.
     invalid_config: 'This page is not set up correctly:',
-    // A 429 from session-url; the wait follows when the server named one (`tryAgainIn`).
-    rate_limited: 'Too many attempts.',
   } satisfies Partial<Record<ErrorCode, string>>,
-  /** Follows an error's text when the server said how long to wait (`rate_limited`). */
-  tryAgainIn: (seconds: number) => `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   needsConfigurationHint: 'Your administrator must set this integration up first.',
   status: {
     needs_configuration: 'Needs configuration',

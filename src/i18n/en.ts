@@ -20,8 +20,11 @@ export const en = {
     exchange_failed: 'The connection could not be completed.',
     code_expired: 'The authorization expired. Please try again.',
     store_failed: 'The connection could not be saved. Please connect again.',
+    rate_limited: 'Too many attempts.',
     aborted: 'Cancelled.',
   } satisfies Record<ErrorCode, string>,
+  /** Follows an error's text when the server said how long to wait (`rate_limited`). */
+  tryAgainIn: (seconds: number) => `Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
   progress: {
     connect: 'Opening…',
     settings: 'Opening…',

@@ -12,7 +12,7 @@ export class VaultConnectError extends Error {
   readonly retryable: boolean;
   /** The HTTP status that caused it, when there was one. */
   readonly status: number | undefined;
-  /** `rate_limited`: the seconds the server asked to wait, when it said. */
+  /** `rate_limited`: the wait the server named, in seconds (`describeError` shows it when positive, rounded up). */
   readonly retryAfter: number | undefined;
 
   constructor(
@@ -33,20 +33,6 @@ export function isRetryableStatus(status: number): boolean {
   return status >= 500 || status === 429;
 }
 
-/**
- * A host's 429 as `rate_limited` (retryable), with the wait its `Retry-After` header gives in seconds (the handlers
- * expose the header to cross-origin callers; an HTTP date or a header the browser hides is no wait). The host's own
- * endpoint is trusted to name a sensible wait.
- */
-export function rateLimitedError(response: Response): VaultConnectError {
-  const seconds = Number(response.headers.get('retry-after'));
-  return new VaultConnectError('rate_limited', {
-    retryable: true,
-    status: 429,
-    retryAfter: seconds > 0 ? Math.ceil(seconds) : undefined,
-  });
-}
-
 /** Wraps anything thrown into a `VaultConnectError`: an abort is `aborted`, a failed fetch `network_error`. */
 export function toVaultConnectError(error: unknown): VaultConnectError {
   if (error instanceof VaultConnectError) return error;
@@ -63,9 +49,10 @@ export function toVaultConnectError(error: unknown): VaultConnectError {
 export function describeError(
   error: VaultConnectError,
   messages: Partial<Record<ErrorCode, string>>,
-  tryAgainIn: (seconds: number) => string,
+  tryAgainIn?: (seconds: number) => string,
 ): string {
   const base = messages[error.code] ?? error.code;
-  const text = error.retryAfter ? `${base} ${tryAgainIn(error.retryAfter)}` : base;
+  const wait = Math.ceil(error.retryAfter ?? 0);
+  const text = wait > 0 && tryAgainIn ? `${base} ${tryAgainIn(wait)}` : base;
   return error.detail ? `${text} ${error.detail}` : text;
 }

@@ -3,7 +3,7 @@
  * in memory only (never in storage) and its claims are decoded, not verified: the browser has no key, and the Vault
  * API verifies every request anyway.
  */
-import { VaultConnectError, isRetryableStatus, rateLimitedError, toVaultConnectError } from './errors.ts';
+import { VaultConnectError, isRetryableStatus, toVaultConnectError } from './errors.ts';
 import { decodeJwtPayload } from './jwt-payload.ts';
 import { credentialsFor } from './url-rules.ts';
 import { SessionClaimsSchema, SessionReplySchema, sessionTokenOf, type SessionClaims } from './schemas.ts';
@@ -98,11 +98,14 @@ export class SessionSource {
     } catch (error) {
       throw toVaultConnectError(error);
     }
-    if (response.status === 429) throw rateLimitedError(response);
     if (!response.ok) {
-      throw new VaultConnectError('session_failed', {
-        retryable: isRetryableStatus(response.status),
-        status: response.status,
+      const status = response.status;
+      const limited = status === 429;
+      // A 429 is the host's rate limit: `rate_limited`, with the wait it names (`describeError` reads it).
+      throw new VaultConnectError(limited ? 'rate_limited' : 'session_failed', {
+        retryable: isRetryableStatus(status),
+        status,
+        retryAfter: limited ? Number(response.headers.get('retry-after')) : undefined,
       });
     }
     let body: unknown;

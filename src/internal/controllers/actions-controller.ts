@@ -16,6 +16,8 @@ import type { ActionContext, ActionHost, ActionResult, RunOptions } from '../act
 /** The list the actions change: the connections controller, through its methods. */
 export interface ActionList {
   readonly connections: readonly Connection[];
+  /** Whether the list is in (`ready`), loading, failed or not asked for yet. */
+  readonly status: 'idle' | 'loading' | 'ready' | 'error';
   client(): VaultClient;
   /** Puts a changed list in place. */
   update(connections: Connection[]): void;

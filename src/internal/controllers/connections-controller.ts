@@ -169,10 +169,6 @@ export class ConnectionsController implements ReactiveController {
     }
   }
 
-  find(serviceId: string, unifiedApi?: string): Connection | undefined {
-    return this.connections.find((c) => c.service_id === serviceId && (!unifiedApi || c.unified_api === unifiedApi));
-  }
-
   /** Puts a changed list in place: the flows' re-reads (see `ActionsController`), which change or remove one row. */
   update(connections: Connection[]): void {
     this.#changes++;

@@ -43,6 +43,11 @@ export class LazyInteractions {
     return (this.#interactions ?? (await this.#load())).run(connection, action, sameTab);
   }
 
+  /** `openConnection()`, in the chunk (synchronously into it when it is in, as `run`). */
+  async open(serviceId: string, unifiedApi?: string): Promise<void> {
+    return (this.#interactions ?? (await this.#load())).open(serviceId, unifiedApi);
+  }
+
   /** What the row of `key` shows of its actions, once any ran. */
   activity(key: string): RowActivityView | undefined {
     return this.#interactions?.view(key);

@@ -6,15 +6,19 @@
  */
 import { describeError, type VaultConnectError } from '../api/errors.ts';
 import { enList, type ListStrings } from '../../i18n/en-list.ts';
+import type { Strings } from '../../i18n/en.ts';
 import type { LocalizedHost } from '../../i18n/localize.ts';
 
 export class LocalizeController {
   /** The strings to render. */
   strings: ListStrings = enList;
   readonly #host: LocalizedHost;
+  /** The error the list's load ended in, if it did. */
+  readonly #loadError: () => VaultConnectError | undefined;
 
-  constructor(host: LocalizedHost) {
+  constructor(host: LocalizedHost, loadError: () => VaultConnectError | undefined) {
     this.#host = host;
+    this.#loadError = loadError;
   }
 
   /**
@@ -23,7 +27,8 @@ export class LocalizeController {
    */
   prepare(): Promise<void> | undefined {
     const host = this.#host;
-    if (host.locale === 'en' && !host.strings) {
+    // After a failed load, the whole table: the list's own has the usual errors' texts, not a rate limit's or its wait.
+    if (host.locale === 'en' && !host.strings && !this.#loadError()) {
       this.strings = enList;
       return undefined;
     }
@@ -35,6 +40,6 @@ export class LocalizeController {
 
   /** The sentence the user reads for an error, in the element's locale. */
   describe(error: VaultConnectError): string {
-    return describeError(error, this.strings.errors, this.strings.tryAgainIn);
+    return describeError(error, this.strings.errors, (this.strings as Partial<Strings>).tryAgainIn);
   }
 }

@@ -6,7 +6,7 @@
  * `ActionsController`'s, changed only through its methods.
  */
 import { connectionKey, connectionStatus } from '../api/connection-status.ts';
-import { describeError, toVaultConnectError, type VaultConnectError } from '../api/errors.ts';
+import { describeError, toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { OpenMode, RowAction } from '../api/vocabulary.ts';
 import { warnDeveloper } from '../actions/developer-warnings.ts';
@@ -72,6 +72,18 @@ export class RowInteractions {
   /** The whole table: the element's, or English's with the flows' strings. */
   #strings(): Strings {
     return withFlows(this.#services.strings());
+  }
+
+  /**
+   * `openConnection()`: once the list is in, the row's own action for the connection (Connect when available,
+   * otherwise Settings), or `api_error` when the list has no such connection.
+   */
+  async open(serviceId: string, unifiedApi?: string): Promise<void> {
+    if (this.#list.status !== 'ready') await this.#list.load();
+    const connection = this.#list.connections.find((c) => c.service_id === serviceId && (!unifiedApi || c.unified_api === unifiedApi));
+    if (connection) return this.run(connection, connection.state === 'available' ? 'connect' : 'settings');
+    const missing = new VaultConnectError('api_error', { detail: `“${serviceId}” (404)` });
+    this.#list.reportError(missing, this.#describe(missing));
   }
 
   #describe(error: VaultConnectError): string {

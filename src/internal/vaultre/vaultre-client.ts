@@ -7,7 +7,7 @@
  * another origin is called with `credentials: 'include'`.
  */
 import * as z from 'zod/mini';
-import { VaultConnectError, isRetryableStatus, rateLimitedError, toVaultConnectError } from '../api/errors.ts';
+import { VaultConnectError, isRetryableStatus, toVaultConnectError } from '../api/errors.ts';
 import { credentialsFor, isSecureUrl } from '../api/url-rules.ts';
 
 export type VaultreTokenType = 'account' | 'user';
@@ -87,6 +87,17 @@ export function exchangeError(outcome: FailedExchange): VaultConnectError {
     status: outcome.status,
     retryable: isRetryableStatus(outcome.status),
   });
+}
+
+/** The wait a 429 names in its `Retry-After` header, in whole seconds (an HTTP date or a hidden header is no wait). */
+function retryAfterOf(response: Response): number | undefined {
+  const seconds = Math.ceil(Number(response.headers.get('retry-after')));
+  return seconds > 0 ? seconds : undefined;
+}
+
+/** A 429 from the exchange endpoint: `rate_limited`, retryable, with the wait its `Retry-After` names. */
+function rateLimitedError(response: Response): VaultConnectError {
+  return new VaultConnectError('rate_limited', { retryable: true, status: 429, retryAfter: retryAfterOf(response) });
 }
 
 function statusError(response: Response): VaultConnectError {
@@ -177,7 +188,7 @@ export class VaultreClient {
     const host = HostErrorSchema.safeParse(reply);
     const error = host.success ? host.data.error?.slice(0, MAX_TEXT) : undefined;
     const message = host.success ? host.data.message?.slice(0, MAX_TEXT) : undefined;
-    const retryAfter = response.status === 429 ? rateLimitedError(response).retryAfter : undefined;
+    const retryAfter = response.status === 429 ? retryAfterOf(response) : undefined;
     return {
       ok: false,
       status: response.status,
