@@ -1,4 +1,5 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { describeError } from './internal/api/errors.ts';
 import type { Locale, OpenMode, Theme } from './internal/api/vocabulary.ts';
 import type { VaultModal } from './internal/actions/vault-modal.ts';
 import { Announcer } from './internal/controllers/announcer.ts';
@@ -97,7 +98,7 @@ export class VaultConnect extends LitElement {
     theme: { reflect: true },
   };
 
-  readonly #localize = new LocalizeController(this, () => this.#connections.error);
+  readonly #localize = new LocalizeController(this);
   readonly #announcer = new Announcer(this);
   /**
    * What the lazy parts use of the element: its strings (English's are the list's alone: the lazy parts add their
@@ -110,7 +111,7 @@ export class VaultConnect extends LitElement {
     fallbackFocus: () => this.#searchInput,
   };
   readonly #connections: ConnectionsController = new ConnectionsController(this, {
-    describe: (error) => this.#localize.describe(error),
+    describe: (error) => describeError(error, this.#localize.strings),
     reloaded: () => this.#interactions.clearErrors(),
     resume: () => this.#interactions.resume(),
   });
@@ -238,7 +239,7 @@ export class VaultConnect extends LitElement {
    * the element never shows a flash of another language; built-in English updates at once.
    */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const strings = this.#localize.prepare();
+    const strings = this.#localize.prepare(this.#connections.error);
     return strings ? strings.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
@@ -301,7 +302,7 @@ export class VaultConnect extends LitElement {
     const strings = this.#localize.strings;
     // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
     if (status === 'idle' && !this.#connections.sessionConfigured) return this.vaultreExchangeUrl ? nothing : renderWaiting(strings);
-    if (status === 'error' && error) return renderLoadError(strings, this.#localize.describe(error), this.#retryList);
+    if (status === 'error' && error) return renderLoadError(strings, describeError(error, strings), this.#retryList);
     const list = this.#list.draw(connections, status === 'ready', this.#view);
     if (!list) return renderLoading(strings);
     if (connections.length === 0) return renderEmpty(strings);

@@ -122,7 +122,7 @@ function rowFor(host: FakeHost): VaultreRow {
   return new VaultreRow(host, {
     strings: () => en,
     announce: () => {},
-    describe: (error: VaultConnectError) => describeError(error, en.errors, en.tryAgainIn),
+    describe: (error: VaultConnectError) => describeError(error, en),
   });
 }
 

@@ -41,18 +41,21 @@ export function toVaultConnectError(error: unknown): VaultConnectError {
   return new VaultConnectError('api_error', { cause: error });
 }
 
+/** What `describeError` reads of a string table. */
+export interface ErrorStrings {
+  /** The text for each code; a table may lack some (the list's own has only the usual load errors). */
+  errors: Partial<Record<ErrorCode, string>>;
+  /** Follows the text when the server named a wait (`rate_limited`); only whole tables have it. */
+  tryAgainIn?: (seconds: number) => string;
+}
+
 /**
- * The sentence shown for an error: the locale's text for its code, then the wait the server named, then its detail. The
- * list's own table has only the codes a load ends in (the flows read the whole table); any other code stands for itself
- * there.
+ * The sentence shown for an error: the table's text for its code (or the code itself, when the table lacks it), then
+ * the wait the server named, then its detail.
  */
-export function describeError(
-  error: VaultConnectError,
-  messages: Partial<Record<ErrorCode, string>>,
-  tryAgainIn?: (seconds: number) => string,
-): string {
-  const base = messages[error.code] ?? error.code;
+export function describeError(error: VaultConnectError, strings: ErrorStrings): string {
+  const base = strings.errors[error.code] ?? error.code;
   const wait = Math.ceil(error.retryAfter ?? 0);
-  const text = wait > 0 && tryAgainIn ? `${base} ${tryAgainIn(wait)}` : base;
+  const text = wait > 0 && strings.tryAgainIn ? `${base} ${strings.tryAgainIn(wait)}` : base;
   return error.detail ? `${text} ${error.detail}` : text;
 }

@@ -39,7 +39,7 @@ export class LazyInteractions {
    * Runs a row action. The chunk is normally in by the click, so this runs synchronously into it (a popup must open
    * there); were it still on its way, a popup may be blocked, and the row then offers a retry.
    */
-  async run(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
+  async run(connection: Connection, action: RowAction, sameTab: boolean): Promise<void> {
     return (this.#interactions ?? (await this.#load())).run(connection, action, sameTab);
   }
 

@@ -87,8 +87,7 @@ export class RowInteractions {
   }
 
   #describe(error: VaultConnectError): string {
-    const strings = this.#strings();
-    return describeError(error, strings.errors, strings.tryAgainIn);
+    return describeError(error, this.#strings());
   }
 
   /**

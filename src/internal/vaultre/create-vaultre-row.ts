@@ -17,6 +17,6 @@ export function createVaultreRow(host: VaultreHost, services: VaultreElementServ
   return new VaultreRow(host, {
     strings,
     announce: (text) => services.announce(text),
-    describe: (error) => describeError(error, strings().errors, strings().tryAgainIn),
+    describe: (error) => describeError(error, strings()),
   });
 }
