@@ -81,8 +81,8 @@ try {
   if (installed.status !== 0) throw new Error(`npm install of the tarball failed:\n${installed.stdout}${installed.stderr}`);
   copyFileSync(path.join(root, 'test/package/installed.test.mjs'), path.join(project, 'installed.test.mjs'));
   const guide = readFileSync(path.join(root, 'docs/sandbox.md'), 'utf8');
-  const example = /^## An example test\n[\s\S]*?^```js\n([\s\S]*?)^```/m.exec(guide)?.[1];
-  if (!example) throw new Error('docs/sandbox.md has no js block under "## An example test"');
+  const example = /^#{2,3} An example test\n[\s\S]*?^```js\n([\s\S]*?)^```/m.exec(guide)?.[1];
+  if (!example) throw new Error('docs/sandbox.md has no js block under "An example test"');
   writeFileSync(path.join(project, 'docs-sandbox-example.test.mjs'), example);
   const tests = ['installed.test.mjs', 'docs-sandbox-example.test.mjs'];
   const tested = spawnSync(process.execPath, ['--test', '--test-reporter=spec', ...tests], { cwd: project, stdio: 'inherit' });
