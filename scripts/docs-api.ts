@@ -176,7 +176,7 @@ ${errorCodes}
 ## Hooks for styling and tests
 
 Each row has \`part="connection"\` and \`data-service-id="<service_id>"\` (the VaultRE row: \`data-service-id="vaultre"\`).
-Each row's badge is \`part="badge"\` with \`data-status\`:
+Each row's badge is \`part="badge"\` with \`data-status\` (when each applies: [statuses.md](statuses.md)):
 
 ${statuses}
 

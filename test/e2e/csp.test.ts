@@ -1,5 +1,5 @@
 /**
- * End to end, the demo under a strict Content-Security-Policy: the one the README recommends, with the sandbox's origins
+ * End to end, the demo under a strict Content-Security-Policy: the one docs/csp.md recommends, with the sandbox's origins
  * in place of Apideck's —
  *
  *   default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' https: data:;
@@ -48,7 +48,7 @@ const VAULT_JS = /^https:\/\/vaultjs\.apideck\.com(?:\/|$)/;
 /** Where the package's callback build is served, beside the built demo. */
 const PACKAGE_CALLBACK_DIR = 'package-callback';
 
-/** The README's policy, with the sandbox's Vault API and Vault JS origins. */
+/** docs/csp.md's policy, with the sandbox's Vault API and Vault JS origins. */
 function policyFor(sandbox: Sandbox): string {
   return [
     "default-src 'self'",
@@ -139,7 +139,7 @@ after(async () => {
 });
 
 beforeEach(async () => {
-  // The README's policy (a test may narrow it for its own pages).
+  // docs/csp.md's policy (a test may narrow it for its own pages).
   policy = policyFor(sandbox);
   sandbox.vaultApi.reset();
   guarded = await guardedContext(browser);

@@ -36,10 +36,10 @@ const TYPES: Record<string, string> = {
   '.map': 'application/json',
 };
 
-/** The README's "Script tag" snippet: its `<script type="module" src>` directory and the markup as written. */
+/** The README's script-tag snippet (quick start, step 2): its `<script type="module" src>` directory and the markup as written. */
 async function readmeSnippet(): Promise<{ base: string; html: string }> {
   const readme = await readFile(path.join(ROOT, 'README.md'), 'utf8');
-  const section = /^### Script tag\n([\s\S]*?)^###? /m.exec(readme)?.[1] ?? '';
+  const section = /^\*\*2\. The element\.\*\*([\s\S]*?)^\*\*3\. /m.exec(readme)?.[1] ?? '';
   const html = /```html\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
   const scripts = [...html.matchAll(/<script\b[^>]*>/g)].map((match) => match[0]);
   assert.equal(scripts.length, 1, `the README's script-tag snippet has one script tag: ${html}`);

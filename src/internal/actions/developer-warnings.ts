@@ -20,7 +20,7 @@ const MESSAGES: Record<EnvironmentCause, (detail: string) => string> = {
     'popup_closed as "not finished yet", not as a failure.',
   frame_blocked: (detail) =>
     `vault-connect: the page's Content-Security-Policy blocked the Vault modal's frame (${detail}). ` +
-    `Allow that origin in the policy's frame-src (see the README, "Content-Security-Policy"), or use open-mode="popup".`,
+    `Allow that origin in the policy's frame-src (vault-connect's docs/csp.md lists the whole policy), or use open-mode="popup".`,
   frame_timeout: (detail) =>
     `vault-connect: the Vault modal did not call onReady within ${detail}: its frame never loaded (offline, an ad or ` +
     'privacy blocker, or a network filter on https://vaultjs.apideck.com). Allow that origin, or use open-mode="popup". ' +

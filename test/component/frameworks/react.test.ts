@@ -2,7 +2,7 @@
  * `vault-connect/react` rendered with React 19's `react-dom/client` (served as ES modules by `framework-plugin.ts`):
  * props reach the element as properties, each event reaches its `on…` handler with the element's typed event, handlers
  * can change and go, a `ref` is the element, and unmounting removes it. Also React 19's own custom element support,
- * which the README offers as the alternative to the wrapper.
+ * which docs/frameworks.md offers as the alternative to the wrapper.
  */
 import { expect } from '@open-wc/testing';
 import { createElement, createRef, type ReactNode } from 'react';

@@ -1,5 +1,5 @@
 /**
- * `<vault-connect>` in a Vue 3 app, as the README shows it: a template compiled with
+ * `<vault-connect>` in a Vue 3 app, as docs/frameworks.md shows it: a template compiled with
  * `compilerOptions.isCustomElement`, `@vault-connection-change` style listeners and `.prop` bindings; and a render
  * function with `h()`, where the listeners are `onVaultConnectionChange` style props. Vue's browser build with the
  * template compiler is served by `framework-plugin.ts`.
@@ -43,7 +43,7 @@ afterEach(() => {
   sessionStorage.clear();
 });
 
-/** Mounts a Vue app configured as the README says, and returns its `<vault-connect>`. */
+/** Mounts a Vue app configured as docs/frameworks.md says, and returns its `<vault-connect>`. */
 async function mountApp(component: Parameters<typeof createApp>[0]): Promise<VaultConnect> {
   warnings = [];
   container = document.createElement('div');
