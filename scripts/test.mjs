@@ -26,7 +26,7 @@ const steps = [
   ['types', bin('tsc'), ['--noEmit', '-p', 'tsconfig.json']],
   ['lint and import rules', 'npm', ['run', '--silent', 'lint']],
   ['build', 'npm', ['run', '--silent', 'build']],
-  ['docs (API page from the manifest, links)', 'npm', ['run', '--silent', 'docs:check']],
+  ['docs (API page, links)', 'npm', ['run', '--silent', 'docs:check']],
   ['size budget (one-file first load)', 'npm', ['run', '--silent', 'size']],
   ['package checks (publint, attw, installed tarball)', 'node', ['scripts/check-package.mjs']],
   ['framework types (React, Vue)', 'npm', ['run', '--silent', 'test:types']],
