@@ -4,7 +4,7 @@
  * error that names the operation and never quotes the connection string or a value.
  */
 import { loadOptionalPackage } from './optional-package.ts';
-import { StoreError, type StoreErrorHandler, describeDatabaseError, secretsOf } from './store-errors.ts';
+import { OutageReporter, type StoreErrorHandler } from './store-errors.ts';
 
 export interface PostgresRows {
   rows: Record<string, unknown>[];
@@ -66,16 +66,14 @@ export interface PostgresDatabaseOptions {
 /** One pool and its table, set up on first use; shared by all calls of one store or limiter. */
 export class PostgresDatabase {
   readonly #options: PostgresDatabaseOptions;
-  readonly #secrets: (string | undefined)[];
+  readonly #outage: OutageReporter;
   #ready: Promise<PgPool> | undefined;
   #pool: PgPool | undefined;
   #closed = false;
-  /** Whether the last call succeeded: failures are reported once per outage, not once per request. */
-  #healthy = true;
 
   constructor(options: PostgresDatabaseOptions) {
     this.#options = options;
-    this.#secrets = secretsOf(options.connectionString);
+    this.#outage = new OutageReporter(options.who, 'PostgreSQL', options.connectionString, options.report);
   }
 
   /** The pool, with the table in place. Concurrent first calls share one setup; a failed setup is tried again. */
@@ -94,7 +92,7 @@ export class PostgresDatabase {
     const pool = await this.pool();
     try {
       const result = await pool.query(text, values);
-      this.#healthy = true;
+      this.#outage.succeeded();
       return result;
     } catch (error) {
       throw this.failure(operation, error);
@@ -103,18 +101,12 @@ export class PostgresDatabase {
 
   /** Reports a failed call (once per outage) and answers the error to reject with. */
   failure(operation: string, error: unknown): Error {
-    const { who, report } = this.#options;
-    const message = `${who}: PostgreSQL failed to ${operation}: ${describeDatabaseError(error, this.#secrets)}`;
-    if (this.#healthy) {
-      this.#healthy = false;
-      report(new StoreError(who, 'database_error', message));
-    }
-    return new Error(message);
+    return this.#outage.failure(operation, error);
   }
 
   /** A call succeeded by another path (the limiter's own queries). */
   succeeded(): void {
-    this.#healthy = true;
+    this.#outage.succeeded();
   }
 
   /** Ends the pool (waiting for running queries). Calls after this reject. */
@@ -126,7 +118,7 @@ export class PostgresDatabase {
   }
 
   async #setUp(): Promise<PgPool> {
-    const { who, connectionString, timeoutMs, report } = this.#options;
+    const { who, connectionString, timeoutMs } = this.#options;
     let pool = this.#pool;
     if (!pool) {
       let pg: PgModule;
@@ -134,8 +126,7 @@ export class PostgresDatabase {
         const module = await loadOptionalPackage(who, 'pg', () => import('pg'));
         pg = ((module as { default?: PgModule }).default ?? module);
       } catch (error) {
-        if (this.#healthy) report(new StoreError(who, 'setup_failed', (error as Error).message));
-        this.#healthy = false;
+        this.#outage.report('setup_failed', (error as Error).message);
         throw error;
       }
       if (this.#closed) throw new Error(`${who}: closed.`);
@@ -148,10 +139,8 @@ export class PostgresDatabase {
       // An idle connection that dies emits `error` on the pool; unheard, it would crash the process.
       pool.on('error', (error) => {
         // `end()` resolves before its last connections are gone: a server stopping then is not news.
-        if (!this.#healthy || this.#closed) return;
-        this.#healthy = false;
-        const description = describeDatabaseError(error, this.#secrets);
-        report(new StoreError(who, 'database_error', `${who}: lost a PostgreSQL connection: ${description}`));
+        if (!this.#outage.healthy || this.#closed) return;
+        this.#outage.report('database_error', `${who}: lost a PostgreSQL connection: ${this.#outage.describe(error)}`);
       });
       this.#pool = pool;
     }
@@ -162,13 +151,12 @@ export class PostgresDatabase {
       // a role without `CREATE` on the schema fails (42501) even when the table was made for it: either way, the
       // table being there now is what matters.
       if (!(await this.#tableExists(pool))) {
-        const description = describeDatabaseError(error, this.#secrets);
-        if (this.#healthy) report(new StoreError(who, 'setup_failed', `${who}: could not create its table: ${description}`));
-        this.#healthy = false;
+        const description = this.#outage.describe(error);
+        this.#outage.report('setup_failed', `${who}: could not create its table: ${description}`);
         throw new Error(`${who}: could not create its table: ${description}`);
       }
     }
-    this.#healthy = true;
+    this.#outage.succeeded();
     return pool;
   }
 

@@ -5,7 +5,7 @@
  * client reconnects by itself.
  */
 import { loadOptionalPackage } from './optional-package.ts';
-import { StoreError, type StoreErrorHandler, describeDatabaseError, secretsOf } from './store-errors.ts';
+import { OutageReporter, type StoreErrorHandler } from './store-errors.ts';
 
 /** The part of a node-redis client used here (and by rate-limiter-flexible's Redis limiter). */
 export interface RedisClient {
@@ -66,18 +66,17 @@ export interface RedisDatabaseOptions {
 /** One client, connected on first use; shared by all calls of one store or limiter. */
 export class RedisDatabase {
   readonly #options: RedisDatabaseOptions;
-  readonly #secrets: (string | undefined)[];
+  readonly #outage: OutageReporter;
   #client: Promise<RedisClient> | undefined;
   /** Settles when the client first connects (commands sent before would be refused as offline). */
   #connected: Promise<unknown> | undefined;
   /** A call has waited a whole timeout for that first connection: later calls fail at once until it comes. */
   #stopWaiting = false;
   #closed = false;
-  #healthy = true;
 
   constructor(options: RedisDatabaseOptions) {
     this.#options = options;
-    this.#secrets = secretsOf(options.url);
+    this.#outage = new OutageReporter(options.who, 'Redis', options.url, options.report);
   }
 
   /** The connected client. Concurrent first calls share one connection; a failed start is tried again. */
@@ -109,7 +108,7 @@ export class RedisDatabase {
     const client = await this.client();
     try {
       const result = await withTimeout(call(client), this.#options.timeoutMs);
-      this.#healthy = true;
+      this.#outage.succeeded();
       return result;
     } catch (error) {
       throw this.failure(operation, error);
@@ -118,17 +117,12 @@ export class RedisDatabase {
 
   /** Reports a failed call (once per outage) and answers the error to reject with. */
   failure(operation: string, error: unknown): Error {
-    const { who, report } = this.#options;
-    const message = `${who}: Redis failed to ${operation}: ${describeDatabaseError(error, this.#secrets)}`;
-    if (this.#healthy) {
-      this.#healthy = false;
-      report(new StoreError(who, 'database_error', message));
-    }
-    return new Error(message);
+    return this.#outage.failure(operation, error);
   }
 
+  /** A call succeeded by another path (the limiter's own queries). */
   succeeded(): void {
-    this.#healthy = true;
+    this.#outage.succeeded();
   }
 
   /** Closes the connection (after the commands already sent). Calls after this reject. */
@@ -148,14 +142,13 @@ export class RedisDatabase {
   }
 
   async #create(): Promise<RedisClient> {
-    const { who, url, timeoutMs, report } = this.#options;
+    const { who, url, timeoutMs } = this.#options;
     let redis: RedisModule;
     try {
       const module = await loadOptionalPackage(who, 'redis', () => import('redis'));
       redis = ((module as { default?: RedisModule }).default?.createClient ? (module as { default: RedisModule }).default : module);
     } catch (error) {
-      if (this.#healthy) report(new StoreError(who, 'setup_failed', (error as Error).message));
-      this.#healthy = false;
+      this.#outage.report('setup_failed', (error as Error).message);
       throw error;
     }
     if (this.#closed) throw new Error(`${who}: closed.`);
@@ -167,12 +160,11 @@ export class RedisDatabase {
     });
     // node-redis emits `error` on every failed (re)connection; unheard, it would crash the process.
     client.on('error', (error) => {
-      if (!this.#healthy || this.#closed) return;
-      this.#healthy = false;
-      report(new StoreError(who, 'database_error', `${who}: lost the Redis connection: ${describeDatabaseError(error, this.#secrets)}`));
+      if (!this.#outage.healthy || this.#closed) return;
+      this.#outage.report('database_error', `${who}: lost the Redis connection: ${this.#outage.describe(error)}`);
     });
     client.on('ready', () => {
-      this.#healthy = true;
+      this.#outage.succeeded();
     });
     this.#connected = client.connect();
     // Reconnecting is the client's job; a rejection here means it gave up, and the next call starts a new client.

@@ -107,3 +107,49 @@ export function secretsOf(url: string): (string | undefined)[] {
     return [url];
   }
 }
+
+/**
+ * One database's failures, reported once per outage: after a failure nothing more is reported until a call succeeds.
+ * Messages name the store and the engine, and never quote the connection URL or its password.
+ */
+export class OutageReporter {
+  readonly #who: string;
+  readonly #engine: string;
+  readonly #report: StoreErrorHandler;
+  readonly #secrets: (string | undefined)[];
+  #healthy = true;
+
+  constructor(who: string, engine: string, url: string, report: StoreErrorHandler) {
+    this.#who = who;
+    this.#engine = engine;
+    this.#report = report;
+    this.#secrets = secretsOf(url);
+  }
+
+  /** Whether the last call succeeded. */
+  get healthy(): boolean {
+    return this.#healthy;
+  }
+
+  /** A database error in one line, without the URL or its password. */
+  describe(error: unknown): string {
+    return describeDatabaseError(error, this.#secrets);
+  }
+
+  /** Reports `message` unless this outage has been reported already. */
+  report(code: StoreErrorCode, message: string): void {
+    if (this.#healthy) this.#report(new StoreError(this.#who, code, message));
+    this.#healthy = false;
+  }
+
+  /** The error a failed call rejects with, naming `operation`; reported once per outage. */
+  failure(operation: string, error: unknown): Error {
+    const message = `${this.#who}: ${this.#engine} failed to ${operation}: ${this.describe(error)}`;
+    this.report('database_error', message);
+    return new Error(message);
+  }
+
+  succeeded(): void {
+    this.#healthy = true;
+  }
+}
