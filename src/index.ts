@@ -20,6 +20,7 @@ export type {
   OpenMode,
   RowAction,
   Theme,
+  WindowMode,
 } from './internal/api/vocabulary.ts';
 
 if (typeof customElements !== 'undefined' && !customElements.get('vault-connect')) {

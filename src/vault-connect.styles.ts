@@ -1,7 +1,8 @@
 import { css } from 'lit';
 
 /**
- * Styles of `<vault-connect>`. Every themable value is a public `--vc-*` custom property, read once on `:host` into a
+ * Styles of `<vault-connect>` as the first load draws it; what only a row in use shows (progress, a failure, a
+ * disabled button, the More menu) comes with the lazy chunks (`templates/row-in-use.ts`, `templates/row-menu.ts`). Every themable value is a public `--vc-*` custom property, read once on `:host` into a
  * private `--_*` one of the same name (`--vc-color-text` into `--_color-text`) with the default as its fallback: a
  * `--vc-*` value set on the element or inherited from any ancestor (`:root` included) wins, and the rules below read
  * only the private names. The library build shortens the private names (`scripts/vite-private-css-names.ts`).
@@ -12,7 +13,7 @@ export const styles = css`
      * Each colour is light-dark(light, dark): \`color-scheme\` picks one, so \`theme\` needs no second palette. \`auto\`
      * declares none and inherits the page's: a page that declares nothing is light, one with \`light dark\` follows the OS.
      */
-    --_font-family: var(--vc-font-family, system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    --_font-family: var(--vc-font-family, system-ui, sans-serif);
     --_font-size: var(--vc-font-size, 0.875rem);
     --_color-text: var(--vc-color-text, light-dark(#111827, #f3f4f6));
     --_color-text-muted: var(--vc-color-text-muted, light-dark(#4b5563, #9ca3af));
@@ -105,13 +106,13 @@ export const styles = css`
     margin: calc(var(--_spacing) * 1.5) 0 calc(var(--_spacing) / 2);
   }
 
+  /* Not clipped: a row's tag line may show whole over the row below it (row-in-use.ts). */
   ul {
     list-style: none;
     margin: 0;
     padding: 0;
     border: 1px solid var(--_color-border);
     border-radius: var(--_radius);
-    overflow: hidden;
   }
 
   .row {
@@ -120,7 +121,6 @@ export const styles = css`
     align-items: center;
     gap: var(--_spacing);
     padding: var(--_spacing);
-    background: var(--_color-background);
     content-visibility: auto;
     contain-intrinsic-size: auto 4rem;
   }
@@ -173,10 +173,6 @@ export const styles = css`
     white-space: nowrap;
   }
 
-  .row-error {
-    color: var(--_color-danger);
-  }
-
   .badge {
     justify-self: end;
     white-space: nowrap;
@@ -211,10 +207,6 @@ export const styles = css`
     align-items: center;
   }
 
-  .progress {
-    color: var(--_color-text-muted);
-  }
-
   button {
     font: inherit;
     font-weight: 500;
@@ -230,20 +222,6 @@ export const styles = css`
     background: var(--_color-primary);
     border-color: var(--_color-primary);
     color: var(--_color-primary-text);
-  }
-
-  button.danger {
-    color: var(--_color-danger);
-  }
-
-  /* One hover for every button in both themes: contrast(.9) moves white and near-black alike towards grey. */
-  button:enabled:hover {
-    filter: contrast(0.9);
-  }
-
-  button:disabled {
-    cursor: not-allowed;
-    opacity: 0.6;
   }
 
   button:focus-visible,
@@ -292,6 +270,11 @@ export const styles = css`
   @media (max-width: 36rem) {
     .row {
       grid-template-columns: auto 1fr;
+    }
+    /* No hover on a phone: the tag line wraps in full. */
+    .tag-line,
+    .hint {
+      white-space: normal;
     }
     .badge,
     .actions {

@@ -1,6 +1,6 @@
 import { html, LitElement, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { describeError } from './internal/api/errors.ts';
-import type { Locale, OpenMode, Theme } from './internal/api/vocabulary.ts';
+import type { Locale, OpenMode, Theme, WindowMode } from './internal/api/vocabulary.ts';
 import type { VaultModal } from './internal/actions/vault-modal.ts';
 import { Announcer } from './internal/controllers/announcer.ts';
 import { ConnectionsController } from './internal/controllers/connections-controller.ts';
@@ -8,7 +8,7 @@ import { ListController, type ListView } from './internal/controllers/list-contr
 import { LocalizeController } from './internal/controllers/localize-controller.ts';
 import { LazyInteractions } from './internal/controllers/lazy-interactions.ts';
 import { IMAGE_ERROR, renderConnectionRow } from './internal/templates/connection-row.ts';
-import { renderEmpty, renderLoadError, renderLoading, renderNoMatches, renderWaiting } from './internal/templates/list-states.ts';
+import { renderLoadError, renderLoading, renderWaiting } from './internal/templates/list-states.ts';
 import { groupTitle } from './internal/templates/group-section.ts';
 import type { VaultreRow } from './internal/vaultre/vaultre-row.ts';
 import type { StringOverrides } from './i18n/localize.ts';
@@ -42,8 +42,12 @@ import { styles } from './vault-connect.styles.ts';
  * @csspart tag-line - A row's tag line.
  * @csspart badge - A row's status badge; carries `data-status`.
  * @csspart actions - The group of a row's buttons.
- * @csspart button - Every action button; also `button-<action>`, e.g. `button-disconnect`, and in the dialog
- *   `button-cancel` and `button-confirm`.
+ * @csspart button - Every action button; also `button-<action>`, e.g. `button-connect`, `button-more` (the More
+ *   button), and in the dialog `button-cancel` and `button-confirm`.
+ * @csspart menu - A row's More menu (`role="menu"`), while it is open.
+ * @csspart menu-item - Each item of a More menu (`role="menuitem"`); also `button-<action>`, e.g. `button-disconnect`.
+ * @csspart filter - The status filter above the list (a radio group).
+ * @csspart filter-option - Each option of the status filter; carries `data-filter` and `aria-checked`.
  * @csspart row-error - The message of a row whose last action failed.
  * @csspart search - The search box.
  * @csspart sandbox-marker - "Sandbox", beside the search box, when the session's `settings.sandbox_mode` is on.
@@ -96,6 +100,7 @@ export class VaultConnect extends LitElement {
     locale: { reflect: true },
     strings: { attribute: false },
     theme: { reflect: true },
+    windowMode: { attribute: 'window-mode' },
   };
 
   readonly #localize = new LocalizeController(this);
@@ -116,7 +121,7 @@ export class VaultConnect extends LitElement {
     resume: () => this.#interactions.resume(),
   });
   readonly #interactions = new LazyInteractions(this, this.#connections, this.#services);
-  readonly #list = new ListController(this);
+  readonly #list = new ListController(this, this.#services);
   /** The VaultRE row (its own chunk), once `vaultre-exchange-url` is set. */
   #vaultre: VaultreRow | undefined;
   /** How the list draws a row and a group's heading. */
@@ -222,6 +227,14 @@ export class VaultConnect extends LitElement {
    */
   theme: Theme = 'auto';
 
+  /**
+   * Where a popup flow (`open-mode` `popup` or `direct`, and VaultRE) runs: `auto` (default) in a popup, except in the
+   * in-app browsers listed in docs/window-mode.md (Facebook, Instagram, LinkedIn…), which cannot keep a popup and its
+   * opener together: there it runs in this tab, and the callback page brings the user back. `popup` and `same-tab`
+   * force either. The embedded Vault modal opens in the page either way.
+   */
+  windowMode: WindowMode = 'auto';
+
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (this.vaultreExchangeUrl && !this.#vaultre) void this.#loadVaultre();
     if (!(changed.has('sessionUrl') || changed.has('token') || changed.has('unifiedApi') || changed.has('unifyBaseUrl'))) return;
@@ -303,28 +316,34 @@ export class VaultConnect extends LitElement {
     // A page that only uses VaultRE has no Apideck session, and nothing to wait for.
     if (status === 'idle' && !this.#connections.sessionConfigured) return this.vaultreExchangeUrl ? nothing : renderWaiting(strings);
     if (status === 'error' && error) return renderLoadError(strings, describeError(error, strings), this.#retryList);
-    const list = this.#list.draw(connections, status === 'ready', this.#view);
-    if (!list) return renderLoading(strings);
-    if (connections.length === 0) return renderEmpty(strings);
+    const sections = this.#list.draw(connections, status === 'ready', this.#view);
+    if (!sections) return renderLoading(strings);
     const interactions = this.#interactions;
-    // One delegated listener for every row button; the buttons themselves are the keyboard targets.
+    const { filter } = this.#list;
+    // One delegated listener for every row button; the buttons themselves are the keyboard targets. Under the list, the
+    // filter's panel says when the list is empty, or the search or the chosen option leaves no row.
     /* eslint-disable lit-a11y/click-events-have-key-events */
     return html`
-      <div class="list" @click=${interactions.onClick} @error=${IMAGE_ERROR} @pointerover=${interactions.prefetch} @focusin=${interactions.prefetch}>${list.sections}</div>
-      ${renderNoMatches(strings, this.#list.query.trim(), list.visible)}
+      <div class="list" @click=${interactions.onClick} @error=${IMAGE_ERROR} @pointerover=${interactions.prefetch}
+        @focusin=${interactions.prefetch}>${sections}</div>
+      ${filter ? filter.empty(connections) : nothing}
     `;
     /* eslint-enable lit-a11y/click-events-have-key-events */
   }
 
   override render(): TemplateResult {
     const strings = this.#localize.strings;
+    const { filter, query } = this.#list;
+    const vaultre = this.vaultreExchangeUrl ? this.#vaultre : undefined;
+    const ready = this.#connections.status === 'ready';
     return html`
       <div class="toolbar">
         <input part="search" type="search" aria-label=${strings.searchLabel} placeholder=${strings.searchPlaceholder}
-          .value=${this.#list.query} @input=${this.#onSearch} ?disabled=${this.#connections.status !== 'ready'} />
+          .value=${query} @input=${this.#onSearch} ?disabled=${!ready} />
         ${this.#connections.sandboxMode ? html`<span part="sandbox-marker" class="badge" data-tone="warning">${strings.sandboxMarker}</span>` : nothing}
       </div>
-      ${(this.vaultreExchangeUrl && this.#vaultre?.render()) || nothing}${this.#renderBody()}
+      ${ready && filter ? filter.render(this.#connections.connections, vaultre, query) : nothing}
+      ${vaultre?.render(filter, query)}${this.#renderBody()}
       ${this.#announcer.render()}
     `;
   }

@@ -8,6 +8,7 @@ const de: Strings = {
   waitingForSession: 'Warten auf eine Sitzung…',
   empty: 'Es sind noch keine Integrationen verfügbar.',
   noMatches: (query) => `Keine Integrationen passen zu „${query}“.`,
+  noneUnder: (option) => `Keine Integrationen unter „${option}“.`,
   errorTitle: 'Die Integrationen konnten nicht geladen werden',
   errors: {
     session_failed: 'Ihre Sitzung ist abgelaufen oder konnte nicht gestartet werden. Laden Sie die Seite neu, um es erneut zu versuchen.',
@@ -75,6 +76,14 @@ const de: Strings = {
   confirmDisconnect: 'Trennen',
   cancel: 'Abbrechen',
   continueInThisTab: 'In diesem Tab fortfahren',
+  moreLabel: (name) => `Weitere Aktionen für ${name}`,
+  filterLabel: 'Anzeigen',
+  filter: {
+    all: 'Alle',
+    connected: 'Verbunden',
+    attention: 'Aktion erforderlich',
+    not_connected: 'Nicht verbunden',
+  },
   unifiedApi: {
     accounting: 'Buchhaltung',
     ats: 'Bewerbermanagement',

@@ -11,8 +11,6 @@ export const enList = {
   searchPlaceholder: 'Search integrations…',
   loading: 'Loading integrations…',
   waitingForSession: 'Waiting for a session…',
-  empty: 'No integrations are available yet.',
-  noMatches: (query: string) => `No integrations match “${query}”.`,
   errorTitle: 'The integrations could not be loaded',
   /**
    * What the user reads for each error a load usually ends in; a detail (such as Apideck's own message) may follow.
@@ -58,6 +56,8 @@ export const enList = {
   } satisfies Record<RowAction, string>,
   /** Accessible name of a row's button: the visible verb plus the connection's name. */
   actionLabel: (action: string, name: string) => `${action} ${name}`,
+  /** Accessible name of a row's More button, which opens the menu of its other actions. */
+  moreLabel: (name: string) => `More actions for ${name}`,
   /** Group titles; a unified API not listed here is titled from its id (`file-storage` → "File storage"). */
   unifiedApi: {
     crm: 'CRM',

@@ -4,6 +4,7 @@
  * lazy chunks (the localizer, row interactions, VaultRE) import it. Functions take the values they interpolate.
  */
 import type { ErrorCode, RowAction } from '../internal/api/vocabulary.ts';
+import type { FilterGroup } from '../internal/api/status-groups.ts';
 import { enList, type ListStrings } from './en-list.ts';
 
 export const en = {
@@ -45,6 +46,17 @@ export const en = {
   confirmDisconnect: 'Disconnect',
   cancel: 'Cancel',
   continueInThisTab: 'Continue in this tab',
+  /** The status filter (a lazy chunk): its group's label, its options, and the panel when an option holds no row. */
+  filterLabel: 'Show',
+  filter: {
+    all: 'All',
+    connected: 'Connected',
+    attention: 'Needs attention',
+    not_connected: 'Not connected',
+  } satisfies Record<FilterGroup, string>,
+  noneUnder: (option: string) => `No integrations under “${option}”.`,
+  noMatches: (query: string) => `No integrations match “${query}”.`,
+  empty: 'No integrations are available yet.',
 };
 
 export type Strings = typeof en;

@@ -8,6 +8,7 @@ const es: Strings = {
   waitingForSession: 'Esperando una sesión…',
   empty: 'Todavía no hay integraciones disponibles.',
   noMatches: (query) => `Ninguna integración coincide con «${query}».`,
+  noneUnder: (option) => `No hay integraciones en «${option}».`,
   errorTitle: 'No se han podido cargar las integraciones',
   errors: {
     session_failed: 'Tu sesión ha caducado o no se ha podido iniciar. Vuelve a cargar la página para intentarlo de nuevo.',
@@ -75,6 +76,14 @@ const es: Strings = {
   confirmDisconnect: 'Desconectar',
   cancel: 'Cancelar',
   continueInThisTab: 'Continuar en esta pestaña',
+  moreLabel: (name) => `Más acciones para ${name}`,
+  filterLabel: 'Mostrar',
+  filter: {
+    all: 'Todos',
+    connected: 'Conectados',
+    attention: 'Requieren atención',
+    not_connected: 'No conectados',
+  },
   unifiedApi: {
     accounting: 'Contabilidad',
     ats: 'Selección de personal (ATS)',

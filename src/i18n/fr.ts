@@ -11,6 +11,7 @@ const fr: Strings = {
   waitingForSession: 'En attente d’une session…',
   empty: 'Aucune intégration n’est encore disponible.',
   noMatches: (query) => `Aucune intégration ne correspond à «\u00a0${query}\u00a0».`,
+  noneUnder: (option) => `Aucune intégration dans «\u00a0${option}\u00a0».`,
   errorTitle: 'Impossible de charger les intégrations',
   errors: {
     session_failed: 'Votre session a expiré ou n’a pas pu démarrer. Rechargez la page pour réessayer.',
@@ -78,6 +79,14 @@ const fr: Strings = {
   confirmDisconnect: 'Déconnecter',
   cancel: 'Annuler',
   continueInThisTab: 'Continuer dans cet onglet',
+  moreLabel: (name) => `Plus d’actions pour ${name}`,
+  filterLabel: 'Afficher',
+  filter: {
+    all: 'Tous',
+    connected: 'Connectés',
+    attention: 'À traiter',
+    not_connected: 'Non connectés',
+  },
   unifiedApi: {
     accounting: 'Comptabilité',
     ats: 'Recrutement (ATS)',

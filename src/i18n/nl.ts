@@ -8,6 +8,7 @@ const nl: Strings = {
   waitingForSession: 'Wachten op een sessie…',
   empty: 'Er zijn nog geen integraties beschikbaar.',
   noMatches: (query) => `Geen integraties gevonden voor “${query}”.`,
+  noneUnder: (option) => `Geen integraties onder “${option}”.`,
   errorTitle: 'De integraties konden niet worden geladen',
   errors: {
     session_failed: 'Je sessie is verlopen of kon niet starten. Laad de pagina opnieuw om het nog eens te proberen.',
@@ -75,6 +76,14 @@ const nl: Strings = {
   confirmDisconnect: 'Ontkoppelen',
   cancel: 'Annuleren',
   continueInThisTab: 'Doorgaan in dit tabblad',
+  moreLabel: (name) => `Meer acties voor ${name}`,
+  filterLabel: 'Toon',
+  filter: {
+    all: 'Alle',
+    connected: 'Verbonden',
+    attention: 'Actie nodig',
+    not_connected: 'Niet verbonden',
+  },
   unifiedApi: {
     accounting: 'Boekhouding',
     ats: 'Werving (ATS)',

@@ -69,6 +69,7 @@ export type {
   OpenMode,
   Theme,
   VaultConnectErrorDetail,
+  WindowMode,
   VaultConnectErrorEvent,
   VaultConnectionChangeEvent,
   VaultConnectionDeleteEvent,

@@ -69,6 +69,10 @@ export type RowAction = (typeof ROW_ACTIONS)[number];
 export const OPEN_MODES = ['modal', 'popup', 'direct'] as const;
 export type OpenMode = (typeof OPEN_MODES)[number];
 
+/** How a flow's window opens (`window-mode`): `auto` picks the same tab in in-app browsers, popups elsewhere. */
+export const WINDOW_MODES = ['auto', 'popup', 'same-tab'] as const;
+export type WindowMode = (typeof WINDOW_MODES)[number];
+
 /** `theme` attribute values. */
 export const THEMES = ['auto', 'light', 'dark'] as const;
 export type Theme = (typeof THEMES)[number];

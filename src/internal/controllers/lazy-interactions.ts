@@ -4,7 +4,6 @@
  * pointer or focus first reaches the list, so a page whose user only reads the list never loads it; until then no row
  * has an action in progress.
  */
-import { connectionKey } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
 import type { RowAction } from '../api/vocabulary.ts';
 import type { RowActivityView } from '../templates/connection-row.ts';
@@ -26,14 +25,16 @@ export class LazyInteractions {
   /** A pointer over the list or focus in it: fetch what the first click needs (were it still on its way, the click waits). */
   prefetch = (): void => void this.#load().catch(() => undefined);
 
-  /** The list's click listener: a row button runs its action. */
+  /** The list's click listener: a row button (or an item of its More menu) runs its action; More opens its menu. */
   onClick = (event: Event): void => {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
-    const row = button?.closest<HTMLElement>('[data-key]');
-    if (!button || !row || button.disabled) return;
-    const connection = this.#list.connections.find((c) => connectionKey(c) === row.dataset.key);
-    if (connection) void this.run(connection, button.dataset.action as RowAction, 'sameTab' in button.dataset);
+    const key = button?.closest<HTMLElement>('[data-key]')?.dataset.key;
+    if (!button || key === undefined || button.disabled) return;
+    // Synchronous into the chunk when it is in: a popup must open inside the click.
+    if (this.#interactions) this.#interactions.click(button, key);
+    else void this.#load().then((interactions) => interactions.click(button, key), () => undefined);
   };
+
 
   /**
    * Runs a row action. The chunk is normally in by the click, so this runs synchronously into it (a popup must open
@@ -48,7 +49,7 @@ export class LazyInteractions {
     return (this.#interactions ?? (await this.#load())).open(serviceId, unifiedApi);
   }
 
-  /** What the row of `key` shows of its actions, once any ran. */
+  /** What the row of `key` shows of its actions and its More menu, once any ran or it opened. */
   activity(key: string): RowActivityView | undefined {
     return this.#interactions?.view(key);
   }

@@ -1,13 +1,14 @@
 /**
- * How the list is drawn: rows grouped by unified API, the search, and a long list in slices (or, past
- * `WINDOWED_FROM` rows, windowed by the lazy `windowed-rows.ts`). Groups and the lower-cased names the search reads
- * are computed once per list and per connection.
+ * How the list is drawn: rows grouped by unified API, the search, the status filter (the lazy `status-filter.ts`,
+ * fetched with the list), and a long list in slices (or, past `WINDOWED_FROM` rows, windowed by the lazy
+ * `windowed-rows.ts`). Groups and the lower-cased names the search reads are computed once per list and per connection.
  */
 import { nothing, type ReactiveControllerHost, type TemplateResult } from 'lit';
 import { connectionKey } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
 import { displayName } from '../templates/connection-row.ts';
 import { renderGroup } from '../templates/group-section.ts';
+import type { FilterServices, StatusFilter } from './status-filter.ts';
 import type { RowWindow } from './windowed-rows.ts';
 import { loadWindowing, WINDOWED_FROM } from './windowing.ts';
 
@@ -15,7 +16,7 @@ import { loadWindowing, WINDOWED_FROM } from './windowing.ts';
 const FIRST_ROWS = 24;
 const MORE_ROWS = 1000;
 
-type ListHost = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment };
+type ListHost = ReactiveControllerHost & HTMLElement & { readonly renderRoot: HTMLElement | DocumentFragment; readonly updateComplete: Promise<boolean> };
 
 /** How the element draws a row and a group's heading. */
 export interface ListView {
@@ -27,6 +28,11 @@ export class ListController {
   /** The search text. */
   query = '';
   readonly #host: ListHost;
+  readonly #services: FilterServices;
+  /** The status filter once its chunk is in; `false` if it failed to load (the list then shows without one). */
+  filter: StatusFilter | false | undefined;
+  /** Set while the filter's chunk loads. */
+  #filterLoad: Promise<void> | undefined;
   /** Lower-cased names for search, computed once per connection object. */
   readonly #searchText = new WeakMap<Connection, string>();
   /** Rows grouped by unified API, recomputed only when the list changes. */
@@ -39,8 +45,9 @@ export class ListController {
   /** Set while the windowing chunk loads. */
   #windowingLoad: Promise<void> | undefined;
 
-  constructor(host: ListHost) {
+  constructor(host: ListHost, services: FilterServices) {
     this.#host = host;
+    this.#services = services;
   }
 
   /**
@@ -49,21 +56,23 @@ export class ListController {
    */
   async drawn(done: boolean, nextUpdate: () => Promise<boolean>): Promise<boolean> {
     // `done` is false when the update asked for another (a windowed list measuring its rows): wait for that one too.
-    while ((this.#moreRows !== undefined || this.#windowingLoad || !done) && this.#host.isConnected) {
-      await (this.#windowingLoad ?? new Promise((resolve) => setTimeout(resolve)));
+    while ((this.#moreRows !== undefined || this.#windowingLoad || this.#filterLoad || !done) && this.#host.isConnected) {
+      await (this.#windowingLoad ?? this.#filterLoad ?? new Promise((resolve) => setTimeout(resolve)));
       done = await nextUpdate();
     }
     return done;
   }
 
   /**
-   * The groups of `connections` and how many rows match the search; `undefined` while the list is not `ready`, or is
-   * long and waits for the windowing chunk (it loads in a few milliseconds): the element shows its skeleton meanwhile.
+   * The groups of `connections`, their rows hidden where the search or the filter leaves them out; `undefined` while the list is not
+   * `ready`, or waits for the filter's chunk or (a long list) the windowing chunk (each loads in a few milliseconds,
+   * fetched while the list loads): the element shows its skeleton meanwhile, so the filter never pushes the rows down.
    */
-  draw(connections: readonly Connection[], ready: boolean, view: ListView): { sections: TemplateResult[]; visible: number } | undefined {
+  draw(connections: readonly Connection[], ready: boolean, view: ListView): TemplateResult[] | undefined {
     const windowed = connections.length > WINDOWED_FROM && this.#windowing !== false;
     if (windowed && !this.#windowing) this.#loadWindowing();
-    if (!ready || (windowed && !this.#windowing)) {
+    if (this.filter === undefined) this.#loadFilter();
+    if (!ready || (windowed && !this.#windowing) || this.#filterLoad) {
       this.#rowBudget = FIRST_ROWS;
       return undefined;
     }
@@ -76,7 +85,6 @@ export class ListController {
         title: (unifiedApi) => view.title(unifiedApi),
       });
     }
-    let visible = 0;
     let budget = this.#rowBudget;
     const sections = groups.map(([unifiedApi, rows], index) => {
       let shown = 0;
@@ -86,7 +94,6 @@ export class ListController {
         if (!hidden) shown++;
         return budget-- > 0 ? view.row(connection, connectionKey(connection), hidden) : nothing;
       });
-      visible += shown;
       return renderGroup(index, unifiedApi, view.title(unifiedApi), shown === 0, items);
     });
     // A long list renders in slices, one task each, so the first screenful paints at once and input stays responsive.
@@ -97,10 +104,11 @@ export class ListController {
       this.#rowBudget += MORE_ROWS;
       this.#host.requestUpdate();
     }));
-    return { sections, visible };
+    return sections;
   }
 
   #matches(connection: Connection, needle: string): boolean {
+    if (this.filter && !this.filter.shows(connection)) return false;
     if (!needle) return true;
     let text = this.#searchText.get(connection);
     if (text === undefined) {
@@ -121,6 +129,17 @@ export class ListController {
     const result = [...groups];
     this.#groups = { source: connections, groups: result };
     return result;
+  }
+
+  #loadFilter(): void {
+    // Should it fail to load, the list shows without a filter.
+    this.#filterLoad ??= import('./status-filter.ts')
+      .then((module) => new module.StatusFilter(this.#host, this.#services), () => false as const)
+      .then((filter) => {
+        this.filter = filter;
+        this.#filterLoad = undefined;
+        this.#host.requestUpdate();
+      });
   }
 
   #loadWindowing(): void {

@@ -8,11 +8,12 @@
 import { connectionKey, connectionStatus } from '../api/connection-status.ts';
 import { describeError, toVaultConnectError, VaultConnectError } from '../api/errors.ts';
 import type { Connection } from '../api/schemas.ts';
-import type { OpenMode, RowAction } from '../api/vocabulary.ts';
+import type { OpenMode, RowAction, WindowMode } from '../api/vocabulary.ts';
 import { warnDeveloper } from '../actions/developer-warnings.ts';
 import { planOpen } from '../actions/open-plan.ts';
 import type { ActionResult } from '../actions/types.ts';
 import { openPopup } from '../popup/open-popup.ts';
+import { flowsInSameTab } from '../popup/window-mode.ts';
 import { randomState } from '../popup/random-state.ts';
 import { withFlows, type Strings } from '../../i18n/en.ts';
 import type { ListStrings } from '../../i18n/en-list.ts';
@@ -20,7 +21,9 @@ import { displayName, statusLabel, type RowActivityView } from '../templates/con
 import * as statusDates from '../templates/status-dates.ts';
 import { renderRowActivity } from '../templates/row-activity.ts';
 import { confirmInDialog } from '../templates/confirm-dialog.ts';
+import { adoptRowInUseStyles } from '../templates/row-in-use.ts';
 import { ActionsController, type ActionList, type ActionsHost } from './actions-controller.ts';
+import { RowMenu } from '../menu/row-menu.ts';
 
 // The actions chunk comes next (the first action awaits it after its window is open): fetch it along.
 void import('../actions/row-actions.ts').catch(() => undefined);
@@ -28,6 +31,7 @@ void import('../actions/row-actions.ts').catch(() => undefined);
 /** What the interactions read of the element. */
 export interface InteractionHost extends ActionsHost {
   readonly openMode: OpenMode;
+  readonly windowMode: WindowMode;
   readonly callbackUrl: string | undefined;
   readonly renderRoot: HTMLElement | DocumentFragment;
   readonly updateComplete: Promise<boolean>;
@@ -50,6 +54,8 @@ const TWIN: Partial<Record<RowAction, RowAction>> = { enable: 'disable', disable
 export class RowInteractions {
   /** The rows' action state, which the element draws. */
   readonly actions: ActionsController;
+  /** The rows' More menus. */
+  readonly menu: RowMenu;
   readonly #host: InteractionHost;
   readonly #list: ActionList;
   readonly #services: InteractionServices;
@@ -59,14 +65,32 @@ export class RowInteractions {
     this.#list = list;
     this.#services = services;
     this.actions = new ActionsController(host, list, (error) => this.#describe(error));
+    this.menu = new RowMenu(
+      host,
+      () => services.strings(),
+      (key) => host.renderRoot.querySelector(`[data-key="${CSS.escape(key)}"]`),
+      (trigger) => trigger.closest<HTMLElement>('[data-key]')?.dataset.key,
+    );
+    adoptRowInUseStyles(host.renderRoot as ShadowRoot);
   }
 
-  /** What the row of `key` shows of its actions (nothing once none is in progress, failed or to retry). */
+  /** A click on a row's button or on an item of its More menu: More opens or closes its menu, the others run. */
+  click(button: HTMLButtonElement, key: string): void {
+    if (button.dataset.action === 'more') {
+      this.menu.toggle(key);
+      return;
+    }
+    const connection = this.#list.connections.find((c) => connectionKey(c) === key);
+    if (connection) void this.run(connection, button.dataset.action as RowAction, 'sameTab' in button.dataset);
+  }
+
+  /** What the row of `key` shows of its actions (nothing once none is in progress, failed or to retry, and its menu is shut). */
   view(key: string): RowActivityView | undefined {
     const { pending, error, blocked } = this.actions.activity(key);
-    if (!pending && !error && !blocked) return undefined;
+    const menu = this.menu.renderer(key);
+    if (!pending && !error && !blocked && !menu) return undefined;
     // Described at each render, so a row's error follows a change of `locale`.
-    return renderRowActivity(this.#strings(), pending, error && this.#describe(error), blocked);
+    return renderRowActivity(this.#strings(), pending, error && this.#describe(error), blocked, menu);
   }
 
   /** The whole table: the element's, or English's with the flows' strings. */
@@ -98,6 +122,9 @@ export class RowInteractions {
     const strings = this.#strings();
     const key = connectionKey(connection);
     const name = displayName(connection);
+    // An item of the row's menu was chosen (or a method started an action): the menu closes, focus on its trigger.
+    const fromMenu = this.menu.openKey === key;
+    this.menu.close(fromMenu);
     switch (action) {
       case 'enable':
       case 'disable':
@@ -129,14 +156,14 @@ export class RowInteractions {
           await this.#list.load();
           return;
         }
-        return this.#startFlow(connection, blocked, sameTab);
+        return this.#startFlow(connection, blocked, false, sameTab);
       }
       case 'connect':
       case 'settings':
       case 'reconnect':
-        return this.#startFlow(connection, action);
+        return this.#startFlow(connection, action, fromMenu);
     }
-    await this.#focusRowButton(key, action);
+    await this.#focusRowButton(key, action, fromMenu);
   }
 
   /**
@@ -144,15 +171,18 @@ export class RowInteractions {
    * Settles when the flow ends, or when its popup reads closed and `popup_closed` is reported: the flow then goes on
    * listening, and a late result still updates the row (and fires its event) without taking the focus back.
    */
-  async #startFlow(connection: Connection, action: RowAction, sameTab = false): Promise<void> {
+  async #startFlow(connection: Connection, action: RowAction, fromMenu: boolean, sameTab = false): Promise<void> {
     const { actions } = this;
     const key = connectionKey(connection);
     // A flow whose popup reads closed (closed by the user, or severed by COOP) gives way to a new one.
     const replacing = actions.flowOpen;
     if (replacing && actions.focusFlow()) return;
     const plan = planOpen(connection, action, this.#host.openMode, this.#host.callbackUrl);
+    const windowed = plan === 'hosted' || plan === 'direct';
+    // `window-mode`: in an in-app browser (or when the host asks) the flow leaves for the provider in this tab.
+    sameTab = windowed && (sameTab || flowsInSameTab(this.#host.windowMode));
     let popup: Window | undefined;
-    if (!sameTab && (plan === 'hosted' || plan === 'direct')) {
+    if (!sameTab && windowed) {
       try {
         popup = openPopup(`vault-connect-${randomState()}`);
       } catch (thrown) {
@@ -160,7 +190,7 @@ export class RowInteractions {
         actions.popupBlocked(connection, action, error);
         warnDeveloper(this.#host, 'popup_blocked');
         this.#services.announce(this.#describe(error));
-        await this.#focusRowButton(key, 'retry');
+        await this.#focusRowButton(key, 'retry', false);
         return;
       }
     }
@@ -178,9 +208,9 @@ export class RowInteractions {
     const finished = actions.run(connection, action, { plan, ...(popup ? { popup } : {}), sameTab, onClosed }).then(async (result) => {
       this.#announceResult(result, displayName(connection), this.#strings().announce.changed, true);
       // After `popup_closed` the user may be elsewhere: take the focus only if it was lost with the row's button.
-      if (!late || document.activeElement === document.body) await this.#focusRowButton(key, action);
+      if (!late || document.activeElement === document.body) await this.#focusRowButton(key, action, fromMenu);
     });
-    await Promise.race([finished, closed.then(() => this.#focusRowButton(key, 'retry'))]);
+    await Promise.race([finished, closed.then(() => this.#focusRowButton(key, 'retry', false))]);
   }
 
   /** Says how an action ended; after a flow (`withStatus`) also the row's new status, e.g. "Salesforce updated. Connected". */
@@ -195,14 +225,20 @@ export class RowInteractions {
   }
 
   /**
-   * Returns focus to the button that started an action; if that one is gone, to its twin (Enable ↔ Disable), else the
-   * row's first button (Connect after a disconnect), else — the row itself gone — the search box.
+   * Returns focus to the button that started an action; if that one is gone, to its twin (Enable ↔ Disable); for an
+   * action chosen in the More menu (`fromMenu`) or a twin in it, to the menu's trigger; else the row's first button
+   * (Settings after a Connect, Connect after a disconnect), else — the row itself gone — the search box.
    */
-  async #focusRowButton(key: string, action: RowAction): Promise<void> {
+  async #focusRowButton(key: string, action: RowAction, fromMenu: boolean): Promise<void> {
     await this.#host.updateComplete;
+    // A menu opened meanwhile keeps the focus it took.
+    if (this.menu.openKey !== undefined) return;
     const row = this.#host.renderRoot.querySelector<HTMLElement>(`[data-key="${CSS.escape(key)}"]`);
     const button = (name: string) => row?.querySelector<HTMLButtonElement>(`button[data-action="${name}"]:not(:disabled)`);
-    const target = button(action) ?? button(TWIN[action] ?? action) ?? row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
+    const twin = TWIN[action];
+    // A twin in the menu (Disable, after Enable) is reached through More.
+    const target =
+      button(action) ?? button(twin ?? action) ?? (fromMenu || twin ? button('more') : null) ?? row?.querySelector<HTMLButtonElement>('button:not(:disabled)');
     (target ?? this.#services.fallbackFocus())?.focus();
   }
 }

@@ -15,6 +15,7 @@ import { html, type ReactiveController, type ReactiveControllerHost, type Templa
 import { repeat } from 'lit/directives/repeat.js';
 import { connectionKey } from '../api/connection-status.ts';
 import type { Connection } from '../api/schemas.ts';
+import { filterVersion } from './filter-version.ts';
 
 /** Height assumed for a row never drawn (px): the average of the rows drawn so far replaces it. */
 const ROW_GUESS = 66;
@@ -26,7 +27,7 @@ const OVERHANG = 600;
 const KEEP_FOCUSED = 60;
 
 export interface WindowedGroupsView {
-  /** Whether a connection matches the search. */
+  /** Whether a connection matches the search and the filter. */
   matches(connection: Connection): boolean;
   /** One row (an `<li>` with `data-key`). */
   row(connection: Connection): TemplateResult;
@@ -54,7 +55,7 @@ export class RowWindow implements ReactiveController {
   #lead = HEADING_GUESS;
   #between = HEADING_GUESS;
   /** Each group's matching rows, kept while neither the groups nor the query change. */
-  #matching: { groups: readonly [string, Connection[]][]; needle: string; lists: Connection[][] } | undefined;
+  #matching: { groups: readonly [string, Connection[]][]; needle: string; filter: number; lists: Connection[][] } | undefined;
   #drawn: DrawnGroup[] = [];
   #frame = 0;
   /** Renders in a row that found the viewport not covered: bounded, for an element that is not laid out (hidden). */
@@ -138,10 +139,14 @@ export class RowWindow implements ReactiveController {
     else if (this.#corrections++ < 3) this.#host.requestUpdate();
   }
 
-  /** The groups of a long list, as the element draws them, with each group's rows windowed. */
-  sections(groups: readonly [string, Connection[]][], needle: string, view: WindowedGroupsView): { sections: TemplateResult[]; visible: number } {
-    if (this.#matching?.groups !== groups || this.#matching.needle !== needle) {
-      this.#matching = { groups, needle, lists: groups.map(([, rows]) => (needle ? rows.filter((c) => view.matches(c)) : rows)) };
+  /**
+   * The groups of a long list, as the element draws them, with each group's rows windowed. The rows that match the
+   * search (`needle`) and the status filter are kept while the groups, the search and the filter's choice stay.
+   */
+  sections(groups: readonly [string, Connection[]][], needle: string, view: WindowedGroupsView): TemplateResult[] {
+    const filter = filterVersion(this.#host);
+    if (this.#matching?.groups !== groups || this.#matching.needle !== needle || this.#matching.filter !== filter) {
+      this.#matching = { groups, needle, filter, lists: groups.map(([, rows]) => rows.filter((c) => view.matches(c))) };
     }
     const { lists } = this.#matching;
     const focusedKey = (this.#host.renderRoot as ShadowRoot).activeElement?.closest<HTMLElement>('[data-key]')?.dataset.key;
@@ -150,11 +155,9 @@ export class RowWindow implements ReactiveController {
     const list = this.#host.renderRoot.querySelector('.list');
     const toolbar = this.#host.renderRoot.querySelector('.toolbar');
     let top = (list ? list.getBoundingClientRect().top : (toolbar?.getBoundingClientRect().bottom ?? 0)) + this.#lead;
-    let visible = 0;
     this.#drawn = [];
-    const sections = groups.map(([unifiedApi], index) => {
+    return groups.map(([unifiedApi], index) => {
       const rows = lists[index];
-      visible += rows.length;
       const listTop = top;
       const from = -OVERHANG - listTop;
       const to = window.innerHeight + OVERHANG - listTop;
@@ -192,7 +195,6 @@ export class RowWindow implements ReactiveController {
         <ul class="windowed">${repeat(slice, connectionKey, (connection) => view.row(connection))}</ul>
       </section>`;
     });
-    return { sections, visible };
   }
 
   #lists(): HTMLElement[] {

@@ -10,8 +10,8 @@ import type { ListStrings } from '../../i18n/en-list.ts';
 import type * as statusDates from './status-dates.ts';
 
 /**
- * What a row shows of its actions, drawn by the interactions chunk (`row-activity.ts`) once a row action ran: the
- * first load has neither those templates nor their strings.
+ * What a row shows of its actions, drawn by the interactions chunk (`row-activity.ts`) once a row action ran or its
+ * More menu opened: the first load has neither those templates nor their strings.
  */
 export interface RowActivityView {
   /** An action is in progress: the buttons are disabled. */
@@ -22,6 +22,8 @@ export interface RowActivityView {
   readonly progress: unknown;
   /** After the buttons: Try again (and the same-tab fallback). */
   readonly retry: unknown;
+  /** Draws the row's More menu with its actions, while it is open. */
+  readonly menu: ((actions: readonly RowButtonAction[], name: string) => TemplateResult) | undefined;
 }
 
 export interface RowContext {
@@ -54,10 +56,16 @@ function onImageError(event: Event): void {
 /** The list's listener for its images' `error` (which does not bubble: caught in the capture phase). */
 export const IMAGE_ERROR = { handleEvent: onImageError, capture: true };
 
-/** A row's action button: only the label, the text and `disabled` differ between rows with the same action. */
-function actionButton(action: RowButtonAction, label: string, text: string, busy: boolean): TemplateResult {
-  return html`<button part="button button-${action}" class=${action === 'connect' ? 'primary' : action === 'disconnect' ? 'danger' : 'secondary'}
-    type="button" data-action=${action} aria-label=${label} ?disabled=${busy}>${text}</button>`;
+/**
+ * A row's visible button: its primary action, or More, the trigger of its menu (the menu-button pattern), with the
+ * menu after it while it is open (drawn by a lazy chunk, inside the row). Settings and More are the calm, outlined ones
+ * (no class); the others are filled (`primary`).
+ */
+export function actionButton(action: RowButtonAction | 'more', label: string, text: string, busy: boolean, menu?: TemplateResult): TemplateResult {
+  const more = action === 'more';
+  return html`<button part="button button-${action}" class=${more || action === 'settings' ? nothing : 'primary'} type="button"
+    data-action=${action} aria-haspopup=${more ? 'menu' : nothing} aria-expanded=${more ? !!menu : nothing} aria-label=${label}
+    ?disabled=${busy}>${text}</button>${menu}`;
 }
 
 /** The `status-dates.ts` chunk, once it is in (it is fetched with the first list request). */
@@ -81,7 +89,8 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
   const icon = safeImageUrl(connection.icon) ?? safeImageUrl(connection.logo);
   const activity = ctx.activity;
   const busy = activity?.busy ?? false;
-  const buttons = rowActions(connection, ctx.allow);
+  // The primary action is the only visible button; the others are in the More menu.
+  const [primary, ...more] = rowActions(connection, ctx.allow);
   const note =
     status === 'needs_configuration'
       ? strings.needsConfigurationHint
@@ -96,15 +105,16 @@ export function renderConnectionRow(connection: Connection, key: string, ctx: Ro
         src=${icon ?? nothing} ?hidden=${!icon} alt="" loading="lazy" referrerpolicy="no-referrer" /></span>
       <span class="text">
         <span part="name" class="name">${name}</span>
-        <span part="tag-line" class="tag-line">${connection.tag_line}</span>
         ${note ? html`<span class="hint">${note}</span>` : nothing}
         ${activity?.error ?? nothing}
+        <span part="tag-line" class="tag-line">${connection.tag_line}</span>
       </span>
       <span part="badge" class="badge" data-status=${status} data-tone=${STATUS_TONES[status]}>${statusLabel(strings, connection, status, ctx.dates, ctx.locale)}</span>
       <span part="actions" class="actions">
         ${activity?.progress ?? nothing}
-        ${buttons.map((action) => actionButton(action, strings.actionLabel(strings.action[action], name), strings.action[action], busy))}
+        ${primary ? actionButton(primary, strings.actionLabel(strings.action[primary], name), strings.action[primary], busy) : nothing}
         ${activity?.retry ?? nothing}
+        ${more.length > 0 ? actionButton('more', strings.moreLabel(name), '···', busy, activity?.menu?.(more, name)) : nothing}
       </span>
     </li>
   `;

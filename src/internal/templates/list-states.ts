@@ -1,5 +1,8 @@
-/** The list's panels around its rows: waiting for a session, loading, a load error, empty, and no search match. */
-import { html, nothing, type TemplateResult } from 'lit';
+/**
+ * The list's panels around its rows: waiting for a session, loading, a load error. The panel for an empty list, or a
+ * search or a filter option that matches no row, is the status filter's (`templates/status-filter.ts`).
+ */
+import { html, type TemplateResult } from 'lit';
 import type { ListStrings } from '../../i18n/en-list.ts';
 import { renderSkeleton } from './connection-row.ts';
 
@@ -18,13 +21,4 @@ export function renderLoadError(strings: ListStrings, message: string, retry: ()
     <p>${message}</p>
     <button part="button button-retry" class="primary" type="button" data-action="retry" @click=${retry}>${strings.action.retry}</button>
   </div>`;
-}
-
-export function renderEmpty(strings: ListStrings): TemplateResult {
-  return html`<div part="state" class="state">${strings.empty}</div>`;
-}
-
-/** Shown under the list when no row matches the search. */
-export function renderNoMatches(strings: ListStrings, query: string, visible: number): TemplateResult | typeof nothing {
-  return visible === 0 ? html`<div part="state" class="state">${strings.noMatches(query)}</div>` : nothing;
 }

@@ -1,6 +1,6 @@
 /**
- * What a row shows of its actions: the action in progress, the last failure, and Try again (with the same-tab
- * fallback once the browser blocked the row's popup twice). Drawn by the interactions chunk, so the first load has
+ * What a row shows of its actions: the action in progress, the last failure, Try again (with the same-tab fallback
+ * once the browser blocked the row's popup twice), and its open More menu. Drawn by the interactions chunk, so the first load has
  * neither these templates nor their strings; the row places them (see `RowActivityView`).
  */
 import { html, nothing } from 'lit';
@@ -13,10 +13,12 @@ export function renderRowActivity(
   pending: RowAction | undefined,
   error: string | undefined,
   retries: number,
+  menu: RowActivityView['menu'],
 ): RowActivityView {
   const busy = pending !== undefined;
   return {
     busy,
+    menu,
     error: error ? html`<span part="row-error" class="row-error">${error}</span>` : nothing,
     progress: busy ? html`<span class="progress" role="status">${strings.progress[pending]}</span>` : nothing,
     retry:

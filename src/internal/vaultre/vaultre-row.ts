@@ -21,6 +21,9 @@ import { VAULTRE_TABLES } from '../../i18n/vaultre-tables.ts';
 import type { CallbackMessage, CallbackOutcome } from '../popup/callback-message.ts';
 import type { MatchResult, MessageProvenance } from '../popup/callback-listener.ts';
 import { openPopup } from '../popup/open-popup.ts';
+import { flowsInSameTab } from '../popup/window-mode.ts';
+import { RowMenu } from '../menu/row-menu.ts';
+import type { ExtraRow, ExtraRowFilter } from '../templates/status-filter.ts';
 import { runPopupFlow } from '../popup/popup-flow.ts';
 import { randomState } from '../popup/random-state.ts';
 import { readPendingRedirect, startRedirectFlow, takeRedirectResult, type PendingRedirect } from '../popup/redirect-fallback.ts';
@@ -28,11 +31,13 @@ import { hasPendingRedirect } from '../popup/redirect-keys.ts';
 import { confirmInDialog } from '../templates/confirm-dialog.ts';
 import { exchangeError, VaultreClient, VaultreStatusSchema, type Authorization, type VaultreStatus, type VaultreTokenType } from './vaultre-client.ts';
 import { renderVaultreRow } from './vaultre-template.ts';
+import { adoptRowInUseStyles } from '../templates/row-in-use.ts';
 
 /** What the row reads from its element. */
 export interface VaultreHost extends ReactiveControllerHost, EventTarget {
   readonly vaultreExchangeUrl: string | undefined;
   readonly vaultreTokenType: VaultreTokenType;
+  readonly windowMode: string;
   readonly flowTimeout: number | `${number}`;
   readonly locale: string;
   /** The element's `strings` overrides; `vaultre` holds the row's own. */
@@ -92,6 +97,8 @@ export class VaultreRow implements ReactiveController {
   readonly #host: VaultreHost;
   readonly #services: VaultreServices;
   #lifetime = new AbortController();
+  /** The row's More menu (Disconnect, once connected). */
+  readonly #menu: RowMenu;
   #flow: AbortController | undefined;
   #popup: Window | undefined;
   /** The strings on screen (a locale switch keeps them until the new ones are in), their language, and one on its way. */
@@ -103,7 +110,21 @@ export class VaultreRow implements ReactiveController {
     this.#host = host;
     this.#services = services;
     host.addController(this);
+    this.#menu = new RowMenu(
+      host,
+      () => services.strings(),
+      () => host.renderRoot.querySelector('[data-service-id="vaultre"]'),
+      (trigger) => (trigger.closest('[data-service-id="vaultre"]') ? 'vaultre' : undefined),
+    );
+    adoptRowInUseStyles(host.renderRoot as ShadowRoot);
     this.#pickTable();
+  }
+
+  /** The row as the search and the status filter see it (nothing until its strings are in). */
+  get extraRow(): ExtraRow | undefined {
+    if (!this.#table) return undefined;
+    const status = this.status;
+    return { name: this.#t.name, status: status === undefined ? undefined : status.connected ? 'connected' : this.#revoked ? 'needs_reauth' : 'not_connected' };
   }
 
   /** The row's strings: its table (English before the first) with the element's `strings.vaultre` merged over it. */
@@ -238,7 +259,8 @@ export class VaultreRow implements ReactiveController {
       this.#fail(new VaultConnectError('invalid_config', { detail: 'vaultre-exchange-url' }));
       return Promise.resolve();
     }
-    if (sameTab) {
+    // `window-mode`: in an in-app browser (or when the host asks) the page itself goes to VaultRE.
+    if (sameTab || flowsInSameTab(this.#host.windowMode)) {
       stale?.abort();
       return this.#continueInThisTab(client);
     }
@@ -448,10 +470,20 @@ export class VaultreRow implements ReactiveController {
     const button = (event.target as Element).closest<HTMLButtonElement>('button[data-action]');
     if (!button || button.disabled) return;
     const action = button.dataset.action;
+    if (action === 'more') {
+      this.#menu.toggle('vaultre');
+      return;
+    }
+    // An item of the menu was chosen: it closes, focus on its trigger.
+    const fromMenu = this.#menu.openKey !== undefined;
+    this.#menu.close(fromMenu);
+    // Afterwards focus goes back to the action's button, else (chosen in the menu) to More, else the first button.
     const restoreFocus = async () => {
       await this.#host.updateComplete;
+      if (this.#menu.openKey !== undefined) return;
       const row = this.#host.renderRoot.querySelector('[data-service-id="vaultre"]');
-      (row?.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not(:disabled)`) ?? row?.querySelector<HTMLButtonElement>('button:not(:disabled)'))?.focus();
+      const find = (selector: string) => row?.querySelector<HTMLButtonElement>(`button${selector}:not(:disabled)`);
+      (find(`[data-action="${action}"]`) ?? (fromMenu ? find('[data-action="more"]') : null) ?? find(''))?.focus();
     };
     let done: Promise<void>;
     if (action === 'connect' || action === 'reconnect') done = this.connect();
@@ -461,9 +493,11 @@ export class VaultreRow implements ReactiveController {
     void done.then(restoreFocus);
   };
 
-  render(): TemplateResult | typeof nothing {
+  /** The row, hidden when the search (`query`) or the status filter (once its chunk is in) leaves it out. */
+  render(filter?: ExtraRowFilter | false, query = ''): TemplateResult | typeof nothing {
     // Until its locale's strings are in, nothing (as before its chunk came) rather than another language.
-    if (!this.#table) return nothing;
+    const row = this.extraRow;
+    if (!row) return nothing;
     const t = this.#t;
     const status = this.status;
     const connected = status?.connected === true;
@@ -486,6 +520,8 @@ export class VaultreRow implements ReactiveController {
       error: this.error,
       errorText: this.error && this.#services.describe(this.error),
       blocked: this.blocked,
+      hidden: !!filter && !filter.showsExtra(row, query),
+      menu: this.#menu.renderer('vaultre'),
       onClick: this.#onClick,
     });
   }
