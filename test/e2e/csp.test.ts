@@ -39,6 +39,7 @@ import {
   rows,
   sleep,
   type GuardedContext,
+  chooseAction,
 } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
@@ -237,15 +238,15 @@ describe('the demo under a strict Content-Security-Policy', () => {
     await search.fill('');
     await eventually('every row again', () => rows(page).filter({ visible: true }).count(), (n) => n === SEED_CONNECTOR_COUNT);
 
-    await actionButton(page, 'teamtailor', 'disable').click();
+    await chooseAction(page, 'teamtailor', 'disable');
     await badgeBecomes(page, 'teamtailor', 'Disabled');
     assert.equal(sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'ats', 'teamtailor')?.enabled, false);
-    await actionButton(page, 'teamtailor', 'enable').click();
+    await chooseAction(page, 'teamtailor', 'enable');
     await badgeBecomes(page, 'teamtailor', 'Connected');
     assert.equal(sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'ats', 'teamtailor')?.enabled, true);
 
     const dialog = page.locator('vault-connect >> dialog[part="dialog"]');
-    await actionButton(page, 'salesforce', 'disconnect').click();
+    await chooseAction(page, 'salesforce', 'disconnect');
     await dialog.waitFor({ state: 'visible' });
     // The lazy dialog chunk's styles (its own adopted stylesheet) apply: the radius and padding come from it.
     const look = await dialog.evaluate((d) => {
@@ -258,7 +259,7 @@ describe('the demo under a strict Content-Security-Policy', () => {
     assert.notEqual(look.radius, '0px');
     await dialog.locator('button[value="cancel"]').click();
     await dialog.waitFor({ state: 'hidden' });
-    await actionButton(page, 'salesforce', 'disconnect').click();
+    await chooseAction(page, 'salesforce', 'disconnect');
     await dialog.locator('button[value="confirm"]').click();
     await badgeBecomes(page, 'salesforce', 'Not connected');
     assert.equal(sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'crm', 'salesforce')?.state, 'available');
@@ -284,7 +285,7 @@ describe('the demo under a strict Content-Security-Policy', () => {
     await page.evaluate(() => {
       document.querySelector('vault-connect')!.vaultModal = undefined;
     });
-    await actionButton(page, 'salesforce', 'settings').click();
+    await chooseAction(page, 'salesforce', 'settings');
     const vaultJs = page.locator('iframe[src^="https://vaultjs.apideck.com"]');
     await vaultJs.waitFor({ state: 'visible' }); // shown on its 'on-ready'
     const fake = await (await vaultJs.elementHandle())?.contentFrame();

@@ -35,6 +35,7 @@ import {
   type Demo,
   type GuardedContext,
   startDemoAndBrowser,
+  chooseAction,
 } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
@@ -107,7 +108,7 @@ describe('the demo page (npm start)', () => {
     const page = await openDemo(guarded.context, demo.url);
     await badgeBecomes(page, 'teamtailor', 'Connected');
 
-    await actionButton(page, 'teamtailor', 'disable').click();
+    await chooseAction(page, 'teamtailor', 'disable');
     await badgeBecomes(page, 'teamtailor', 'Disabled');
     await logged(page, 'the change event', (line) => line === 'vault-connection-change: teamtailor → callable');
     assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'ats', 'teamtailor')?.enabled, false);
@@ -115,7 +116,7 @@ describe('the demo page (npm start)', () => {
     await reloadDemo(page);
     await badgeBecomes(page, 'teamtailor', 'Disabled');
 
-    await actionButton(page, 'teamtailor', 'enable').click();
+    await chooseAction(page, 'teamtailor', 'enable');
     await badgeBecomes(page, 'teamtailor', 'Connected');
     assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'ats', 'teamtailor')?.enabled, true);
     // Focus goes back to the row after the action (the button that started it is gone, so its first button).
@@ -135,13 +136,13 @@ describe('the demo page (npm start)', () => {
     await badgeBecomes(page, 'salesforce', 'Connected');
     const dialog = page.locator('vault-connect >> dialog[part="dialog"]');
 
-    await actionButton(page, 'salesforce', 'disconnect').click();
+    await chooseAction(page, 'salesforce', 'disconnect');
     await dialog.locator('button[value="cancel"]').click();
     await dialog.waitFor({ state: 'hidden' });
     await badgeBecomes(page, 'salesforce', 'Connected');
     assert.equal(demo.sandbox.vaultApi.getConnection(DEMO_CONSUMER, 'crm', 'salesforce')?.state, 'callable');
 
-    await actionButton(page, 'salesforce', 'disconnect').click();
+    await chooseAction(page, 'salesforce', 'disconnect');
     await dialog.waitFor({ state: 'visible' });
     assert.match((await dialog.locator('h2').textContent()) ?? '', /Salesforce/);
     await dialog.locator('button[value="confirm"]').click();

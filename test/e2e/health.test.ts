@@ -21,6 +21,8 @@ import {
   type Demo,
   type GuardedContext,
   startDemoAndBrowser,
+  chooseAction,
+  offeredActions,
 } from './helpers.ts';
 
 const TEST = { timeout: 30_000 };
@@ -48,14 +50,14 @@ afterEach(async () => {
   assert.deepEqual(guarded.blocked, [], 'no request may leave 127.0.0.1');
 });
 
-/** What a row shows: its status hook, its badge, its line under the name, its buttons (the fix first). */
+/** What a row shows: its status hook, its badge, its line under the name, its actions (the fix first, the rest in its More menu). */
 async function rowState(page: Page, serviceId: string) {
-  return row(page, serviceId).evaluate((element) => ({
+  const shown = await row(page, serviceId).evaluate((element) => ({
     status: element.querySelector<HTMLElement>('[part="badge"]')?.dataset.status,
     badge: element.querySelector('[part="badge"]')?.textContent?.trim(),
     hint: element.querySelector('.hint')?.textContent?.trim() ?? null,
-    actions: [...element.querySelectorAll<HTMLButtonElement>('button[data-action]')].map((b) => b.dataset.action),
   }));
+  return { ...shown, actions: await offeredActions(page, serviceId) };
 }
 
 /**
@@ -138,7 +140,7 @@ describe('statuses from health, against the sandbox', () => {
     await form.locator('select[name="health"]').selectOption('revoked');
     await form.locator('button[type="submit"]').click();
     await badgeBecomes(page, 'salesforce', 'Reconnect needed');
-    await actionButton(page, 'salesforce', 'reconnect').click();
+    await chooseAction(page, 'salesforce', 'reconnect');
     const frame = page.frameLocator('iframe[title="Vault"]');
     await frame.locator('#vault-authorize').click();
     await frame.locator('#vault-state').filter({ hasText: /^Connected$/ }).waitFor();

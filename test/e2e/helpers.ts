@@ -90,11 +90,13 @@ export interface GuardOptions {
    * see the intended order.
    */
   orderStartup?: boolean;
+  /** The browser's user agent (an in-app browser's, say); Chromium's own by default. */
+  userAgent?: string;
 }
 
 /** A fresh browser context whose requests may only go to 127.0.0.1; every wait in it is bounded. */
 export async function guardedContext(browser: Browser, options: GuardOptions = {}): Promise<GuardedContext> {
-  const context = await browser.newContext();
+  const context = await browser.newContext(options.userAgent ? { userAgent: options.userAgent } : {});
   context.setDefaultTimeout(WAIT);
   context.setDefaultNavigationTimeout(WAIT * 2);
   const blocked: string[] = [];
@@ -169,8 +171,31 @@ export function badge(page: Page, serviceId: string): Locator {
   return row(page, serviceId).locator('[part="badge"]');
 }
 
+/** A row's visible button for `action` (its primary action, More, a retry; not an item of its More menu). */
 export function actionButton(page: Page, serviceId: string, action: string): Locator {
-  return row(page, serviceId).locator(`button[data-action="${action}"]`);
+  return row(page, serviceId).locator(`button[data-action="${action}"]:not([role="menuitem"])`);
+}
+
+/** Chooses a row's action as a user does: a click on its button, or on its item in the row's More menu. */
+export async function chooseAction(page: Page, serviceId: string, action: string): Promise<void> {
+  const visible = actionButton(page, serviceId, action);
+  if ((await visible.count()) > 0) return visible.click();
+  await actionButton(page, serviceId, 'more').click();
+  await row(page, serviceId).locator(`[role="menuitem"][data-action="${action}"]`).click();
+}
+
+/** The actions a row offers: its visible buttons (More aside), then its More menu's items (opened, then Escape). */
+export async function offeredActions(page: Page, serviceId: string): Promise<string[]> {
+  const read = (selector: string) =>
+    row(page, serviceId).locator(selector).evaluateAll((buttons) => buttons.map((b) => (b as HTMLElement).dataset.action ?? ''));
+  const visible = (await read('button[data-action]:not([role="menuitem"])')).filter((action) => action !== 'more');
+  if ((await actionButton(page, serviceId, 'more').count()) === 0) return visible;
+  await actionButton(page, serviceId, 'more').click();
+  await row(page, serviceId).locator('[role="menu"]').waitFor();
+  const items = await read('[role="menuitem"]');
+  await page.keyboard.press('Escape');
+  await row(page, serviceId).locator('[role="menu"]').waitFor({ state: 'detached' });
+  return [...visible, ...items];
 }
 
 /** The demo's event log, newest first. */

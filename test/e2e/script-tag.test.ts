@@ -203,7 +203,8 @@ describe('dist/vault-connect.js from a plain HTML page (script tag, no build ste
     await eventually('both copies evaluated', () => litCopies(page), (n) => n === 2);
     assert.equal(await page.evaluate(() => customElements.get('vault-connect') === document.querySelector('vault-connect')?.constructor), true);
     // The element still works: a row action round-trips to the sandbox.
-    await page.locator('vault-connect >> [data-service-id="teamtailor"] button[data-action="disable"]').click();
+    await page.locator('vault-connect >> [data-service-id="teamtailor"] button[data-action="more"]').click();
+    await page.locator('vault-connect >> [data-service-id="teamtailor"] [role="menuitem"][data-action="disable"]').click();
     await badgeBecomes(page, 'teamtailor', 'Disabled');
     assert.deepEqual(problems, []);
   });

@@ -100,6 +100,7 @@ afterEach(() => {
 class FakeHost extends EventTarget implements VaultreHost {
   vaultreExchangeUrl = EXCHANGE;
   vaultreTokenType: 'account' | 'user' = 'account';
+  windowMode = 'popup';
   flowTimeout = 60_000;
   locale = 'en';
   strings = undefined;

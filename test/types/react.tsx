@@ -31,6 +31,7 @@ export const wrapper = (
     locale="nl"
     theme="dark"
     openMode="popup"
+    windowMode="same-tab"
     callbackUrl="/vault/callback"
     vaultreClientId="client"
     vaultreTokenType="user"
@@ -47,6 +48,8 @@ export const wrapper = (
 
 // @ts-expect-error -- `locale` is one of the five languages
 export const unknownLocale = <VaultConnect locale="xx" />;
+// @ts-expect-error -- `windowMode` is `auto`, `popup` or `same-tab`
+export const unknownWindowMode = <VaultConnect windowMode="tab" />;
 export const stringTimeout = <VaultConnect flowTimeout="60000" />;
 // @ts-expect-error -- `flowTimeout` is a number, or a numeric string
 export const wordTimeout = <VaultConnect flowTimeout="soon" />;
@@ -59,6 +62,7 @@ export const direct = (
     token="jwt"
     unifiedApi="crm"
     session-url="/api/vault-session"
+    window-mode="popup"
     locale="de"
     className="settings"
     onvault-connection-change={(event: VaultConnectionChangeEvent) => void event}

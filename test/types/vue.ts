@@ -23,6 +23,7 @@ export const template: Props = {
   locale: 'nl',
   theme: 'dark',
   openMode: 'popup',
+  windowMode: 'same-tab',
   flowTimeout: 60_000,
   onVaultConnectReady: (event: VaultConnectReadyEvent) => void event,
   onVaultConnectionChange: (event: VaultConnectionChangeEvent) => void event,
@@ -30,6 +31,8 @@ export const template: Props = {
 
 // @ts-expect-error -- `locale` is one of the five languages
 export const unknownLocale: Props = { locale: 'xx' };
+// @ts-expect-error -- `windowMode` is `auto`, `popup` or `same-tab`
+export const unknownWindowMode: Props = { windowMode: 'tab' };
 // @ts-expect-error -- `token` is a string
 export const numericToken: Props = { token: 42 };
 // `flow-timeout="60000"` in a template: a numeric string is fine…

@@ -8,13 +8,15 @@ import { expect } from '@open-wc/testing';
 import type { VaultConnect } from '../../../src/index.ts';
 import { fakeApi, fakeCode, startVaultreFlow, vaultreReturns, type VaultreFlow } from '../support/a11y-helpers.ts';
 import {
-  FakeVaultModal,
   badge,
   button,
+  chooseAction,
   connection,
   dialog,
   errorResponse,
+  FakeVaultModal,
   gate,
+  type Gate,
   jsonResponse,
   mountWithList,
   restoreFetch,
@@ -22,7 +24,6 @@ import {
   shadow,
   text,
   until,
-  type Gate,
 } from '../support/helpers.ts';
 import { removeFrames } from '../support/popup-helpers.ts';
 import { CALLBACK_URL, answerDialog, popupFrames, returnTo, spyOpen, type OpenSpy } from '../support/vaultre-helpers.ts';
@@ -92,7 +93,7 @@ describe('<vault-connect> announcements in the live region', () => {
     const api = fakeApi(LIST, { hold: hold.promise });
     const { el } = await mountWithList([], { route: api.route });
     let heard = listen(el);
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await said(heard, ['Disabling…']);
     hold.open();
     await said(heard, ['Disabling…', `${HOSTILE} disabled`]);
@@ -100,11 +101,11 @@ describe('<vault-connect> announcements in the live region', () => {
     expect((window as Window & { __pwned?: number }).__pwned).to.equal(undefined);
 
     heard = listen(el);
-    button(row(el, 'salesforce'), 'enable').click();
+    await chooseAction(row(el, 'salesforce'), 'enable');
     await said(heard, ['Enabling…', `${HOSTILE} enabled`]);
 
     heard = listen(el);
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     await answerDialog(await dialog(el), 'confirm');
     await said(heard, ['Disconnecting…', `${HOSTILE} disconnected`]);
   });
@@ -114,7 +115,7 @@ describe('<vault-connect> announcements in the live region', () => {
       route: (call) => (call.method === 'PATCH' ? errorResponse(422, 'Unprocessable Entity', 'InvalidStateError', 'Nope') : undefined),
     });
     const heard = listen(el);
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await events.waitFor('vault-connect-error');
     await said(heard, ['Disabling…', events.errors[0].message]);
     expect(events.errors[0].message).to.contain('Nope');
@@ -158,7 +159,7 @@ describe('<vault-connect> announcements in the live region', () => {
     opened.restore();
     opened = spyOpen(() => null);
     heard = listen(el);
-    button(row(el, 'salesforce'), 'reconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'reconnect');
     await events.waitFor('vault-connect-error');
     await said(heard, ['The browser blocked the window.']);
     button(row(el, 'salesforce'), 'retry').click();
@@ -195,7 +196,7 @@ describe('<vault-connect> announcements during VaultRE flows', () => {
     await said(heard, ['Waiting for VaultRE…', 'VaultRE connected']);
 
     const after = listen(flow.el);
-    button(row(flow.el, 'vaultre'), 'disconnect').click();
+    await chooseAction(row(flow.el, 'vaultre'), 'disconnect');
     await answerDialog(await dialog(flow.el), 'confirm');
     await said(after, ['Disconnecting…', 'VaultRE disconnected']);
     expect(text(badge(row(flow.el, 'vaultre')))).to.equal('Not connected');

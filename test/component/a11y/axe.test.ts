@@ -12,14 +12,15 @@ import { emulateMedia } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { expectAccessibleInBothThemes, backgroundOf, fakeCode, startVaultreFlow, vaultreReturns, type VaultreFlow } from '../support/a11y-helpers.ts';
 import {
-  FakeVaultModal,
-  STUB_API,
   badge,
   button,
+  chooseAction,
   connection,
   dialog,
   errorResponse,
+  FakeVaultModal,
   forgedToken,
+  type Gate,
   gate,
   jsonResponse,
   mount,
@@ -29,9 +30,9 @@ import {
   row,
   rows,
   shadow,
+  STUB_API,
   stubFetch,
   text,
-  type Gate,
   until,
 } from '../support/helpers.ts';
 import { installFakeClock } from '../support/fake-clock.ts';
@@ -144,9 +145,9 @@ describe('<vault-connect> axe in every state, as chai-a11y-axe sees it', () => {
           : pending.then(() => errorResponse(500, 'x', 'x', 'x'));
       },
     });
-    button(row(el, 'hubspot'), 'disable').click();
+    await chooseAction(row(el, 'hubspot'), 'disable');
     await events.waitFor('vault-connect-error');
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await el.updateComplete;
     expect(row(el, 'salesforce').getAttribute('aria-busy')).to.equal('true');
     await expect(el).to.be.accessible();
@@ -154,7 +155,7 @@ describe('<vault-connect> axe in every state, as chai-a11y-axe sees it', () => {
 
   it('with the disconnect dialog open', async () => {
     const { el } = await mountSandbox();
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     await el.updateComplete;
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
@@ -245,9 +246,9 @@ describe('<vault-connect> axe and contrast in every state, light and dark', () =
           : pending.then(() => errorResponse(500, 'x', 'x', 'x'));
       },
     });
-    button(row(el, 'hubspot'), 'disable').click();
+    await chooseAction(row(el, 'hubspot'), 'disable');
     await events.waitFor('vault-connect-error');
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => row(el, 'salesforce').getAttribute('aria-busy') === 'true', 'the row is busy');
     await el.updateComplete;
     expect(row(el, 'hubspot').querySelector('[part="row-error"]')).to.not.equal(null);
@@ -292,7 +293,7 @@ describe('<vault-connect> axe and contrast in every state, light and dark', () =
 
   it('the confirmation dialog open', async () => {
     const { el } = await mountWithList(EVERY_STATUS.slice(0, 2));
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     await expectAccessibleInBothThemes(el, 'dialog');

@@ -8,7 +8,23 @@ import { expect } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { backgroundOf, contrast, deepActive, describeActive, fakeApi, focusNothing, rgba, tab, type Rgba } from '../support/a11y-helpers.ts';
-import { STUB_API, button, connection, dialog, forgedToken, gate, mount, mountWithList, restoreFetch, row, shadow, stubFetch, until, type Gate } from '../support/helpers.ts';
+import {
+  button,
+  chooseAction,
+  connection,
+  dialog,
+  forgedToken,
+  gate,
+  type Gate,
+  mount,
+  mountWithList,
+  restoreFetch,
+  row,
+  shadow,
+  STUB_API,
+  stubFetch,
+  until,
+} from '../support/helpers.ts';
 
 const LIST = [
   connection({ service_id: 'salesforce' }),
@@ -59,16 +75,25 @@ describe('<vault-connect> focus ring', () => {
       await el.updateComplete;
       focusNothing();
       const seen = new Set<string>();
-      for (let i = 0; i < 6; i++) {
+      // Every tab stop in the element: the search box, the filter, Salesforce's Settings and More, Hubspot's Connect
+      // (not one more: Tab would leave the page for the browser's own controls, and the window its focus).
+      for (let i = 0; i < 5; i++) {
         await tab();
         const active = deepActive() as HTMLElement;
         seen.add(active.localName === 'input' ? 'search' : active.className);
         expectRing(el, theme);
       }
-      expect([...seen]).to.include.members(['search', 'secondary', 'danger', 'primary']);
+      // Settings and More are outlined (no class), Connect filled.
+      expect([...seen]).to.include.members(['search', 'chip', '', 'primary']);
 
-      // The dialog's buttons, the destructive one included.
-      button(row(el, 'salesforce'), 'disconnect').focus();
+      // The More menu's items, the destructive one included, then the dialog's buttons.
+      button(row(el, 'salesforce'), 'more').focus();
+      await sendKeys({ press: 'Enter' });
+      await until(() => (deepActive() as HTMLElement).getAttribute('role') === 'menuitem', 'focus in the menu');
+      expectRing(el, `${theme}, menu item`);
+      await sendKeys({ press: 'End' });
+      expect((deepActive() as HTMLElement).className).to.equal('menu-item danger');
+      expectRing(el, `${theme}, menu item Disconnect`);
       await sendKeys({ press: 'Enter' });
       const d = await dialog(el);
       await until(() => d.open, 'the dialog opens');
@@ -132,12 +157,12 @@ describe('<vault-connect> under prefers-reduced-motion: reduce', () => {
     await tab();
     await tab();
     expect(motion(el), 'a focused button').to.deep.equal([]);
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => row(el, 'salesforce').getAttribute('aria-busy') === 'true', 'the row is busy');
     expect(motion(el), 'a busy row').to.deep.equal([]);
     hold.open();
     await until(() => row(el, 'salesforce').getAttribute('aria-busy') === 'false', 'the row is done');
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     expect(motion(el), 'the dialog').to.deep.equal([]);

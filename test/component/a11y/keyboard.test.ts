@@ -1,10 +1,12 @@
 /**
- * Keyboard only, with real key presses (`sendKeys`: Tab, Shift+Tab, Enter, Space, Escape, typing), never synthetic
- * clicks: every action is reachable and operable; the search box is labelled; the confirmation dialog is a native modal
- * `<dialog>` whose focus starts on Cancel and stays on its buttons, Escape closes it and focus goes back to the button
- * that opened it; after every flow focus returns to the row's button — to the toggle's twin after Enable/Disable, to the
- * row's first button when the pressed one is gone (Connect after a disconnect), to the search box when the row itself is
- * gone, and to the search box (or the next Try again) after the list's Try again.
+ * Keyboard only, with real key presses (`sendKeys`: Tab, Shift+Tab, Enter, Space, Escape, arrows, typing), never
+ * synthetic clicks: every action is reachable and operable, the ones in a row's More menu through the menu-button
+ * pattern; the search box is labelled; the confirmation dialog is a native modal `<dialog>` whose focus starts on
+ * Cancel and stays on its buttons, Escape closes it and focus goes back to the More button that held Disconnect; after
+ * every flow focus returns to the row's button — to the toggle's twin after Enable/Disable (or the More button holding
+ * it), to the row's first button when the pressed one is gone (Connect after a disconnect), to the search box when the
+ * row itself is gone, and to the search box (or the next Try again) after the list's Try again. The menu and the status
+ * filter's own keys are in menu-and-filter.test.ts.
  */
 import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
@@ -78,6 +80,15 @@ function rowButtons(el: VaultConnect): string[] {
 
 const onButton = (serviceId: string, action: string) => () => focusedButton() === `${serviceId}/${action}`;
 
+/** Tabs to a row's More button, opens its menu with Enter and moves down to `action`'s item. */
+async function toMenuItem(serviceId: string, action: string): Promise<void> {
+  await tabTo(onButton(serviceId, 'more'), `More for ${serviceId}`);
+  await press('Enter');
+  await until(() => (deepActive() as HTMLElement | null)?.getAttribute('role') === 'menuitem', `the menu of ${serviceId} has focus`);
+  for (let i = 0; i < 5 && focusedButton() !== `${serviceId}/${action}`; i++) await press('ArrowDown');
+  expect(focusedButton()).to.equal(`${serviceId}/${action}`);
+}
+
 async function openDialogWith(el: VaultConnect, key: 'Enter' | 'Space'): Promise<HTMLDialogElement> {
   await press(key);
   const d = await dialog(el);
@@ -86,24 +97,19 @@ async function openDialogWith(el: VaultConnect, key: 'Enter' | 'Space'): Promise
 }
 
 describe('<vault-connect> with the keyboard only', () => {
-  it('Tab reaches the labelled search box, then every row button in order; Shift+Tab goes back; typing filters', async () => {
+  it('Tab reaches the labelled search box, the filter, then every row button in order; Shift+Tab goes back; typing filters', async () => {
     const { el } = await mountWithList(LIST);
     focusNothing();
     await tab();
     expect(deepActive(), describeActive()).to.equal(searchBox(el));
     expect(accessibleName(searchBox(el)), 'the search box’s accessible name').to.equal('Search integrations');
+    // The status filter is one Tab stop, its chosen option.
+    await tab();
+    expect((deepActive() as HTMLElement).dataset.filter, describeActive()).to.equal('all');
 
+    // One visible button per row, and More where the row has other actions.
     const expected = rowButtons(el);
-    expect(expected).to.deep.equal([
-      'salesforce/settings',
-      'salesforce/reconnect',
-      'salesforce/disable',
-      'salesforce/disconnect',
-      'hubspot/connect',
-      'pipedrive/enable',
-      'pipedrive/settings',
-      'pipedrive/disconnect',
-    ]);
+    expect(expected).to.deep.equal(['salesforce/settings', 'salesforce/more', 'hubspot/connect', 'pipedrive/enable', 'pipedrive/more']);
     const reached: string[] = [];
     for (let i = 0; i < expected.length; i++) {
       await tab();
@@ -111,7 +117,7 @@ describe('<vault-connect> with the keyboard only', () => {
     }
     expect(reached).to.deep.equal(expected);
     await shiftTab();
-    expect(focusedButton()).to.equal('pipedrive/settings');
+    expect(focusedButton()).to.equal('pipedrive/enable');
 
     // Back to the search box, type (real key presses), and Tab skips the rows the search hid.
     searchBox(el).focus();
@@ -119,20 +125,22 @@ describe('<vault-connect> with the keyboard only', () => {
     await el.updateComplete;
     expect(visibleRows(el).map((r) => r.dataset.serviceId)).to.deep.equal(['pipedrive']);
     await tab();
+    expect(describeActive(), 'the filter counts what the search matches').to.equal('button “All 1”');
+    await tab();
     expect(focusedButton()).to.equal('pipedrive/enable');
   });
 
-  it('Space disables, Enter enables; focus moves to the toggle’s twin each time', async () => {
+  it('Space disables (in the More menu), Enter enables; focus moves to the toggle’s twin, or the More button holding it', async () => {
     const api = fakeApi(LIST);
     const { el, stub } = await mountWithList([], { route: api.route });
     focusNothing();
-    await tabTo(onButton('salesforce', 'disable'), 'Disable Salesforce');
+    await toMenuItem('salesforce', 'disable');
     await press('Space');
     await until(() => badge(row(el, 'salesforce')).dataset.status === 'disabled', 'disabled');
     await until(onButton('salesforce', 'enable'), `focus on Enable (now ${describeActive()})`);
     await press('Enter');
     await until(() => badge(row(el, 'salesforce')).dataset.status === 'connected', 'enabled again');
-    await until(onButton('salesforce', 'disable'), `focus on Disable (now ${describeActive()})`);
+    await until(onButton('salesforce', 'more'), `focus on More, which holds Disable (now ${describeActive()})`);
     expect(stub.calls.filter((c) => c.method === 'PATCH').map((c) => c.body)).to.deep.equal(['{"enabled":false}', '{"enabled":true}']);
   });
 
@@ -140,7 +148,7 @@ describe('<vault-connect> with the keyboard only', () => {
     const api = fakeApi(LIST);
     const { el, stub } = await mountWithList([], { route: api.route });
     focusNothing();
-    await tabTo(onButton('salesforce', 'disconnect'), 'Disconnect Salesforce');
+    await toMenuItem('salesforce', 'disconnect');
     let d = await openDialogWith(el, 'Enter');
     expect(d.matches(':modal'), 'a modal dialog').to.equal(true);
     expect(d.getAttribute('aria-describedby')).to.equal('confirm-body');
@@ -158,9 +166,11 @@ describe('<vault-connect> with the keyboard only', () => {
     expect(deepActive()).to.equal(confirm);
     await press('Escape');
     await until(() => !d.open, 'Escape closes it');
-    await until(onButton('salesforce', 'disconnect'), `focus back on Disconnect (now ${describeActive()})`);
+    await until(onButton('salesforce', 'more'), `focus back on More (now ${describeActive()})`);
     expect(stub.calls.filter((c) => c.method === 'DELETE')).to.have.length(0);
 
+    await press('ArrowUp');
+    await until(onButton('salesforce', 'disconnect'), 'Arrow Up opens the menu on its last item, Disconnect');
     d = await openDialogWith(el, 'Space');
     await until(() => deepActive() === d.querySelector('button'), 'focus on Cancel');
     await tab();
@@ -176,7 +186,7 @@ describe('<vault-connect> with the keyboard only', () => {
     api.store.get('crm/hubspot')!.state = 'callable';
     const { el } = await mountWithList([], { route: api.route });
     focusNothing();
-    await tabTo(onButton('hubspot', 'disconnect'), 'Disconnect Hubspot');
+    await toMenuItem('hubspot', 'disconnect');
     await openDialogWith(el, 'Enter');
     await tab();
     await press('Enter');
@@ -265,15 +275,20 @@ describe('<vault-connect> with the keyboard only', () => {
     await until(() => text(badge(row(el, 'vaultre'))) === 'Connected', 'connected');
     await until(onButton('vaultre', 'reconnect'), `focus on Reconnect (now ${describeActive()})`);
 
+    // Disconnect is in the row's More menu, as in an Apideck row.
     await tab();
-    expect(focusedButton()).to.equal('vaultre/disconnect');
+    expect(focusedButton()).to.equal('vaultre/more');
+    await press('Enter');
+    await until(onButton('vaultre', 'disconnect'), `focus on Disconnect in the menu (now ${describeActive()})`);
     let d = await openDialogWith(el, 'Space');
     await until(() => deepActive() === d.querySelector('button'), 'focus on Cancel');
     await press('Escape');
     await until(() => !d.open, 'Escape closes it');
-    await until(onButton('vaultre', 'disconnect'), `focus back on Disconnect (now ${describeActive()})`);
+    await until(onButton('vaultre', 'more'), `focus back on More (now ${describeActive()})`);
     expect(flow.host.deletes()).to.have.length(0);
 
+    await press('ArrowDown');
+    await until(onButton('vaultre', 'disconnect'), 'Arrow Down opens the menu on Disconnect');
     d = await openDialogWith(el, 'Enter');
     await tab();
     await press('Enter');

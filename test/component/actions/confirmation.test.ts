@@ -7,21 +7,21 @@ import { expect } from '@open-wc/testing';
 import type { Connection } from '../../../src/index.ts';
 import { broadcast, callbackMessage, fakePopup, type FakePopup } from '../support/popup-helpers.ts';
 import {
-  STUB_API,
-  actionsOf,
   badge,
   button,
   connection,
   connectionResponse,
   errorResponse,
+  type FetchCall,
   jsonResponse,
   mountWithList,
+  offeredActions,
   restoreFetch,
   row,
   shadow,
+  STUB_API,
   text,
   until,
-  type FetchCall,
 } from '../support/helpers.ts';
 
 const XERO = '/vault/connections/accounting/xero';
@@ -98,7 +98,7 @@ describe('<vault-connect> pending confirmation', () => {
     const r = row(el, 'xero');
     expect(badge(r).dataset.status).to.equal('pending_confirmation');
     expect(text(badge(r))).to.equal('Confirming…');
-    expect(actionsOf(r)).to.deep.equal(['reconnect', 'disconnect', 'retry']);
+    expect(await offeredActions(r)).to.deep.equal(['reconnect', 'retry', 'disconnect']);
     // The token is nowhere but in the element's memory.
     expect(JSON.stringify({ ...sessionStorage, ...localStorage })).to.not.contain('confirm-token-1');
     expect(shadow(el).innerHTML).to.not.contain('confirm-token-1');
@@ -106,7 +106,7 @@ describe('<vault-connect> pending confirmation', () => {
     button(r, 'retry').click();
     await until(() => badge(row(el, 'xero')).dataset.status === 'connected', 'connected after Try again');
     expect(confirms.map(tokenOf)).to.deep.equal(['confirm-token-1', 'confirm-token-1']);
-    expect(actionsOf(row(el, 'xero'))).to.not.include('retry');
+    expect(await offeredActions(row(el, 'xero'))).to.not.include('retry');
     expect(events.changes.at(-1)?.state).to.equal('callable');
   });
 
@@ -117,7 +117,7 @@ describe('<vault-connect> pending confirmation', () => {
     expect(events.errors[0]).to.include({ code: 'api_error', retryable: false });
     const r = row(el, 'xero');
     expect(badge(r).dataset.status).to.equal('pending_confirmation');
-    expect(actionsOf(r)).to.deep.equal(['reconnect', 'disconnect']);
+    expect(await offeredActions(r)).to.deep.equal(['reconnect', 'disconnect']);
     expect(confirms).to.have.length(1);
   });
 });

@@ -7,7 +7,19 @@
 import { expect } from '@open-wc/testing';
 import type { VaultConnect, VaultModalOptions } from '../../../src/index.ts';
 import { installFakeClock, type FakeClock } from '../support/fake-clock.ts';
-import { FakeVaultModal, actionsOf, button, mountSandbox, restoreFetch, row, sandbox, shadow, text, until } from '../support/helpers.ts';
+import {
+  actionsOf,
+  button,
+  FakeVaultModal,
+  mountSandbox,
+  offeredActions,
+  restoreFetch,
+  row,
+  sandbox,
+  shadow,
+  text,
+  until,
+} from '../support/helpers.ts';
 
 let clock: FakeClock;
 let warnings: unknown[][];
@@ -105,7 +117,7 @@ describe('<vault-connect> a Vault modal that does not come up', () => {
     await el.updateComplete;
     const r = row(el, 'pipedrive');
     expect(text(r.querySelector('[part="row-error"]'))).to.equal('Network error. Check your connection and try again.');
-    expect(actionsOf(r)).to.deep.equal(['connect', 'retry']);
+    expect(await offeredActions(r)).to.deep.equal(['connect', 'retry']);
     expect(button(r, 'connect').disabled).to.be.false;
     expect(button(r, 'retry').disabled).to.be.false;
     expect(r.getAttribute('aria-busy')).to.equal('false');
@@ -166,7 +178,7 @@ describe('<vault-connect> a Vault modal that does not come up', () => {
     ]);
     expect(modal.closed).to.equal(1);
     await el.updateComplete;
-    expect(actionsOf(row(el, 'pipedrive'))).to.deep.equal(['connect', 'retry']);
+    expect(await offeredActions(row(el, 'pipedrive'))).to.deep.equal(['connect', 'retry']);
     expect(text(row(el, 'pipedrive').querySelector('[part="row-error"]'))).to.contain('frame-src');
     expect(warnings).to.have.length(1);
     expect(String(warnings[0][0])).to.contain('Content-Security-Policy').and.contain(`frame-src ${origin}`);

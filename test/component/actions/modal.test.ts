@@ -2,11 +2,13 @@ import { expect } from '@open-wc/testing';
 import { decodeJwt } from 'jose';
 import type { VaultConnect } from '../../../src/index.ts';
 import {
-  FakeVaultModal,
-  actionsOf,
+  actionControl,
   badge,
   button,
+  chooseAction,
+  FakeVaultModal,
   mountSandbox,
+  offeredActions,
   restoreFetch,
   row,
   sandbox,
@@ -104,7 +106,7 @@ describe('<vault-connect> embedded Vault modal (fake vaultModal, sandbox API)', 
     const modal = new FakeVaultModal();
     const { el, events, consumer } = await mountSandbox({ vaultModal: modal });
     const spy = stubFetch();
-    const settings = button(row(el, 'salesforce'), 'settings');
+    const settings = await actionControl(row(el, 'salesforce'), 'settings');
     settings.focus();
     settings.click();
     const options = await modal.waitForOpen();
@@ -131,7 +133,9 @@ describe('<vault-connect> embedded Vault modal (fake vaultModal, sandbox API)', 
     expect(badge(r).dataset.status).to.equal('disabled');
 
     options.onClose?.();
-    await until(() => focused(el).serviceId === 'salesforce' && focused(el).action === 'settings', 'focus back on Settings');
+    await until(() => spy.count('GET', SALESFORCE) === 2, 'read again on close');
+    // Disabled now, the row's Settings is in its More menu: focus is on the row's first button, Enable.
+    await until(() => focused(el).serviceId === 'salesforce' && focused(el).action === 'enable', 'focus on Enable');
     // Read again on close; nothing new, so no second event.
     expect(spy.count('GET', SALESFORCE)).to.equal(2);
     expect(events.changes).to.have.length(1);
@@ -158,7 +162,7 @@ describe('<vault-connect> embedded Vault modal (fake vaultModal, sandbox API)', 
   it('onConnectionDelete is a hint too: the API says the connection is gone, so vault-connection-delete fires', async () => {
     const modal = new FakeVaultModal();
     const { el, events, consumer } = await mountSandbox({ vaultModal: modal });
-    button(row(el, 'salesforce'), 'settings').click();
+    await chooseAction(row(el, 'salesforce'), 'settings');
     const options = await modal.waitForOpen();
 
     await sandboxApi(consumer, 'DELETE', SALESFORCE);
@@ -173,7 +177,7 @@ describe('<vault-connect> embedded Vault modal (fake vaultModal, sandbox API)', 
     options.onClose?.();
     // The Settings button is gone: focus goes to the row's remaining button.
     await until(() => focused(el).serviceId === 'salesforce' && focused(el).action === 'connect', 'focus on Connect');
-    expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['connect']);
+    expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['connect']);
   });
 
   it('openConnection(serviceId) opens the modal and settles when it closes', async () => {

@@ -2,13 +2,14 @@ import { expect } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import {
-  actionsOf,
+  actionControl,
   announcement,
   badge,
-  button,
   dialog,
+  type FetchStub,
   gate,
   mountSandbox,
+  offeredActions,
   restoreFetch,
   row,
   sandbox,
@@ -16,7 +17,6 @@ import {
   shadow,
   stubFetch,
   text,
-  type FetchStub,
   until,
 } from '../support/helpers.ts';
 
@@ -42,7 +42,7 @@ function activeRow(el: VaultConnect): string | undefined {
 }
 
 async function openDisconnectDialog(el: VaultConnect, serviceId: string): Promise<HTMLDialogElement> {
-  const disconnect = button(row(el, serviceId), 'disconnect');
+  const disconnect = await actionControl(row(el, serviceId), 'disconnect');
   disconnect.focus();
   disconnect.click();
   await el.updateComplete;
@@ -59,7 +59,7 @@ describe('<vault-connect> row actions against the sandbox', () => {
     const before = await sandboxConnection(consumer, 'crm', 'salesforce');
     const { spy, release } = await gatedSpy('PATCH');
 
-    const disable = button(row(el, 'salesforce'), 'disable');
+    const disable = await actionControl(row(el, 'salesforce'), 'disable');
     disable.focus();
     disable.click();
     // Pending (as soon as the prefetched interactions chunk runs): the row is busy, says what it does, and its buttons wait.
@@ -93,11 +93,10 @@ describe('<vault-connect> row actions against the sandbox', () => {
     expect(done.querySelector('.progress')).to.equal(null);
     expect(badge(done).dataset.status).to.equal('disabled');
     expect(text(badge(done))).to.equal('Disabled');
-    expect(actionsOf(done)).to.deep.equal(['enable', 'settings', 'disconnect']);
     await until(() => announcement(el) === 'Salesforce disabled', 'the announcement');
-    // Focus stays in the row (the Disable button is gone: its first button).
-    await until(() => activeRow(el) === 'salesforce', 'focus back in the row');
-    expect(activeAction(el)).to.equal('enable');
+    // Focus stays in the row, on Enable, which took the place of Disable.
+    await until(() => activeRow(el) === 'salesforce' && activeAction(el) === 'enable', 'focus on Enable');
+    expect(await offeredActions(done)).to.deep.equal(['enable', 'settings', 'disconnect']);
     expect(events.errors).to.deep.equal([]);
   });
 
@@ -106,7 +105,7 @@ describe('<vault-connect> row actions against the sandbox', () => {
     expect(badge(row(el, 'close')).dataset.status).to.equal('disabled');
     // The PATCH waits until the progress has been seen: against the local sandbox it can finish within one poll.
     const { spy, release } = await gatedSpy('PATCH');
-    const enable = button(row(el, 'close'), 'enable');
+    const enable = await actionControl(row(el, 'close'), 'enable');
     enable.focus();
     enable.click();
     await until(() => text(row(el, 'close').querySelector('.progress')) === 'Enabling…', 'progress shown');
@@ -122,7 +121,7 @@ describe('<vault-connect> row actions against the sandbox', () => {
     expect(events.changes[0].state).to.equal(after.state);
     expect(badge(row(el, 'close')).dataset.status).to.equal('connected');
     expect(text(badge(row(el, 'close')))).to.equal('Connected');
-    expect(actionsOf(row(el, 'close'))).to.deep.equal(['settings', 'disable', 'disconnect']);
+    expect(await offeredActions(row(el, 'close'))).to.deep.equal(['settings', 'disable', 'disconnect']);
     await until(() => announcement(el) === 'Close enabled', 'the announcement');
   });
 
@@ -138,14 +137,14 @@ describe('<vault-connect> row actions against the sandbox', () => {
       expect(events.deletes).to.have.length(0);
     });
 
-    it('Cancel does nothing and returns focus to the Disconnect button', async () => {
+    it('Cancel does nothing and returns focus to the More button that held Disconnect', async () => {
       const { el, events, consumer } = await mountSandbox();
       const spy = stubFetch();
       const d = await openDisconnectDialog(el, 'salesforce');
       const cancel = [...d.querySelectorAll('button')].find((b) => text(b) === 'Cancel');
       cancel?.click();
       await until(() => !d.open, 'the dialog closes');
-      await until(() => activeAction(el) === 'disconnect' && activeRow(el) === 'salesforce', 'focus back on Disconnect');
+      await until(() => activeAction(el) === 'more' && activeRow(el) === 'salesforce', 'focus back on More');
 
       expect(spy.calls.filter((c) => c.method !== 'GET')).to.deep.equal([]);
       expect(events.deletes).to.have.length(0);
@@ -160,7 +159,7 @@ describe('<vault-connect> row actions against the sandbox', () => {
       const d = await openDisconnectDialog(el, 'salesforce');
       await sendKeys({ press: 'Escape' });
       await until(() => !d.open, 'the dialog closes');
-      await until(() => activeAction(el) === 'disconnect', 'focus back on Disconnect');
+      await until(() => activeAction(el) === 'more', 'focus back on More');
       expect(spy.count('DELETE', SALESFORCE)).to.equal(0);
       expect(events.deletes).to.have.length(0);
       expect(badge(row(el, 'salesforce')).dataset.status).to.equal('connected');
@@ -194,7 +193,7 @@ describe('<vault-connect> row actions against the sandbox', () => {
       const r = row(el, 'salesforce');
       expect(badge(r).dataset.status).to.equal('not_connected');
       expect(text(badge(r))).to.equal('Not connected');
-      expect(actionsOf(r)).to.deep.equal(['connect']);
+      expect(await offeredActions(r)).to.deep.equal(['connect']);
       expect(r.getAttribute('aria-busy')).to.equal('false');
       await until(() => activeAction(el) === 'connect' && activeRow(el) === 'salesforce', 'focus on Connect');
       await until(() => announcement(el) === 'Salesforce disconnected', 'the announcement');
@@ -205,47 +204,47 @@ describe('<vault-connect> row actions against the sandbox', () => {
   describe('settings.allow_actions of the session', () => {
     it('without allow_actions every action is offered', async () => {
       const { el } = await mountSandbox();
-      expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['settings', 'reconnect', 'disable', 'disconnect']);
-      expect(actionsOf(row(el, 'close'))).to.deep.equal(['enable', 'settings', 'disconnect']);
-      expect(actionsOf(row(el, 'myob'))).to.deep.equal(['settings', 'reconnect', 'disconnect']);
+      expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['settings', 'reconnect', 'disable', 'disconnect']);
+      expect(await offeredActions(row(el, 'close'))).to.deep.equal(['enable', 'settings', 'disconnect']);
+      expect(await offeredActions(row(el, 'myob'))).to.deep.equal(['settings', 'reconnect', 'disconnect']);
     });
 
     it('an empty allow_actions hides every gated action', async () => {
       const { el } = await mountSandbox({ allowActions: [] });
-      expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['settings']);
-      expect(actionsOf(row(el, 'close'))).to.deep.equal(['settings']);
-      expect(actionsOf(row(el, 'pipedrive'))).to.deep.equal(['connect']);
+      expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['settings']);
+      expect(await offeredActions(row(el, 'close'))).to.deep.equal(['settings']);
+      expect(await offeredActions(row(el, 'pipedrive'))).to.deep.equal(['connect']);
     });
 
     it('reauthorize allows reconnect only', async () => {
       const { el } = await mountSandbox({ allowActions: ['reauthorize'] });
-      expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['settings', 'reconnect']);
-      expect(actionsOf(row(el, 'myob'))).to.deep.equal(['settings', 'reconnect']);
-      expect(actionsOf(row(el, 'close'))).to.deep.equal(['settings']);
+      expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['settings', 'reconnect']);
+      expect(await offeredActions(row(el, 'myob'))).to.deep.equal(['settings', 'reconnect']);
+      expect(await offeredActions(row(el, 'close'))).to.deep.equal(['settings']);
     });
 
     it('disable allows disable and enable', async () => {
       const { el } = await mountSandbox({ allowActions: ['disable'] });
-      expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['settings', 'disable']);
-      expect(actionsOf(row(el, 'close'))).to.deep.equal(['enable', 'settings']);
+      expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['settings', 'disable']);
+      expect(await offeredActions(row(el, 'close'))).to.deep.equal(['enable', 'settings']);
     });
 
     for (const entry of ['delete', 'disconnect']) {
       it(`${entry} allows disconnect`, async () => {
         const { el } = await mountSandbox({ allowActions: [entry] });
-        expect(actionsOf(row(el, 'salesforce'))).to.deep.equal(['settings', 'disconnect']);
-        expect(actionsOf(row(el, 'close'))).to.deep.equal(['settings', 'disconnect']);
+        expect(await offeredActions(row(el, 'salesforce'))).to.deep.equal(['settings', 'disconnect']);
+        expect(await offeredActions(row(el, 'close'))).to.deep.equal(['settings', 'disconnect']);
       });
     }
 
     it('reconnect is offered for OAuth connections only', async () => {
       const { el } = await mountSandbox({ allowActions: ['reauthorize', 'disable', 'delete'] });
       // oauth2: salesforce (callable), myob (invalid); apiKey: teamtailor (callable), workable (invalid); basic: bob.
-      expect(actionsOf(row(el, 'salesforce'))).to.include('reconnect');
-      expect(actionsOf(row(el, 'myob'))).to.include('reconnect');
-      expect(actionsOf(row(el, 'teamtailor'))).to.deep.equal(['settings', 'disable', 'disconnect']);
-      expect(actionsOf(row(el, 'workable'))).to.deep.equal(['settings', 'disconnect']);
-      expect(actionsOf(row(el, 'bob'))).to.deep.equal(['settings', 'disable', 'disconnect']);
+      expect(await offeredActions(row(el, 'salesforce'))).to.include('reconnect');
+      expect(await offeredActions(row(el, 'myob'))).to.include('reconnect');
+      expect(await offeredActions(row(el, 'teamtailor'))).to.deep.equal(['settings', 'disable', 'disconnect']);
+      expect(await offeredActions(row(el, 'workable'))).to.deep.equal(['settings', 'disconnect']);
+      expect(await offeredActions(row(el, 'bob'))).to.deep.equal(['settings', 'disable', 'disconnect']);
     });
   });
 });

@@ -12,9 +12,10 @@ import { VaultConnect, type VaultConnectElement, type VaultConnectProps } from '
 import type { Connection, VaultConnectErrorDetail } from '../../../src/index.ts';
 import { removeFrames } from '../support/popup-helpers.ts';
 import {
-  FakeVaultModal,
   button,
+  chooseAction,
   dialog,
+  FakeVaultModal,
   forgedToken,
   listResponse,
   restoreFetch,
@@ -161,7 +162,7 @@ describe('vault-connect/react', () => {
     const onReady = recorder();
     const { el } = await renderSandbox({ onConnectionChange, onReady });
     await until(() => onReady.calls.length === 1, 'ready');
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => onConnectionChange.calls.length === 1, 'onConnectionChange is called');
     expect(onConnectionChange.calls[0].type).to.equal('vault-connection-change');
     expect(onConnectionChange.calls[0].detail.connection).to.include({ service_id: 'salesforce', enabled: false });
@@ -173,7 +174,7 @@ describe('vault-connect/react', () => {
     const onReady = recorder();
     const { el } = await renderSandbox({ onConnectionDelete, onConnectionChange, onReady });
     await until(() => onReady.calls.length === 1, 'ready');
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     await answerDialog(d, 'confirm');

@@ -9,9 +9,10 @@ import { createApp, h, nextTick, ref, type App } from 'vue';
 import type { Connection, VaultConnect, VaultConnectErrorDetail } from '../../../src/index.ts';
 import { removeFrames } from '../support/popup-helpers.ts';
 import {
-  FakeVaultModal,
   button,
+  chooseAction,
   dialog,
+  FakeVaultModal,
   forgedToken,
   listResponse,
   restoreFetch,
@@ -116,13 +117,13 @@ describe('<vault-connect> in a Vue 3 app', () => {
     expect(ready.connections.map((c) => c.service_id)).to.include('salesforce');
 
     await el.updateComplete;
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => received.length === 2, 'vault-connection-change reaches the listener');
     expect(received[1].type).to.equal('vault-connection-change');
     expect((received[1].detail as { connection: Connection }).connection).to.include({ service_id: 'salesforce', enabled: false });
 
     await el.updateComplete;
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     await answerDialog(d, 'confirm');

@@ -66,6 +66,8 @@ const ATTRIBUTES = new Set([
   'data-tone',
   'data-action',
   'data-same-tab',
+  'data-filter',
+  'tabindex',
 ]);
 
 /**

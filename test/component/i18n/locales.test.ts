@@ -19,19 +19,22 @@ import vaultreFr from '../../../src/i18n/vaultre-fr.ts';
 import vaultreNl from '../../../src/i18n/vaultre-nl.ts';
 import type { VaultConnect } from '../../../src/index.ts';
 import {
-  FakeVaultModal,
-  STUB_API,
   actionsOf,
   announcement,
   badge,
   button,
+  chooseAction,
   connection,
   connectionResponse,
   dialog,
   errorResponse,
+  FakeVaultModal,
+  filterBar,
+  filterOption,
   forgedToken,
   gate,
   listResponse,
+  menuItem,
   mount,
   mountWithList,
   restoreFetch,
@@ -39,6 +42,7 @@ import {
   rows,
   shadow,
   statePanel,
+  STUB_API,
   stubFetch,
   text,
   until,
@@ -86,12 +90,20 @@ function expectList(el: VaultConnect, t: Strings): void {
     expect(text(badge(item)), `${name} badge`).to.equal(t.status[status]);
     for (const action of actionsOf(item)) {
       const found = button(item, action);
+      if (action === 'more') {
+        expect(found.getAttribute('aria-label'), `${name} more label`).to.equal(t.moreLabel(name));
+        continue;
+      }
       const label = t.action[action as keyof Strings['action']];
       expect(text(found), `${name} ${action}`).to.equal(label);
       expect(found.getAttribute('aria-label'), `${name} ${action} label`).to.equal(t.actionLabel(label, name));
     }
   }
   expect(text(row(el, 'pipedrive').querySelector('.hint'))).to.equal(t.needsConfigurationHint);
+  expect(filterBar(el)?.getAttribute('aria-label')).to.equal(t.filterLabel);
+  for (const group of ['all', 'connected', 'attention', 'not_connected'] as const) {
+    expect(text(filterOption(el, group))).to.match(new RegExp(`^${t.filter[group]} \\d+$`));
+  }
 }
 
 /** The PATCH a disable sends, answered with the connection disabled. */
@@ -205,13 +217,13 @@ describe('<vault-connect> in each locale', () => {
       locale: 'nl',
       route: (call) => (call.method === 'PATCH' ? held.promise.then(() => answerPatch(call)) : undefined),
     });
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => text(row(el, 'salesforce').querySelector('.progress')) === nl.progress.disable, 'Dutch progress');
     held.open();
     await until(() => announcement(el) === nl.announce.disabled('Salesforce'), 'the Dutch announcement');
     expect(text(badge(row(el, 'salesforce')))).to.equal(nl.status.disabled);
 
-    button(row(el, 'zoho'), 'disconnect').click();
+    await chooseAction(row(el, 'zoho'), 'disconnect');
     const confirm = await dialog(el);
     expect(text(confirm.querySelector('h2'))).to.equal(nl.confirmDisconnectTitle('Zoho'));
     expect(text(confirm.querySelector('p'))).to.equal(nl.confirmDisconnectBody);
@@ -242,7 +254,7 @@ describe('<vault-connect> in each locale', () => {
     const { el } = await mountWithList(LIST, {
       route: (call) => (call.method === 'PATCH' ? errorResponse(500, 'Server Error', 'ServerError', 'Upstream down') : undefined),
     });
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await until(() => row(el, 'salesforce').querySelector('[part="row-error"]') !== null, 'the row error');
     const message = () => text(row(el, 'salesforce').querySelector('[part="row-error"]'));
     expect(message()).to.contain(en.errors.api_error).and.contain('Upstream down');
@@ -385,8 +397,9 @@ describe('<vault-connect> VaultRE row in each locale', () => {
       const date = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' }).format(new Date(connectedAt));
       expect(text(vaultre.querySelector('[part="tag-line"]'))).to.equal(flat(t.connectedSince(date)));
       expect(text(badge(vaultre))).to.equal(TABLES[locale].status.connected);
-      expect(text(button(vaultre, 'disconnect'))).to.equal(TABLES[locale].action.disconnect);
       expect(button(vaultre, 'reconnect').getAttribute('aria-label')).to.equal(TABLES[locale].actionLabel(TABLES[locale].action.reconnect, t.name));
+      expect(button(vaultre, 'more').getAttribute('aria-label')).to.equal(TABLES[locale].moreLabel(t.name));
+      expect(text(await menuItem(vaultre, 'disconnect'))).to.equal(TABLES[locale].action.disconnect);
     });
   }
 
@@ -414,7 +427,7 @@ describe('<vault-connect> VaultRE row in each locale', () => {
     let vaultre = await vaultreRow(el, vaultreEs);
     expect(text(vaultre.querySelector('[part="tag-line"]'))).to.equal(vaultreEs.accountHint);
 
-    button(vaultre, 'disconnect').click();
+    await chooseAction(vaultre, 'disconnect');
     const confirm = await dialog(el);
     expect(text(confirm.querySelector('h2'))).to.equal(vaultreEs.confirmTitle);
     expect(text(confirm.querySelector('p'))).to.equal(vaultreEs.confirmBody);

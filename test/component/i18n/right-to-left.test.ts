@@ -6,7 +6,16 @@
 import { expect } from '@open-wc/testing';
 import { setViewport } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
-import { button, connection, dialog, mountWithList, restoreFetch, row, rows, shadow } from '../support/helpers.ts';
+import {
+  chooseAction,
+  connection,
+  dialog,
+  mountWithList,
+  restoreFetch,
+  row,
+  rows,
+  shadow,
+} from '../support/helpers.ts';
 import { answerDialog } from '../support/vaultre-helpers.ts';
 
 const LIST = [
@@ -139,7 +148,7 @@ describe('<vault-connect> right to left', () => {
     const toolbar = rect(shadow(el).querySelector('.toolbar'));
     expect(Math.abs(rect(input).right - toolbar.right), 'the search box starts at the right').to.be.below(1);
 
-    button(row(el, 'salesforce'), 'disconnect').click();
+    await chooseAction(row(el, 'salesforce'), 'disconnect');
     const confirm = await dialog(el);
     const cancel = rect(confirm.querySelector('button[value="cancel"]'));
     const ok = rect(confirm.querySelector('button[value="confirm"]'));

@@ -2,12 +2,13 @@ import { expect } from '@open-wc/testing';
 import { en } from '../../../src/i18n/en.ts';
 import type { VaultConnect } from '../../../src/index.ts';
 import {
-  dialog,
-  STUB_API,
   announcement,
   button,
+  chooseAction,
   connection,
+  dialog,
   errorResponse,
+  type EventLog,
   jsonResponse,
   listResponse,
   mount,
@@ -17,9 +18,9 @@ import {
   rows,
   shadow,
   statePanel,
+  STUB_API,
   stubFetch,
   text,
-  type EventLog,
   until,
 } from '../support/helpers.ts';
 
@@ -116,7 +117,7 @@ describe('<vault-connect> list with bad input from the Vault API', () => {
       route: (call) =>
         call.method === 'PATCH' ? errorResponse(422, 'Unprocessable Entity', 'InvalidStateError', 'Integration needs configuration') : undefined,
     });
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await events.waitFor('vault-connect-error');
     await el.updateComplete;
     expect(events.errors[0].code).to.equal('api_error');
@@ -148,7 +149,7 @@ describe('<vault-connect> list with hostile values in connections', () => {
     expect(button(r, 'settings').getAttribute('aria-label')).to.equal(`Settings ${MARKUP}`);
 
     // And in the disconnect dialog.
-    button(r, 'disconnect').click();
+    await chooseAction(r, 'disconnect');
     const title = (await dialog(el)).querySelector('h2');
     expect(title?.textContent).to.equal(`Disconnect ${MARKUP}?`);
     expect(shadow(el).querySelectorAll('img[src]')).to.have.length(0);

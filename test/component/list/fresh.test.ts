@@ -7,23 +7,23 @@ import { expect } from '@open-wc/testing';
 import type { Connection } from '../../../src/index.ts';
 import { installFakeClock, restoreVisibility, setVisibility, setWindowFocus, type FakeClock } from '../support/fake-clock.ts';
 import {
-  STUB_API,
   badge,
-  button,
+  chooseAction,
   connection,
   connectionResponse,
   errorResponse,
+  type FetchStub,
   gate,
   listResponse,
+  mountSandbox,
   mountWithList,
   restoreFetch,
   row,
   rows,
   sandboxApi,
   shadow,
-  mountSandbox,
+  STUB_API,
   until,
-  type FetchStub,
 } from '../support/helpers.ts';
 
 const MINUTE = 60_000;
@@ -187,7 +187,7 @@ describe('<vault-connect> fresh without a reload', () => {
     clock.tick(MINUTE);
     setVisibility('visible');
     // The list read leaves now (it sees Salesforce enabled); the user disables Salesforce before it is back.
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await events.waitFor('vault-connection-change');
     await el.updateComplete;
     expect(badge(row(el, 'salesforce')).dataset.status).to.equal('disabled');

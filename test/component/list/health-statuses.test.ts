@@ -7,11 +7,13 @@
 import { expect } from '@open-wc/testing';
 import type { Connection } from '../../../src/index.ts';
 import {
+  actionControl,
   actionsOf,
   badge,
-  button,
+  closeMenu,
   connection,
   mountWithList,
+  offeredActions,
   restoreFetch,
   row,
   rows,
@@ -204,13 +206,16 @@ describe('<vault-connect> status with health', () => {
       expect(badge(r).dataset.status, c.name).to.equal(c.status);
       expect(text(badge(r)), c.name).to.equal(c.label);
       expect(badge(r).dataset.tone, c.name).to.equal(c.tone);
-      expect(actionsOf(r), c.name).to.deep.equal(c.actions);
+      expect(await offeredActions(r), c.name).to.deep.equal(c.actions);
+      // The fix is the row's primary action, its one visible button; the others are in the More menu.
       if (c.fix) expect(actionsOf(r)[0], c.name).to.equal(c.fix);
-      // Every action is a visible, enabled button.
+      expect(actionsOf(r), c.name).to.deep.equal([...c.actions.slice(0, 1), ...(c.actions.length > 1 ? ['more'] : [])]);
+      // Every action is an enabled control the user can see (the menu's items once it opens).
       for (const action of c.actions) {
-        const b = button(r, action);
+        const b = await actionControl(r, action);
         expect(b.disabled, `${c.name}: ${action}`).to.be.false;
         expect(b.getBoundingClientRect().width, `${c.name}: ${action} is visible`).to.be.greaterThan(0);
+        await closeMenu(r);
       }
     }
   });
@@ -219,7 +224,7 @@ describe('<vault-connect> status with health', () => {
     const { el } = await mountWithList([connection({ service_id: 'acme', name: 'Acme CRM', state: 'callable', health: 'needs_auth' })]);
     const r = row(el, 'acme');
     expect(badge(r).dataset.status).to.equal('needs_reauth');
-    const reconnect = button(r, 'reconnect');
+    const reconnect = await actionControl(r, 'reconnect');
     expect(reconnect.getAttribute('aria-label')).to.equal('Reconnect Acme CRM');
     expect(getComputedStyle(reconnect).display).to.not.equal('none');
     expect(reconnect.checkVisibility()).to.be.true;
@@ -293,6 +298,6 @@ describe('<vault-connect> status with health', () => {
     });
     const r = row(el, 'gated');
     expect(badge(r).dataset.status).to.equal('needs_reauth');
-    expect(actionsOf(r)).to.deep.equal(['settings', 'disable', 'disconnect']);
+    expect(await offeredActions(r)).to.deep.equal(['settings', 'disable', 'disconnect']);
   });
 });

@@ -1,7 +1,23 @@
 import { expect } from '@open-wc/testing';
 import { en } from '../../../src/i18n/en.ts';
 import type { Connection } from '../../../src/index.ts';
-import { actionsOf, badge, button, connection, connectionResponse, mountWithList, restoreFetch, row, rows, text } from '../support/helpers.ts';
+import {
+  actionsOf,
+  badge,
+  chooseAction,
+  closeMenu,
+  connection,
+  connectionResponse,
+  menuItem,
+  mountWithList,
+  offeredActions,
+  openMenu,
+  openMenuOf,
+  restoreFetch,
+  row,
+  rows,
+  text,
+} from '../support/helpers.ts';
 
 /** One crafted connection per case; each sets the fields that must lose to a rule of higher precedence. */
 const CASES: { name: string; conn: Connection; status: string; label: string; tone: string; actions: string[] }[] = [
@@ -109,7 +125,10 @@ describe('<vault-connect> status badges (Apideck’s precedence)', () => {
       expect(badge(r).dataset.status, c.name).to.equal(c.status);
       expect(text(badge(r)), c.name).to.equal(c.label);
       expect(badge(r).dataset.tone, c.name).to.equal(c.tone);
-      expect(actionsOf(r), c.name).to.deep.equal(c.actions);
+      // One visible button, the status's primary action; the others are in the More menu.
+      const [primary, ...more] = c.actions;
+      expect(actionsOf(r), c.name).to.deep.equal([...(primary ? [primary] : []), ...(more.length > 0 ? ['more'] : [])]);
+      expect(await offeredActions(r), c.name).to.deep.equal(c.actions);
     }
   });
 
@@ -120,15 +139,19 @@ describe('<vault-connect> status badges (Apideck’s precedence)', () => {
     expect(r.querySelectorAll('button')).to.have.length(0);
   });
 
-  it('labels each button with its verb and the connection’s name', async () => {
+  it('labels each button and menu item with its verb and the connection’s name', async () => {
     const { el } = await mountWithList([connection({ service_id: 'acme', name: 'Acme CRM', state: 'callable' })]);
-    const labels = [...row(el, 'acme').querySelectorAll('button')].map((b) => [text(b), b.getAttribute('aria-label')]);
-    expect(labels).to.deep.equal([
+    const label = (b: HTMLElement) => [text(b), b.getAttribute('aria-label')];
+    expect([...row(el, 'acme').querySelectorAll('button')].map(label)).to.deep.equal([
       ['Settings', 'Settings Acme CRM'],
+      ['···', 'More actions for Acme CRM'],
+    ]);
+    expect((await openMenu(row(el, 'acme'))).map(label)).to.deep.equal([
       ['Reconnect', 'Reconnect Acme CRM'],
       ['Disable', 'Disable Acme CRM'],
       ['Disconnect', 'Disconnect Acme CRM'],
     ]);
+    expect(openMenuOf(row(el, 'acme'))?.getAttribute('aria-label')).to.equal('More actions for Acme CRM');
   });
 
   it('falls back to the service id when a connection has no name, and titles unknown unified APIs', async () => {
@@ -146,9 +169,10 @@ describe('<vault-connect> status badges (Apideck’s precedence)', () => {
     expect(rows(el).map((r) => r.closest<HTMLElement>('[part="group"]')?.dataset.unifiedApi)).to.deep.equal(['crm', 'accounting']);
     // Each row shows its own name; its buttons carry it in their labels.
     for (const r of rows(el)) expect(text(r.querySelector('[part="name"]'))).to.equal('Acme');
-    expect(button(row(el, 'acme', 'crm'), 'disable').getAttribute('aria-label')).to.equal('Disable Acme');
+    expect((await menuItem(row(el, 'acme', 'crm'), 'disable')).getAttribute('aria-label')).to.equal('Disable Acme');
+    await closeMenu(row(el, 'acme', 'crm'));
 
-    button(row(el, 'acme', 'accounting'), 'disable').click();
+    await chooseAction(row(el, 'acme', 'accounting'), 'disable');
     await events.waitFor('vault-connection-change');
     await el.updateComplete;
     expect(stub.calls.filter((c) => c.method === 'PATCH').map((c) => c.url.pathname)).to.deep.equal(['/vault/connections/accounting/acme']);

@@ -17,7 +17,20 @@ import { CALLBACK_MESSAGE_TYPE } from '../../../src/internal/popup/callback-mess
 import { PENDING_KEY } from '../../../src/internal/popup/redirect-keys.ts';
 import { popupFlowResources } from '../../../src/internal/popup/resources.ts';
 import { fakeApi, type FakeApi } from '../support/a11y-helpers.ts';
-import { actionsOf, badge, button, connection, mountWithList, restoreFetch, row, STUB_API, text, until, type EventLog } from '../support/helpers.ts';
+import {
+  actionsOf,
+  badge,
+  button,
+  connection,
+  type EventLog,
+  mountWithList,
+  offeredActions,
+  restoreFetch,
+  row,
+  STUB_API,
+  text,
+  until,
+} from '../support/helpers.ts';
 import { broadcast, fakePopup, within, type FakePopup } from '../support/popup-helpers.ts';
 import { CALLBACK_URL, spyOpen, type OpenSpy } from '../support/vaultre-helpers.ts';
 
@@ -107,7 +120,7 @@ for (const mode of ['popup', 'direct'] as const) {
       expect((await within(done, 100)).status, 'openConnection() settled').to.equal('resolved');
       await el.updateComplete;
       expect(rowError(el)).to.equal(SAYS);
-      expect(actionsOf(row(el, 'hubspot'))).to.include('retry');
+      expect(await offeredActions(row(el, 'hubspot'))).to.include('retry');
       expect(row(el, 'hubspot').getAttribute('aria-busy')).to.equal('false');
       expect(popupFlowResources().listeners, 'the flow still listens').to.be.greaterThan(0);
       el.cancel();
@@ -143,7 +156,7 @@ describe('<vault-connect> a popup flow that goes on listening after popup_closed
     await events.waitFor('vault-connect-error');
     await until(() => rowError(el) === 'This took too long and was stopped.', 'the row says it timed out', 4_000);
     expect(events.errors.map((e) => e.code)).to.deep.equal(['popup_closed']);
-    expect(actionsOf(row(el, 'hubspot'))).to.include('retry');
+    expect(await offeredActions(row(el, 'hubspot'))).to.include('retry');
     expect(popupFlowResources()).to.deep.equal({ listeners: 0, timers: 0, channels: 0 });
     expect(warnings, 'no severed popup: no warning').to.deep.equal([]);
   });

@@ -6,18 +6,19 @@
  */
 import { expect } from '@open-wc/testing';
 import {
-  FakeVaultModal,
-  STUB_API,
   button,
+  chooseAction,
   connection,
   connectionResponse,
   errorResponse,
+  FakeVaultModal,
   forgedToken,
   jsonResponse,
   listResponse,
   mount,
   restoreFetch,
   row,
+  STUB_API,
   stubFetch,
   text,
   until,
@@ -100,7 +101,7 @@ describe('<vault-connect> session token', () => {
       expect(listCalls).to.equal(2);
 
       // A row action, and the embedded Vault (which is handed the token, in memory, by design).
-      button(row(el, 'salesforce'), 'disable').click();
+      await chooseAction(row(el, 'salesforce'), 'disable');
       await until(() => text(row(el, 'salesforce').querySelector('[part="badge"]')) === 'Disabled', 'disabled');
       button(row(el, 'hubspot'), 'connect').click();
       const options = await modal.waitForOpen();

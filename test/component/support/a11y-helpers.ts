@@ -187,7 +187,8 @@ function textElements(el: VaultConnect): Element[] {
  * Runs axe-core on the element (every rule it runs by default, as `@open-wc/testing`'s `accessible()` does; axe
  * descends into open shadow roots) and fails on any violation. It also proves that the colour-contrast rule really
  * judged the text inside the shadow root (its nodes' targets are paths into it): every text element was judged, and
- * what it left "incomplete" is only one-letter monograms (too short for axe), which `measureContrast` computes.
+ * what it left "incomplete" is only one-letter monograms (too short for axe) and a tag line shown whole over the row
+ * below (an overlay), which `measureContrast` computes.
  */
 export async function expectAxeClean(el: VaultConnect, label: string): Promise<void> {
   if (!window.axe) throw new Error('axe-core did not load');
@@ -201,8 +202,11 @@ export async function expectAxeClean(el: VaultConnect, label: string): Promise<v
     results.filter((r) => r.id === 'color-contrast').flatMap((r) => r.nodes.filter((n) => n.target.some((t) => Array.isArray(t) && t.length > 1)));
   const passed = inShadow(results.passes);
   const incomplete = inShadow(results.incomplete);
+  // A tag line shown whole over the row below it (its row has focus or the pointer) is an overlay, whose background
+  // axe cannot tell; `measureContrast` computes it.
+  const overlay = (n: AxeNode) => /class="tag-line"/.test(n.html) && n.any.some((a) => /overlaps other elements/.test(a.message));
   expect(
-    incomplete.filter((n) => !/class="monogram"/.test(n.html)).map((n) => `${n.html}: ${n.any.map((a) => a.message).join('; ')}`),
+    incomplete.filter((n) => !/class="monogram"/.test(n.html) && !overlay(n)).map((n) => `${n.html}: ${n.any.map((a) => a.message).join('; ')}`),
     `${label}: text axe could not judge`,
   ).to.deep.equal([]);
   // Every text element (but the monograms) is among the nodes axe judged: nothing in the shadow root was skipped.

@@ -416,15 +416,65 @@ export function badge(rowElement: HTMLElement): HTMLElement {
   return found;
 }
 
-/** The `data-action`s of a row's buttons, in order. */
+/** The `data-action`s of a row's visible buttons, in order (`more` for its More button; not its menu's items). */
 export function actionsOf(rowElement: HTMLElement): string[] {
-  return [...rowElement.querySelectorAll<HTMLButtonElement>('button[data-action]')].map((b) => b.dataset.action ?? '');
+  return [...rowElement.querySelectorAll<HTMLButtonElement>('button[data-action]:not([role="menuitem"])')].map((b) => b.dataset.action ?? '');
 }
 
+/** A row's visible button for `action` (its primary action, More, a retry; never an item of its menu). */
 export function button(rowElement: HTMLElement, action: string): HTMLButtonElement {
-  const found = rowElement.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+  const found = rowElement.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not([role="menuitem"])`);
   if (!found) throw new Error(`no ${action} button; actions: ${actionsOf(rowElement).join(', ')}`);
   return found;
+}
+
+/** A row's open More menu, if it is open. */
+export function openMenuOf(rowElement: HTMLElement): HTMLElement | null {
+  return rowElement.querySelector<HTMLElement>('[role="menu"]:popover-open');
+}
+
+/** Opens a row's More menu with a click on its trigger, and returns its items once it shows. */
+export async function openMenu(rowElement: HTMLElement): Promise<HTMLButtonElement[]> {
+  if (!openMenuOf(rowElement)) button(rowElement, 'more').click();
+  await until(() => openMenuOf(rowElement), `the More menu of ${rowElement.dataset.serviceId} opens`);
+  return [...openMenuOf(rowElement)!.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
+}
+
+/** An item of a row's More menu (the menu is opened first). */
+export async function menuItem(rowElement: HTMLElement, action: string): Promise<HTMLButtonElement> {
+  const found = (await openMenu(rowElement)).find((item) => item.dataset.action === action);
+  if (!found) throw new Error(`no ${action} in the More menu of ${rowElement.dataset.serviceId}; actions: ${(await offeredActions(rowElement)).join(', ')}`);
+  return found;
+}
+
+/** Closes a row's open More menu with Escape, as a keyboard user would. */
+export async function closeMenu(rowElement: HTMLElement): Promise<void> {
+  const menu = openMenuOf(rowElement);
+  if (!menu) return;
+  (menu.querySelector<HTMLElement>(':focus') ?? menu).dispatchEvent(new KeyboardEvent('keydown', { key: 'Escape', bubbles: true, composed: true }));
+  await until(() => !openMenuOf(rowElement), 'the More menu closes');
+}
+
+/**
+ * The actions a row offers, as its user finds them: its visible buttons (More aside), then the items of its More menu
+ * (opened and closed again to read them).
+ */
+export async function offeredActions(rowElement: HTMLElement): Promise<string[]> {
+  const visible = actionsOf(rowElement).filter((action) => action !== 'more');
+  if (!rowElement.querySelector('button[data-action="more"]')) return visible;
+  const items = (await openMenu(rowElement)).map((item) => item.dataset.action ?? '');
+  await closeMenu(rowElement);
+  return [...visible, ...items];
+}
+
+/** The control for an action: its visible button, or else its item in the row's More menu (which opens). */
+export async function actionControl(rowElement: HTMLElement, action: string): Promise<HTMLButtonElement> {
+  return rowElement.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not([role="menuitem"])`) ?? menuItem(rowElement, action);
+}
+
+/** Chooses an action as a user would: a click on its visible button, or on its item in the row's More menu. */
+export async function chooseAction(rowElement: HTMLElement, action: string): Promise<void> {
+  (await actionControl(rowElement, action)).click();
 }
 
 export function text(node: Element | null | undefined): string {
@@ -454,6 +504,28 @@ export async function dialog(el: VaultConnect): Promise<HTMLDialogElement> {
 /** The polite live region's text. */
 export function announcement(el: VaultConnect): string {
   return text(shadow(el).querySelector('[role="status"][aria-live="polite"]'));
+}
+
+/** The status filter (`part="filter"`), once its chunk has drawn it. */
+export function filterBar(el: VaultConnect): HTMLElement | null {
+  return shadow(el).querySelector<HTMLElement>('[part~="filter"]');
+}
+
+/** A status filter option (`data-filter`). */
+export function filterOption(el: VaultConnect, group: string): HTMLButtonElement {
+  const found = filterBar(el)?.querySelector<HTMLButtonElement>(`[data-filter="${group}"]`);
+  if (!found) throw new Error(`no filter option ${group}`);
+  return found;
+}
+
+/** The count each filter option shows. */
+export function filterCounts(el: VaultConnect): Record<string, number> {
+  return Object.fromEntries(
+    [...(filterBar(el)?.querySelectorAll<HTMLElement>('[data-filter]') ?? [])].map((option): [string, number] => [
+      option.dataset.filter ?? '',
+      Number(text(option.querySelector('.count'))),
+    ]),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------------

@@ -9,11 +9,12 @@ import { emulateMedia } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { styles } from '../../../src/vault-connect.styles.ts';
 import {
-  button,
+  chooseAction,
   connection,
   dialog,
   errorResponse,
   mountWithList,
+  openMenu,
   restoreFetch,
   row,
   shadow,
@@ -57,12 +58,19 @@ function look(el: VaultConnect): Look {
     border: css('ul').borderTopColor,
     primary: css('button[data-action="connect"]').backgroundColor,
     primaryText: css('button[data-action="connect"]').color,
-    danger: css('button[data-action="disconnect"]').color,
+    danger: css('[role="menuitem"][data-action="disconnect"]').color,
     successBg: css('[part="badge"][data-status="connected"]').backgroundColor,
     successFg: css('[part="badge"][data-status="connected"]').color,
     warningBg: css('[part="badge"][data-status="input_required"]').backgroundColor,
     neutralBg: css('[part="badge"][data-status="not_connected"]').backgroundColor,
   };
+}
+
+/** The list, with Salesforce's More menu open (its Disconnect item is the danger colour). */
+async function mountStyled(): Promise<VaultConnect> {
+  const { el } = await mountWithList(LIST);
+  await openMenu(row(el, 'salesforce'));
+  return el;
 }
 
 /** Relative luminance (WCAG) of a computed `rgb(…)` colour. */
@@ -110,7 +118,7 @@ afterEach(async () => {
 
 describe('<vault-connect> theme', () => {
   it('light and dark differ in every themed colour, and each reads as its theme', async () => {
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const { light, dark } = await references(el);
     await setTheme(el, 'light');
     expect(getComputedStyle(el).colorScheme).to.equal('light');
@@ -126,7 +134,7 @@ describe('<vault-connect> theme', () => {
   });
 
   it('auto (the default) on a page that declares no color-scheme is light, even in a dark browser', async () => {
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const { light } = await references(el);
     expect(el.theme).to.equal('auto');
     expect(el.getAttribute('theme')).to.equal('auto');
@@ -139,7 +147,7 @@ describe('<vault-connect> theme', () => {
   });
 
   it('auto follows the page: `light dark` follows the browser, live; `dark` is dark', async () => {
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const { light, dark } = await references(el);
     pageStyle(':root { color-scheme: light dark; }');
     await emulateMedia({ colorScheme: 'dark' });
@@ -167,7 +175,7 @@ describe('<vault-connect> theme', () => {
     meta.content = 'light dark';
     document.head.append(meta);
     try {
-      const { el } = await mountWithList(LIST);
+      const el = await mountStyled();
       const { light, dark } = await references(el);
       await emulateMedia({ colorScheme: 'dark' });
       expect(look(el)).to.deep.equal(dark);
@@ -179,7 +187,7 @@ describe('<vault-connect> theme', () => {
   });
 
   it('an explicit theme wins over the system preference; the property reflects', async () => {
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const { light, dark } = await references(el);
     await emulateMedia({ colorScheme: 'dark' });
     el.theme = 'light';
@@ -197,7 +205,7 @@ describe('<vault-connect> theme', () => {
   it('any other theme value (malformed, hostile) behaves as auto', async () => {
     // A page that follows the browser, so that auto looks like the preference and a value near the other theme shows.
     pageStyle(':root { color-scheme: light dark; }');
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const { light, dark } = await references(el);
     // Under each preference, values close to the other theme must not switch to it.
     const near = (other: string) => ['', 'neon', other.toUpperCase(), `${other} `, ` ${other}`, `${other} light dark`,
@@ -227,7 +235,7 @@ describe('<vault-connect> custom properties and parts', () => {
         --vc-focus-ring: 0 0 0 3px rgb(255, 0, 0);
       }
     `);
-    const { el } = await mountWithList(LIST);
+    const el = await mountStyled();
     const before = look(el);
     el.classList.add('brand');
     // An inline style on the element works too.
@@ -249,10 +257,11 @@ describe('<vault-connect> custom properties and parts', () => {
     search.focus();
     expect(getComputedStyle(search).boxShadow).to.contain('rgb(255, 0, 0)');
     search.blur();
-    // Without the class and the inline value, the defaults come back.
+    // Without the class and the inline value, the defaults come back (the menu closed as focus left it).
     el.classList.remove('brand');
     el.style.removeProperty('--vc-color-text');
     await setTheme(el, 'auto');
+    await openMenu(row(el, 'salesforce'));
     expect(look(el)).to.deep.equal(before);
   });
 
@@ -267,6 +276,7 @@ describe('<vault-connect> custom properties and parts', () => {
     try {
       const { el } = await mountWithList(LIST);
       wrapper.append(el);
+      await openMenu(row(el, 'salesforce'));
       for (const theme of ['light', 'dark']) {
         await setTheme(el, theme);
         const now = look(el);
@@ -304,24 +314,28 @@ describe('<vault-connect> custom properties and parts', () => {
       // A sandbox session, for the "Sandbox" marker.
       claims: { settings: { sandbox_mode: true } },
     });
-    button(row(el, 'salesforce'), 'disable').click();
+    await chooseAction(row(el, 'salesforce'), 'disable');
     await events.waitFor('vault-connect-error');
     await el.updateComplete;
-    button(row(el, 'hubspot'), 'disconnect').click();
+    await chooseAction(row(el, 'hubspot'), 'disconnect');
     const confirm = await dialog(el);
     const { el: empty } = await mountWithList([]);
     expect(statePanel(empty)).to.not.equal(null);
+    // A third with a row's More menu open (the menu and its items).
+    const { el: withMenu } = await mountWithList(LIST);
+    await openMenu(row(withMenu, 'salesforce'));
 
     const seen = new Set<string>();
-    for (const host of [el, empty]) {
+    for (const host of [el, empty, withMenu]) {
       for (const node of shadow(host).querySelectorAll<HTMLElement>('[part]')) {
         const parts = [...node.part];
         for (const name of parts) {
           const index = documented.indexOf(name);
           if (index === -1) {
-            // Only the documented `button-<action>` (and the dialog's) variants may be undocumented names.
+            // Only the documented `button-<action>` (and the dialog's) variants of a button or a menu item may be
+            // undocumented names.
             expect(name, `undocumented part on ${node.outerHTML.slice(0, 80)}`).to.match(/^button-[a-z]+$/);
-            expect(parts).to.include('button');
+            expect(parts.includes('button') || parts.includes('menu-item'), parts.join(' ')).to.be.true;
             continue;
           }
           seen.add(name);

@@ -10,7 +10,18 @@ import { expect } from '@open-wc/testing';
 import type { VaultConnect } from '../../../src/index.ts';
 import { CALLBACK_CHANNEL, CALLBACK_MESSAGE_TYPE, CALLBACK_STORAGE_KEY } from '../../../src/internal/popup/callback-message.ts';
 import { OriginalBroadcastChannel, broadcast, removeFrames } from '../support/popup-helpers.ts';
-import { actionsOf, badge, button, gate, jsonResponse, restoreFetch, row, text, until, type EventLog } from '../support/helpers.ts';
+import {
+  badge,
+  button,
+  type EventLog,
+  gate,
+  jsonResponse,
+  offeredActions,
+  restoreFetch,
+  row,
+  text,
+  until,
+} from '../support/helpers.ts';
 import {
   CALLBACK_URL,
   CLIENT_ID,
@@ -165,7 +176,7 @@ describe('<vault-connect> VaultRE popup flow: the server builds the authorize UR
     await until(() => closing.calls() === 1, 'the popup is closed');
     await el.updateComplete;
     expect(rowError(el)).to.equal('Too many attempts. Try again in 12 seconds.');
-    expect(actionsOf(row(el, 'vaultre'))).to.include('retry');
+    expect(await offeredActions(row(el, 'vaultre'))).to.include('retry');
     expect(host.authorizes()).to.have.length(1);
     expect(host.posts()).to.have.length(0);
   });
@@ -202,7 +213,7 @@ describe('<vault-connect> VaultRE popup flow: the server builds the authorize UR
     expect(events.errors[0]).to.include({ code: 'network_error', retryable: true });
     await until(() => closing.calls() === 1, 'the popup is closed');
     await el.updateComplete;
-    expect(actionsOf(row(el, 'vaultre'))).to.contain('retry');
+    expect(await offeredActions(row(el, 'vaultre'))).to.contain('retry');
   });
 
   for (const [name, url] of [
@@ -249,7 +260,7 @@ describe('<vault-connect> VaultRE popup flow when the user approves', () => {
     expect(vaultre.connects[0]).to.deep.equal({ result: reply, bubbles: true, composed: true });
     await el.updateComplete;
     expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
-    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['reconnect', 'disconnect']);
+    expect(await offeredActions(row(el, 'vaultre'))).to.deep.equal(['reconnect', 'disconnect']);
     expect(events.errors).to.deep.equal([]);
     expect(storedRecord(), 'the record is taken').to.equal(undefined);
     expectNoSecret(el, code);
@@ -352,7 +363,7 @@ describe('<vault-connect> VaultRE popup flow: the code goes one way (issue 14, f
     expect(host.posts()).to.have.length(0);
     expect(vaultre.connects).to.have.length(0);
     expect(text(badge(row(el, 'vaultre')))).to.equal('Not connected');
-    expect(actionsOf(row(el, 'vaultre'))).to.contain('retry');
+    expect(await offeredActions(row(el, 'vaultre'))).to.contain('retry');
   });
 });
 
@@ -472,7 +483,7 @@ describe('<vault-connect> VaultRE popup flow when the reply is lost (issue 14, f
     expect(host.postBodies()[0].code).to.equal(code);
     expect(vaultre.connects).to.have.length(0);
     await el.updateComplete;
-    expect(actionsOf(row(el, 'vaultre'))).to.contain('retry');
+    expect(await offeredActions(row(el, 'vaultre'))).to.contain('retry');
     expectNoSecret(el, code);
   });
 });
@@ -501,7 +512,7 @@ describe('<vault-connect> VaultRE popup flow when it ends early', () => {
     expect(events.errors).to.deep.equal([{ code: 'popup_closed', message: SAYS, retryable: true }]);
     await el.updateComplete;
     expect(rowError(el)).to.equal(SAYS);
-    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
+    expect(await offeredActions(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
     expect(row(el, 'vaultre').querySelector('[role="status"]'), 'no "Waiting for VaultRE…" beside it').to.equal(null);
     // Under COOP the user was still signing in: the callback page's BroadcastChannel message still reaches us.
     broadcast({ type: CALLBACK_MESSAGE_TYPE, id: 'late-outcome-0001', flow, query: { state }, fragment: {}, outcome: { result: 'connected', body: { connected: true } } });
@@ -551,7 +562,7 @@ describe('<vault-connect> VaultRE popup flow when it ends early', () => {
     await events.waitFor('vault-connect-error');
     await until(() => rowError(el) === 'This took too long and was stopped.', 'the row says it timed out', 4_000);
     expect(events.errors.map((e) => e.code)).to.deep.equal(['popup_closed']);
-    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
+    expect(await offeredActions(row(el, 'vaultre'))).to.deep.equal(['connect', 'retry']);
   });
 
   it('after the popup reads closed, Try again opens a new authorization and the first flow’s outcome is not taken', async () => {

@@ -7,7 +7,21 @@
  */
 import { expect } from '@open-wc/testing';
 import { expectAccessibleInBothThemes } from '../support/a11y-helpers.ts';
-import { actionsOf, badge, button, dialog, jsonResponse, restoreFetch, row, shadow, text, until } from '../support/helpers.ts';
+import {
+  badge,
+  button,
+  chooseAction,
+  closeMenu,
+  dialog,
+  jsonResponse,
+  menuItem,
+  offeredActions,
+  restoreFetch,
+  row,
+  shadow,
+  text,
+  until,
+} from '../support/helpers.ts';
 import { answerDialog, authorizeUrlFor, mountVaultre, settledRow, spyOpen, stubHost, type OpenSpy } from '../support/vaultre-helpers.ts';
 import { fakePopup } from '../support/popup-helpers.ts';
 
@@ -31,9 +45,10 @@ describe('<vault-connect> VaultRE row for a token revoked at VaultRE', () => {
     expect(badge(vaultre).dataset.status).to.equal('needs_reauth');
     expect(text(badge(vaultre))).to.equal('Reconnect needed');
     expect(badge(vaultre).dataset.tone, 'as an Apideck row that needs reauthorization').to.equal('danger');
-    expect(actionsOf(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
+    expect(await offeredActions(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
     expect(button(vaultre, 'reconnect').className).to.equal('primary');
-    expect(button(vaultre, 'disconnect').className).to.equal('danger');
+    expect((await menuItem(vaultre, 'disconnect')).className).to.equal('menu-item danger');
+    await closeMenu(vaultre);
     expect(text(vaultre.querySelector('[part="tag-line"]'))).to.equal(
       'VaultRE no longer accepts this connection: its access was revoked in VaultRE. Reconnect to use it again.',
     );
@@ -62,7 +77,7 @@ describe('<vault-connect> VaultRE row for a token revoked at VaultRE', () => {
     const popup = fakePopup();
     opened = spyOpen(() => popup);
     const { el } = await mountVaultre();
-    button(await settledRow(el), 'reconnect').click();
+    await chooseAction(await settledRow(el), 'reconnect');
     await until(() => popup.href !== 'about:blank', 'the popup goes to VaultRE');
     expect(host.authorizes()).to.have.length(1);
     expect(popup.href).to.equal(authorizeUrlFor('account', host.states[0]));
@@ -100,7 +115,7 @@ describe('<vault-connect> VaultRE disconnect tells the truth', () => {
   it('a live token: the dialog says the token stays valid at VaultRE until the user revokes it there', async () => {
     stubHost({ status: jsonResponse(CONNECTED) });
     const { el } = await mountVaultre();
-    button(await settledRow(el), 'disconnect').click();
+    await chooseAction(await settledRow(el), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     expect(text(d)).to.contain('This app forgets its access token. The token stays valid at VaultRE until you revoke it there, in your VaultRE account.');
@@ -111,7 +126,7 @@ describe('<vault-connect> VaultRE disconnect tells the truth', () => {
     let reply: object = REVOKED;
     const host = stubHost({ status: () => jsonResponse(reply), remove: () => ((reply = { connected: false }), new Response(null, { status: 204 })) });
     const { el, events } = await mountVaultre();
-    button(await settledRow(el), 'disconnect').click();
+    await chooseAction(await settledRow(el), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     expect(text(d)).to.contain('This app forgets its access token, which VaultRE no longer accepts.');
@@ -119,7 +134,7 @@ describe('<vault-connect> VaultRE disconnect tells the truth', () => {
     await answerDialog(d, 'confirm');
     await until(() => host.deletes().length === 1, 'DELETE is sent');
     await until(() => badge(row(el, 'vaultre')).dataset.status === 'not_connected', 'Not connected');
-    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect']);
+    expect(await offeredActions(row(el, 'vaultre'))).to.deep.equal(['connect']);
     expect(events.errors).to.deep.equal([]);
   });
 });

@@ -10,19 +10,20 @@ import { expect } from '@open-wc/testing';
 import { PENDING_KEY, RESULT_KEY } from '../../../src/internal/popup/redirect-fallback.ts';
 import { fakePopup } from '../support/popup-helpers.ts';
 import {
-  actionsOf,
   badge,
   button,
+  chooseAction,
   connection,
   dialog,
   forgedToken,
   jsonResponse,
   listResponse,
+  offeredActions,
   restoreFetch,
   row,
   shadow,
-  STUB_API,
   statePanel,
+  STUB_API,
   text,
   until,
 } from '../support/helpers.ts';
@@ -75,7 +76,7 @@ describe('<vault-connect> VaultRE row', () => {
     const vaultre = await settledRow(el);
     expect(text(badge(vaultre))).to.equal('Not connected');
     expect(badge(vaultre).dataset.status).to.equal('not_connected');
-    expect(actionsOf(vaultre)).to.deep.equal(['connect']);
+    expect(await offeredActions(vaultre)).to.deep.equal(['connect']);
     expect(text(vaultre.querySelector('[part="tag-line"]'))).to.match(/only a VaultRE system administrator can approve/i);
     expect(host.gets()).to.have.length(1);
     expect(host.gets()[0].credentials).to.equal('same-origin');
@@ -99,7 +100,7 @@ describe('<vault-connect> VaultRE row', () => {
     expect(badge(vaultre).dataset.status).to.equal('connected');
     const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(connectedAt));
     expect(text(vaultre.querySelector('[part="tag-line"]'))).to.equal(`Connected since ${date}`);
-    expect(actionsOf(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
+    expect(await offeredActions(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
   });
 
   it('a failed GET shows an error and a retry that reads the status again', async () => {
@@ -118,7 +119,7 @@ describe('<vault-connect> VaultRE row', () => {
     await until(() => text(badge(row(el, 'vaultre'))) === 'Connected', 'Connected after the retry');
     vaultre = row(el, 'vaultre');
     expect(vaultre.querySelector('[part="row-error"]') === null, 'absent').to.equal(true);
-    expect(actionsOf(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
+    expect(await offeredActions(vaultre)).to.deep.equal(['reconnect', 'disconnect']);
   });
 
   it('a network failure on GET is retryable too', async () => {
@@ -232,7 +233,7 @@ describe('<vault-connect> VaultRE connect button', () => {
     await el.updateComplete;
     let vaultre = row(el, 'vaultre');
     expect(text(vaultre.querySelector('[part="row-error"]'))).to.equal('The browser blocked the window.');
-    expect(actionsOf(vaultre)).to.deep.equal(['connect', 'retry']);
+    expect(await offeredActions(vaultre)).to.deep.equal(['connect', 'retry']);
     expect(vaultre.querySelector('[data-same-tab]') === null, 'absent').to.equal(true);
 
     button(vaultre, 'retry').click();
@@ -256,7 +257,7 @@ describe('<vault-connect> VaultRE row when disconnecting', () => {
   it('asks first; Cancel keeps the connection, Confirm sends DELETE and shows Not connected', async () => {
     const host = stubHost({ status: jsonResponse({ connected: true, token_type: 'account', connected_at: '2024-05-01T10:00:00.000Z' }) });
     const { el, events } = await mountVaultre();
-    button(await settledRow(el), 'disconnect').click();
+    await chooseAction(await settledRow(el), 'disconnect');
 
     let d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
@@ -267,14 +268,14 @@ describe('<vault-connect> VaultRE row when disconnecting', () => {
     expect(host.deletes()).to.have.length(0);
     expect(text(badge(row(el, 'vaultre')))).to.equal('Connected');
 
-    button(row(el, 'vaultre'), 'disconnect').click();
+    await chooseAction(row(el, 'vaultre'), 'disconnect');
     d = await dialog(el);
     await until(() => d.open, 'the dialog opens again');
     await answerDialog(d, 'confirm');
     await until(() => host.deletes().length === 1, 'DELETE is sent');
     expect(host.deletes()[0].credentials).to.equal('same-origin');
     await until(() => text(badge(row(el, 'vaultre'))) === 'Not connected', 'Not connected');
-    expect(actionsOf(row(el, 'vaultre'))).to.deep.equal(['connect']);
+    expect(await offeredActions(row(el, 'vaultre'))).to.deep.equal(['connect']);
     expect(events.errors).to.deep.equal([]);
   });
 
@@ -284,7 +285,7 @@ describe('<vault-connect> VaultRE row when disconnecting', () => {
       remove: () => jsonResponse({ error: 'store_failed' }, 500),
     });
     const { el, events } = await mountVaultre();
-    button(await settledRow(el), 'disconnect').click();
+    await chooseAction(await settledRow(el), 'disconnect');
     const d = await dialog(el);
     await until(() => d.open, 'the dialog opens');
     await answerDialog(d, 'confirm');

@@ -6,20 +6,21 @@
  */
 import { expect } from '@open-wc/testing';
 import {
-  numberedConnections,
+  chooseAction,
   connectionResponse,
   forgedToken,
   listResponse,
   mount,
   mountWithList,
+  numberedConnections,
   restoreFetch,
-  typeInSearch,
   row,
   rows,
   shadow,
   STUB_API,
   stubFetch,
   text,
+  typeInSearch,
   visibleRows,
 } from '../support/helpers.ts';
 
@@ -82,7 +83,7 @@ describe('<vault-connect> long list drawn in slices', () => {
         call.method === 'PATCH' ? connectionResponse({ ...list[COUNT - 1], enabled: false }) : undefined,
     });
     const before = row(el, 'svc-100');
-    row(el, last).querySelector<HTMLButtonElement>('button[data-action="disable"]')!.click();
+    await chooseAction(row(el, last), 'disable');
     await new Promise((resolve) => setTimeout(resolve, 50));
     await el.updateComplete;
     await until(() => text(row(el, last).querySelector('[part="badge"]')) === 'Disabled');

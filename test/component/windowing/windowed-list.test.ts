@@ -13,24 +13,25 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { VaultConnect } from '../../../src/index.ts';
 import { deepActive } from '../support/a11y-helpers.ts';
 import {
-  FakeVaultModal,
-  STUB_API,
-  numberedConnections,
+  chooseAction,
   connection,
   connectionResponse,
+  FakeVaultModal,
   forgedToken,
   gate,
   listResponse,
   mount,
   mountWithList,
+  numberedConnections,
   restoreFetch,
-  stubFetch,
-  typeInSearch,
   row,
   rows,
   shadow,
   statePanel,
+  STUB_API,
+  stubFetch,
   text,
+  typeInSearch,
   until,
 } from '../support/helpers.ts';
 
@@ -192,7 +193,7 @@ describe('<vault-connect> windowed list', () => {
       route: (call) => (call.method === 'PATCH' ? connectionResponse({ ...list[2], enabled: false }) : undefined),
     });
     await drawn(el);
-    row(el, 'svc-2').querySelector<HTMLButtonElement>('button[data-action="disable"]')!.click();
+    await chooseAction(row(el, 'svc-2'), 'disable');
     await until(() => text(row(el, 'svc-2').querySelector('[part="badge"]')) === 'Disabled', 'the badge follows the reply');
     expect(text(row(el, 'svc-0').querySelector('[part="badge"]'))).to.not.equal('Disabled');
   });
