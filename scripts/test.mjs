@@ -33,6 +33,7 @@ const steps = [
   ['component tests (Chromium)', ...withTsx('node_modules/@web/test-runner/dist/bin.js')],
   ['server and sandbox tests', 'npm', ['run', '--silent', 'test:server']],
   ['end-to-end tests (Chromium)', 'npm', ['run', '--silent', 'test:e2e']],
+  ['visual baselines (Chromium, pixel diff)', 'npm', ['run', '--silent', 'visual']],
   ['storybook build', 'npm', ['run', '--silent', 'build-storybook']],
   ['storybook stories and play functions', ...withTsx('.storybook/smoke.ts')],
 ];
