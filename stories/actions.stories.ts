@@ -3,9 +3,11 @@ import { expect, userEvent, waitFor } from 'storybook/test';
 import { FIXTURE_CONNECTIONS } from './support/mock-vault.ts';
 import {
   buttonOf,
+  chooseAction,
   clearText,
   focused,
   inShadow,
+  menuOf,
   onPage,
   openDialog,
   press,
@@ -46,20 +48,22 @@ export const SearchFilters: Story = {
   },
 };
 
-/** Disconnect asks first, in a modal dialog inside the element; Cancel closes it, changes nothing, and focus returns. */
+/**
+ * Disconnect, in the row's More menu, asks first, in a modal dialog inside the element; Cancel closes it, changes
+ * nothing, and focus returns to More.
+ */
 export const DisconnectCancelled: Story = {
   parameters: { mockVault: { connections: TWO_ROWS } },
   play: async ({ canvasElement }) => {
     const element = await readyElement(canvasElement);
-    const disconnect = buttonOf(rowOf(element, 'salesforce'), 'disconnect');
-    await userEvent.click(disconnect);
+    await chooseAction(rowOf(element, 'salesforce'), 'disconnect');
     await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
     const dialog = openDialog(element)!;
     await expect(dialog.matches(':modal')).toBe(true);
     await expect(inShadow(element).getByRole('dialog')).toBe(dialog);
     await userEvent.click(dialog.querySelector<HTMLButtonElement>('button[value="cancel"]')!);
     await waitFor(() => expect(shadowOf(element).querySelector('dialog')).toBeNull(), WAIT);
-    await waitFor(() => expect(focused(element)).toBe(buttonOf(rowOf(element, 'salesforce'), 'disconnect')), WAIT);
+    await waitFor(() => expect(focused(element)).toBe(buttonOf(rowOf(element, 'salesforce'), 'more')), WAIT);
     await untilStatus(element, 'salesforce', 'connected');
     await expect(eventsOf(element).deletes).toHaveLength(0);
   },
@@ -70,7 +74,7 @@ export const DisconnectConfirmed: Story = {
   parameters: { mockVault: { connections: TWO_ROWS } },
   play: async ({ canvasElement }) => {
     const element = await readyElement(canvasElement);
-    await userEvent.click(buttonOf(rowOf(element, 'salesforce'), 'disconnect'));
+    await chooseAction(rowOf(element, 'salesforce'), 'disconnect');
     await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
     await userEvent.click(openDialog(element)!.querySelector<HTMLButtonElement>('button[value="confirm"]')!);
     await untilStatus(element, 'salesforce', 'not_connected');
@@ -79,12 +83,15 @@ export const DisconnectConfirmed: Story = {
   },
 };
 
-/** Disable, then Enable: the badge follows the Vault API's reply and each change fires `vault-connection-change`. */
+/**
+ * Disable (in the More menu), then Enable (the disabled row's primary action): the badge follows the Vault API's reply
+ * and each change fires `vault-connection-change`.
+ */
 export const DisableAndEnable: Story = {
   parameters: { mockVault: { connections: TWO_ROWS } },
   play: async ({ canvasElement }) => {
     const element = await readyElement(canvasElement);
-    await userEvent.click(buttonOf(rowOf(element, 'salesforce'), 'disable'));
+    await chooseAction(rowOf(element, 'salesforce'), 'disable');
     await untilStatus(element, 'salesforce', 'disabled');
     await waitFor(() => expect(focused(element)?.closest('[data-service-id]')).toBe(rowOf(element, 'salesforce')), WAIT);
     await userEvent.click(buttonOf(rowOf(element, 'salesforce'), 'enable'));
@@ -98,9 +105,10 @@ export const DisableAndEnable: Story = {
 };
 
 /**
- * Keyboard only: Tab from the search box through a row's buttons, Enter opens the disconnect dialog, Escape closes it
- * and focus returns to Disconnect; Space disables, Enter enables, and the Vault modal opened with Enter returns focus
- * to the row when it closes. Under the test harness the keys are real browser input.
+ * Keyboard only: Tab from the search box to the status filter and a row's buttons (its primary action and More); Enter
+ * on More opens its menu, End and Enter choose Disconnect, Escape closes the dialog and focus returns to More; Arrow
+ * Down opens the menu again, Space on Disable disables and focus moves to Enable, Enter enables; the Vault modal opened
+ * with Enter returns focus to the row when it closes. Under the test harness the keys are real browser input.
  */
 export const KeyboardNavigation: Story = {
   parameters: { mockVault: { connections: TWO_ROWS } },
@@ -108,20 +116,23 @@ export const KeyboardNavigation: Story = {
     const element = await readyElement(canvasElement);
     const salesforce = () => rowOf(element, 'salesforce');
     const search = inShadow(element).getByRole('searchbox');
+    const item = (action: string) => menuOf(salesforce())?.querySelector(`[data-action="${action}"]`);
 
-    await step('Tab order: search box, then the first row’s buttons in order', async () => {
+    await step('Tab order: search box, the filter, then the first row’s primary action and More', async () => {
       search.focus();
+      await press('Tab');
+      await expect((focused(element) as HTMLElement | null)?.dataset.filter).toBe('all');
       await press('Tab');
       await expect(focused(element)).toBe(buttonOf(salesforce(), 'settings'));
       await press('Tab');
-      await expect(focused(element)).toBe(buttonOf(salesforce(), 'reconnect'));
-      await press('Tab');
-      await expect(focused(element)).toBe(buttonOf(salesforce(), 'disable'));
-      await press('Tab');
-      await expect(focused(element)).toBe(buttonOf(salesforce(), 'disconnect'));
+      await expect(focused(element)).toBe(buttonOf(salesforce(), 'more'));
     });
 
-    await step('Enter opens the confirmation; focus is inside it; Escape closes it and focus returns', async () => {
+    await step('Enter opens the menu; End and Enter open the confirmation; Escape closes it and focus returns to More', async () => {
+      await press('Enter');
+      await waitFor(() => expect(focused(element)).toBe(item('reconnect')), WAIT);
+      await press('End');
+      await expect(focused(element)).toBe(item('disconnect'));
       await press('Enter');
       await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
       const dialog = openDialog(element)!;
@@ -130,13 +141,15 @@ export const KeyboardNavigation: Story = {
       await expect(dialog.contains(focused(element))).toBe(true);
       await press('Escape');
       await waitFor(() => expect(shadowOf(element).querySelector('dialog')).toBeNull(), WAIT);
-      await waitFor(() => expect(focused(element)).toBe(buttonOf(salesforce(), 'disconnect')), WAIT);
+      await waitFor(() => expect(focused(element)).toBe(buttonOf(salesforce(), 'more')), WAIT);
       await expect(eventsOf(element).deletes).toHaveLength(0);
     });
 
-    await step('Space on Disable disables; focus stays in the row; Enter on Enable enables', async () => {
-      await press('Shift+Tab');
-      await expect(focused(element)).toBe(buttonOf(salesforce(), 'disable'));
+    await step('Arrow Down opens the menu; Space on Disable disables; focus moves to Enable; Enter enables', async () => {
+      await press('ArrowDown');
+      await waitFor(() => expect(focused(element)).toBe(item('reconnect')), WAIT);
+      await press('ArrowDown');
+      await expect(focused(element)).toBe(item('disable'));
       await press('Space');
       await untilStatus(element, 'salesforce', 'disabled');
       await waitFor(() => expect(focused(element)).toBe(buttonOf(salesforce(), 'enable')), WAIT);
@@ -146,7 +159,7 @@ export const KeyboardNavigation: Story = {
     });
 
     await step('Enter on Connect opens the Vault modal; authorizing there returns focus to the row', async () => {
-      buttonOf(salesforce(), 'disconnect').focus();
+      buttonOf(salesforce(), 'more').focus();
       await press('Tab');
       const connect = buttonOf(rowOf(element, 'xero'), 'connect');
       await expect(focused(element)).toBe(connect);

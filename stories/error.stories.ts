@@ -2,7 +2,19 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import type { VaultConnect } from '../src/index.ts';
 import { FIXTURE_CONNECTIONS } from './support/mock-vault.ts';
-import { actionsOf, buttonOf, elementIn, onPage, readyElement, rowOf, shadowOf, statusOf, visibleRows, WAIT } from './support/play.ts';
+import {
+  actionsOf,
+  buttonOf,
+  chooseAction,
+  elementIn,
+  onPage,
+  readyElement,
+  rowOf,
+  shadowOf,
+  statusOf,
+  visibleRows,
+  WAIT,
+} from './support/play.ts';
 import { baseMeta, eventsOf, mockFor, STORY_CALLBACK_URL, type VaultConnectArgs } from './support/story.ts';
 
 /**
@@ -77,7 +89,7 @@ export const RowActionFails: Story = {
   parameters: { mockVault: { failActions: true } },
   play: async ({ canvasElement }) => {
     const element = await readyElement(canvasElement);
-    await userEvent.click(buttonOf(rowOf(element, 'salesforce'), 'disable'));
+    await chooseAction(rowOf(element, 'salesforce'), 'disable');
     await waitFor(() => expect(rowOf(element, 'salesforce').querySelector('[part="row-error"]')).not.toBeNull(), WAIT);
     await expect(statusOf(rowOf(element, 'salesforce'))).toBe('connected');
     await expect(errorCodes(element)).toEqual(['api_error']);

@@ -2,7 +2,20 @@ import type { Meta, StoryObj } from '@storybook/web-components-vite';
 import { expect, userEvent, waitFor } from 'storybook/test';
 import type { VaultConnect } from '../src/index.ts';
 import { CONNECTED_AT, STORY_VAULTRE_CLIENT_ID, storyCallbackUrl } from './support/mock-vaultre-host.ts';
-import { actionsOf, announcement, buttonOf, focused, onPage, openDialog, rowOf, shadowOf, statusOf, WAIT } from './support/play.ts';
+import {
+  actionsOf,
+  announcement,
+  buttonOf,
+  chooseAction,
+  focused,
+  offeredActions,
+  onPage,
+  openDialog,
+  rowOf,
+  shadowOf,
+  statusOf,
+  WAIT,
+} from './support/play.ts';
 import { baseMeta, eventsOf, mockFor, renderVaultConnect, STORY_VAULTRE, type VaultConnectArgs } from './support/story.ts';
 
 /**
@@ -97,7 +110,7 @@ export const Connected: Story = {
   play: async ({ canvasElement }) => {
     const { row } = await settledRow(canvasElement);
     await expect(statusOf(row())).toBe('connected');
-    await expect(actionsOf(row())).toEqual(['reconnect', 'disconnect']);
+    await expect(await offeredActions(row())).toEqual(['reconnect', 'disconnect']);
     const date = new Intl.DateTimeFormat('en', { dateStyle: 'medium' }).format(new Date(CONNECTED_AT));
     await expect(row().querySelector('[part="tag-line"]')?.textContent).toContain(date);
   },
@@ -112,7 +125,7 @@ export const Revoked: Story = {
   play: async ({ canvasElement }) => {
     const { element, row } = await settledRow(canvasElement);
     await expect(statusOf(row())).toBe('needs_reauth');
-    await expect(actionsOf(row())).toEqual(['reconnect', 'disconnect']);
+    await expect(await offeredActions(row())).toEqual(['reconnect', 'disconnect']);
     await expect(buttonOf(row(), 'reconnect').className).toBe('primary');
     await expect(row().querySelector('[part="tag-line"]')?.textContent).toContain('revoked in VaultRE');
     await expect(errorCodes(element)).toEqual([]);
@@ -234,7 +247,7 @@ export const Disconnect: Story = {
   parameters: { vaultreHost: { status: 'connected' } },
   play: async (context) => {
     const { element, row } = await settledRow(context.canvasElement);
-    await userEvent.click(buttonOf(row(), 'disconnect'));
+    await chooseAction(row(), 'disconnect');
     await waitFor(() => expect(openDialog(element)).not.toBeNull(), WAIT);
     await expect(openDialog(element)!.textContent).toContain('The token stays valid at VaultRE until you revoke it there');
     await userEvent.click(openDialog(element)!.querySelector<HTMLButtonElement>('button[value="confirm"]')!);

@@ -51,14 +51,50 @@ export function visibleRows(element: VaultConnect): HTMLElement[] {
   return [...shadowOf(element).querySelectorAll<HTMLElement>('[part="connection"]')].filter((row) => row.checkVisibility());
 }
 
+/** A row's visible button for `action` (its primary action, More, a retry; not an item of its More menu). */
 export function buttonOf(row: HTMLElement, action: string): HTMLButtonElement {
-  const button = row.querySelector<HTMLButtonElement>(`button[data-action="${action}"]`);
+  const button = row.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not([role="menuitem"])`);
   if (!button) throw new Error(`No ${action} button in the ${row.dataset.serviceId} row`);
   return button;
 }
 
+/** A row's visible buttons (`more` for its More button), in order. */
 export function actionsOf(row: HTMLElement): string[] {
-  return [...row.querySelectorAll<HTMLButtonElement>('[part="actions"] button[data-action]')].map((b) => b.dataset.action ?? '');
+  return [...row.querySelectorAll<HTMLButtonElement>('[part="actions"] button[data-action]:not([role="menuitem"])')].map((b) => b.dataset.action ?? '');
+}
+
+/** A row's open More menu, if any. */
+export function menuOf(row: HTMLElement): HTMLElement | null {
+  return row.querySelector<HTMLElement>('[role="menu"]');
+}
+
+/** Opens a row's More menu with a click, and returns its items. */
+export async function openMenu(row: HTMLElement): Promise<HTMLButtonElement[]> {
+  if (!menuOf(row)) await userEvent.click(buttonOf(row, 'more'));
+  await waitFor(() => expect(menuOf(row)).not.toBeNull(), WAIT);
+  return [...menuOf(row)!.querySelectorAll<HTMLButtonElement>('[role="menuitem"]')];
+}
+
+/** The actions a row offers: its visible buttons (More aside), then its More menu's items (opened, then closed). */
+export async function offeredActions(row: HTMLElement): Promise<string[]> {
+  const visible = actionsOf(row).filter((action) => action !== 'more');
+  if (!row.querySelector('button[data-action="more"]')) return visible;
+  const items = (await openMenu(row)).map((item) => item.dataset.action ?? '');
+  await userEvent.click(buttonOf(row, 'more'));
+  await waitFor(() => expect(menuOf(row)).toBeNull(), WAIT);
+  return [...visible, ...items];
+}
+
+/** Chooses an action as a user would: a click on its button, or on its item in the row's More menu. */
+export async function chooseAction(row: HTMLElement, action: string): Promise<void> {
+  const visible = row.querySelector<HTMLButtonElement>(`button[data-action="${action}"]:not([role="menuitem"])`);
+  if (visible) {
+    await userEvent.click(visible);
+    return;
+  }
+  const item = (await openMenu(row)).find((candidate) => candidate.dataset.action === action);
+  if (!item) throw new Error(`No ${action} in the ${row.dataset.serviceId} row's More menu`);
+  await userEvent.click(item);
 }
 
 export function statusOf(row: HTMLElement): string | undefined {
@@ -98,7 +134,7 @@ export function announcement(element: VaultConnect): string {
 // ---------------------------------------------------------------------------------------------------------------------
 // Keys
 
-export type Key = 'Tab' | 'Shift+Tab' | 'Enter' | 'Space' | 'Escape';
+export type Key = 'Tab' | 'Shift+Tab' | 'Enter' | 'Space' | 'Escape' | 'ArrowDown' | 'ArrowUp' | 'ArrowRight' | 'Home' | 'End';
 
 declare global {
   interface Window {
@@ -170,5 +206,7 @@ export async function press(key: Key): Promise<void> {
     case 'Space':
       await userEvent.keyboard(' ');
       return;
+    default:
+      await userEvent.keyboard(`{${key}}`);
   }
 }

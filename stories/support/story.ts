@@ -11,7 +11,7 @@ import { action } from 'storybook/actions';
 import type { ArgTypes, Decorator, Meta, StoryContext } from '@storybook/web-components-vite';
 import '../../src/index.ts';
 import type { VaultModal } from '../../src/internal/actions/vault-modal.ts';
-import type { Locale, OpenMode, Theme } from '../../src/internal/api/vocabulary.ts';
+import type { Locale, OpenMode, Theme, WindowMode } from '../../src/internal/api/vocabulary.ts';
 import { createFakeVaultModal, type FakeModalFrame } from './fake-vault-modal.ts';
 import { installFakePopups, type FakePopups, type FakePopupScenario } from './fake-popup.ts';
 import { ATTRIBUTES, CSS_PROPERTIES, manifestArgTypes, PROPERTIES, TAG_NAME } from './manifest.ts';
@@ -34,6 +34,7 @@ export type VaultConnectArgs = {
   /** Any non-empty value points the element at the story's mock host endpoint (see `attributesFor`). */
   'vaultre-exchange-url'?: string;
   'vaultre-token-type'?: 'account' | 'user';
+  'window-mode'?: WindowMode;
   [attribute: string]: unknown;
 };
 
