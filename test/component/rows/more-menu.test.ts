@@ -51,8 +51,15 @@ function focusedItem(): string {
   return active?.getAttribute('role') === 'menuitem' ? (active.dataset.action ?? '') : describeActive();
 }
 
-/** Focuses a row's More button and opens its menu with a key. */
+/**
+ * Focuses a row's More button and opens its menu with a key. The menu's keys are handled once the interactions chunk
+ * is in (focus entering the list fetches it; a click waits for it, a key pressed before it arrives is not replayed), so
+ * a first click opens and closes the menu to have it in.
+ */
 async function openWith(el: VaultConnect, serviceId: string, key: string): Promise<HTMLElement> {
+  await openMenu(row(el, serviceId));
+  more(el, serviceId).click();
+  await until(() => !openMenuOf(row(el, serviceId)), 'the second click closes it');
   more(el, serviceId).focus();
   await press(key);
   await until(() => openMenuOf(row(el, serviceId)), `${key} opens the menu`);
